@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Install everything the tests need (system packages, a virtual environment) and run them all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/system-packages.sh
+python3 -m venv .venv
+.venv/bin/pip install --quiet --upgrade pip
+.venv/bin/pip install --quiet -e ".[test]"
+.venv/bin/ruff check src tests benchmarks
+.venv/bin/python -m pytest -q "$@"

@@ -1,0 +1,216 @@
+"""``Recording``: the one in-memory model every input becomes.
+
+A recording is a series of samples at real timestamps (seconds, strictly increasing,
+irregular spacing allowed) holding
+
+* ``landmarks``: named point tracks, each an ``(n, 2)`` or ``(n, 3)`` float array in
+  ``meta.units``; a missing sample is NaN. Names follow :mod:`toelab.landmarks`
+  (``right_toe1``, ``left_hallux_tip`` ...); unknown names are kept as the source had them.
+* ``confidence``: optional per-sample confidence (0..1) for a landmark, same name.
+* ``signals``: raw 1-D channels such as ``acc_x`` or ``gyro_z`` (units in
+  ``meta.signal_units``), or any numeric column of a CSV.
+* ``meta``: frame rate, foot, view, units, scale and where the data came from.
+
+``save``/``load`` keep every array bit for bit in one compressed ``.npz`` file.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from toelab.errors import ToelabError
+from toelab.landmarks import split_key
+
+FORMAT_MARKER = "__toelab_recording__"
+FORMAT_VERSION = 1
+# Image coordinates grow downwards; lab (motion capture) coordinates have z up.
+VERTICAL_AXES = ("-y", "+y", "+z", "-z")
+
+
+@dataclass
+class RecordingMeta:
+    """What is known about a recording besides its samples."""
+
+    fps: float | None = None  # nominal frame/sample rate the source declared
+    foot: str | None = None  # "left", "right", "both" or None
+    view: str | None = None  # "front", "side", "top" or None
+    units: str = "px"  # unit of landmark coordinates: px, mm, m, norm
+    signal_units: dict[str, str] = field(default_factory=dict)
+    mm_per_unit: float | None = None  # scale from landmark units to millimetres
+    vertical_axis: str = "-y"  # which landmark axis points up (toe lift direction)
+    source: str = "unknown"  # reader that made it: csv, deeplabcut, sleap, openpose, c3d, ...
+    path: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Recording:
+    time_s: np.ndarray
+    landmarks: dict[str, np.ndarray] = field(default_factory=dict)
+    confidence: dict[str, np.ndarray] = field(default_factory=dict)
+    signals: dict[str, np.ndarray] = field(default_factory=dict)
+    meta: RecordingMeta = field(default_factory=RecordingMeta)
+
+    def __post_init__(self) -> None:
+        self.time_s = np.asarray(self.time_s, dtype=float)
+        where = self.meta.path
+        if self.time_s.ndim != 1:
+            raise ToelabError("timestamps must be one value per sample", where)
+        n = self.time_s.size
+        if n and not np.all(np.isfinite(self.time_s)):
+            raise ToelabError("some timestamps are missing or not numbers", where)
+        if n > 1 and np.any(np.diff(self.time_s) <= 0):
+            raise ToelabError(
+                "timestamps are not strictly increasing",
+                where,
+                hint="check the time column and its unit (--time-unit ms for milliseconds)",
+            )
+        for name, xy in list(self.landmarks.items()):
+            xy = np.asarray(xy, dtype=float)
+            if xy.ndim != 2 or xy.shape[0] != n or xy.shape[1] not in (2, 3):
+                raise ToelabError(
+                    f"landmark {name!r} has shape {xy.shape}, expected ({n}, 2) or ({n}, 3)", where
+                )
+            self.landmarks[name] = xy
+        for name, conf in list(self.confidence.items()):
+            conf = np.asarray(conf, dtype=float)
+            if name not in self.landmarks or conf.shape != (n,):
+                raise ToelabError(f"confidence {name!r} does not match a landmark track", where)
+            self.confidence[name] = conf
+        for name, values in list(self.signals.items()):
+            values = np.asarray(values, dtype=float)
+            if values.shape != (n,):
+                raise ToelabError(f"signal {name!r} has shape {values.shape}, expected ({n},)", where)
+            self.signals[name] = values
+        if self.meta.vertical_axis not in VERTICAL_AXES:
+            raise ToelabError(f"vertical axis must be one of {VERTICAL_AXES}", where)
+
+    # -- shape -------------------------------------------------------------------------
+    @property
+    def n_samples(self) -> int:
+        return int(self.time_s.size)
+
+    @property
+    def duration_s(self) -> float:
+        return float(self.time_s[-1] - self.time_s[0]) if self.n_samples > 1 else 0.0
+
+    @property
+    def sampling_rate_hz(self) -> float:
+        """The median rate of the real timestamps (robust to a few dropped frames)."""
+        if self.n_samples < 2:
+            return float(self.meta.fps or 0.0)
+        return float(1.0 / np.median(np.diff(self.time_s)))
+
+    def is_regular(self, tolerance: float = 0.01) -> bool:
+        """True when every interval is within ``tolerance`` (fraction) of the median."""
+        if self.n_samples < 3:
+            return True
+        dt = np.diff(self.time_s)
+        median = np.median(dt)
+        return bool(np.max(np.abs(dt - median)) <= tolerance * median)
+
+    def feet(self) -> list[str]:
+        """The feet that have at least one named landmark, in order left, right."""
+        present = {split_key(name)[0] for name in self.landmarks}
+        return [f for f in ("left", "right") if f in present]
+
+    def find_landmark(self, point: str, foot: str | None = None) -> str | None:
+        """The name of ``point`` on ``foot`` (or on the only foot/no foot), or None."""
+        candidates = [
+            name
+            for name in self.landmarks
+            if split_key(name)[1] == point and (foot is None or split_key(name)[0] in (foot, None))
+        ]
+        if foot is not None:
+            exact = [c for c in candidates if split_key(c)[0] == foot]
+            candidates = exact or candidates
+        return candidates[0] if len(candidates) == 1 or foot is not None and candidates else None
+
+    def vertical(self, name: str) -> np.ndarray:
+        """A landmark's height along ``meta.vertical_axis`` (larger = higher)."""
+        axis = {"y": 1, "z": 2}[self.meta.vertical_axis[1]]
+        xy = self.landmarks[name]
+        if axis >= xy.shape[1]:
+            raise ToelabError(f"landmark {name!r} has no {self.meta.vertical_axis[1]} axis", self.meta.path)
+        sign = -1.0 if self.meta.vertical_axis[0] == "-" else 1.0
+        return sign * xy[:, axis]
+
+    # -- transforms --------------------------------------------------------------------
+    def with_meta(self, **changes: Any) -> Recording:
+        return replace(self, meta=replace(self.meta, **changes))
+
+    def resampled(self, rate_hz: float | None = None) -> Recording:
+        """A copy on a uniform time grid (linear interpolation; gaps stay NaN).
+
+        ``rate_hz`` defaults to the median rate of the real timestamps.
+        """
+        rate = float(rate_hz or self.sampling_rate_hz)
+        if self.n_samples < 2 or rate <= 0:
+            return self
+        grid = self.time_s[0] + np.arange(int(np.floor(self.duration_s * rate + 1e-9)) + 1) / rate
+
+        def interp(values: np.ndarray) -> np.ndarray:
+            ok = np.isfinite(values)
+            if ok.sum() < 2:
+                return np.full(grid.shape, np.nan)
+            out = np.interp(grid, self.time_s[ok], values[ok])
+            # do not invent samples across gaps longer than two intervals
+            gap = np.diff(self.time_s[ok]) > 2.5 / rate
+            if gap.any():
+                starts, ends = self.time_s[ok][:-1][gap], self.time_s[ok][1:][gap]
+                for a, b in zip(starts, ends, strict=True):
+                    out[(grid > a) & (grid < b)] = np.nan
+            return out
+
+        landmarks = {
+            k: np.column_stack([interp(v[:, d]) for d in range(v.shape[1])])
+            for k, v in self.landmarks.items()
+        }
+        confidence = {k: interp(v) for k, v in self.confidence.items()}
+        signals = {k: interp(v) for k, v in self.signals.items()}
+        return Recording(grid, landmarks, confidence, signals, replace(self.meta, fps=rate))
+
+    # -- persistence -------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write the recording, losslessly, to one compressed ``.npz`` file."""
+        path = Path(path)
+        arrays: dict[str, np.ndarray] = {"time_s": self.time_s}
+        arrays.update({f"landmark/{k}": v for k, v in self.landmarks.items()})
+        arrays.update({f"confidence/{k}": v for k, v in self.confidence.items()})
+        arrays.update({f"signal/{k}": v for k, v in self.signals.items()})
+        header = {"version": FORMAT_VERSION, "meta": asdict(self.meta)}
+        arrays[FORMAT_MARKER] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+        with path.open("wb") as handle:
+            np.savez_compressed(handle, **arrays)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Recording:
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if FORMAT_MARKER not in data.files:
+                    raise ToelabError("not a toelab recording (.npz without toelab header)", path)
+                header = json.loads(bytes(data[FORMAT_MARKER]).decode())
+                if header.get("version") != FORMAT_VERSION:
+                    raise ToelabError(
+                        f"recording format version {header.get('version')} is not supported", path
+                    )
+                groups: dict[str, dict[str, np.ndarray]] = {"landmark": {}, "confidence": {}, "signal": {}}
+                for key in data.files:
+                    if "/" in key:
+                        group, name = key.split("/", 1)
+                        groups[group][name] = data[key]
+                time_s = data["time_s"]
+        except ToelabError:
+            raise
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+            raise ToelabError(f"cannot read toelab recording: {exc}", path) from exc
+        meta = RecordingMeta(**header["meta"])
+        return cls(time_s, groups["landmark"], groups["confidence"], groups["signal"], meta)

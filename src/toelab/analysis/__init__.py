@@ -1,0 +1,1 @@
+"""Pure analysis functions: numpy in, frozen dataclasses out."""

@@ -1,0 +1,1 @@
+"""Synthetic recordings with known ground truth, for the demo, tests and benchmarks."""

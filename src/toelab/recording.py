@@ -204,13 +204,13 @@ class Recording:
                     )
                 groups: dict[str, dict[str, np.ndarray]] = {"landmark": {}, "confidence": {}, "signal": {}}
                 for key in data.files:
-                    if "/" in key:
+                    if "/" in key and key.split("/", 1)[0] in groups:
                         group, name = key.split("/", 1)
                         groups[group][name] = data[key]
                 time_s = data["time_s"]
+            meta = RecordingMeta(**header["meta"])
         except ToelabError:
             raise
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
             raise ToelabError(f"cannot read toelab recording: {exc}", path) from exc
-        meta = RecordingMeta(**header["meta"])
         return cls(time_s, groups["landmark"], groups["confidence"], groups["signal"], meta)

@@ -1,0 +1,3 @@
+from toelab.cli import app
+
+app(prog_name="toelab")

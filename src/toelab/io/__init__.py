@@ -1,0 +1,207 @@
+"""Readers: every input format becomes a :class:`~toelab.recording.Recording`.
+
+:func:`read` picks the reader by what the file holds (magic bytes, HDF5 datasets, header
+rows, folder contents), not by its extension:
+
+============== ================================================ ==========================
+format         what is recognised                               reader
+============== ================================================ ==========================
+toelab         ``.npz`` zip holding ``__toelab_recording__``    ``Recording.load``
+CSV            text with a header row and a time column         :func:`read_csv`
+               (phyphox and Sensor Logger exports as they come)
+DeepLabCut     CSV whose first row starts ``scorer``, or HDF5   :func:`read_deeplabcut`
+               with ``df_with_missing`` (predictions and
+               labelled data)
+SLEAP          HDF5 with ``tracks`` and ``node_names``          :func:`read_sleap`
+               (analysis export)
+OpenPose       a folder of ``*_keypoints.json`` (BODY_25)       :func:`read_openpose`
+C3D            the C3D signature (byte 2 = 0x50)                :func:`read_c3d`
+============== ================================================ ==========================
+
+Landmark names go through :func:`toelab.landmarks.to_toelab_name`: ``mapping`` (from
+``--map BigToe=right_toe1``) first, then the default table documented in
+:mod:`toelab.landmarks` (Oxford Foot Model, OpenPose, RTMPose, MediaPipe and plain names).
+``foot`` is the foot of names that do not say which.
+
+Frame-indexed formats (DeepLabCut, SLEAP, OpenPose) are timed as frame / fps, with ``fps``
+given or probed from the video beside the file; 2-D pose data is in pixels with ``-y`` up.
+C3D is in lab units (usually mm) with ``+z`` up. Every problem with a file is a
+:class:`~toelab.errors.ToelabError` naming the file, what is wrong and what to do.
+
+:func:`read_beats` reads a list of beat times (one per line, madmom ``.beats`` included).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from toelab.errors import ToelabError
+from toelab.io._common import require_file
+from toelab.io._text import content_lines, read_text, sniff_delimiter
+from toelab.io.beats import read_beats
+from toelab.io.c3d import C3D_SIGNATURE, read_c3d
+from toelab.io.csv import read_csv
+from toelab.io.deeplabcut import HDF_KEY, read_deeplabcut
+from toelab.io.openpose import json_files, read_openpose
+from toelab.io.sleap import read_sleap
+from toelab.recording import FORMAT_MARKER, Recording
+
+__all__ = [
+    "FORMATS",
+    "detect_format",
+    "read",
+    "read_beats",
+    "read_c3d",
+    "read_csv",
+    "read_deeplabcut",
+    "read_openpose",
+    "read_sleap",
+]
+
+FORMATS = ("toelab", "csv", "deeplabcut", "sleap", "openpose", "c3d")
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+_ZIP_SIGNATURE = b"PK\x03\x04"
+_MEDIA_SIGNATURES = (
+    (4, b"ftyp", "a video (MP4/MOV)"),
+    (0, b"\x1a\x45\xdf\xa3", "a video (MKV/WebM)"),
+    (8, b"AVI ", "a video (AVI)"),
+    (8, b"WAVE", "audio (WAV)"),
+    (0, b"fLaC", "audio (FLAC)"),
+    (0, b"OggS", "audio (Ogg)"),
+    (0, b"ID3", "audio (MP3)"),
+)
+
+
+def read(
+    path: str | Path,
+    *,
+    fps: float | None = None,
+    time_unit: str = "s",
+    mapping: Mapping[str, str] | None = None,
+    foot: str | None = None,
+) -> Recording:
+    """Read any supported file or folder into a Recording, choosing the reader by content."""
+    kind = detect_format(path)
+    if kind == "toelab":
+        return _load_toelab(Path(path))
+    if kind == "csv":
+        return read_csv(path, fps=fps, time_unit=time_unit, mapping=mapping, foot=foot)
+    if kind == "deeplabcut":
+        return read_deeplabcut(path, fps=fps, mapping=mapping, foot=foot)
+    if kind == "sleap":
+        return read_sleap(path, fps=fps, mapping=mapping, foot=foot)
+    if kind == "openpose":
+        return read_openpose(path, fps=fps, mapping=mapping, foot=foot)
+    return read_c3d(path, mapping=mapping, foot=foot)
+
+
+def detect_format(path: str | Path) -> str:
+    """Which of :data:`FORMATS` a file or folder holds, by its content."""
+    path = Path(path)
+    if path.is_dir():
+        if json_files(path):
+            return "openpose"
+        raise ToelabError(
+            "folder holds no OpenPose JSON files",
+            path,
+            hint="pass a file, or the folder OpenPose wrote with --write_json",
+        )
+    path = require_file(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError as exc:
+        raise ToelabError(f"cannot read the file: {exc.strerror or exc}", path) from exc
+    if not head:
+        raise ToelabError("the file is empty", path, hint="export or record it again")
+    if head.startswith(_ZIP_SIGNATURE):
+        return _zip_kind(path)
+    if head.startswith(_HDF5_SIGNATURE):
+        return _hdf5_kind(path)
+    if _is_c3d(path, head):
+        return "c3d"
+    for offset, signature, what in _MEDIA_SIGNATURES:
+        if head[offset : offset + len(signature)] == signature:
+            raise ToelabError(
+                f"is {what}, not a data file",
+                path,
+                hint="videos are tracked by toelab's video tracker; audio gives beats to the rhythm task",
+            )
+    if b"\x00" in head:
+        raise ToelabError(
+            "unknown binary file",
+            path,
+            hint="toelab reads CSV, DeepLabCut, SLEAP, OpenPose, C3D and its own .npz recordings",
+        )
+    return _text_kind(path)
+
+
+def _load_toelab(path: Path) -> Recording:
+    try:
+        return Recording.load(path)
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise ToelabError(f"damaged toelab recording: {exc}", path, hint="save the recording again") from exc
+
+
+def _zip_kind(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ToelabError(f"damaged zip archive: {exc}", path) from exc
+    if f"{FORMAT_MARKER}.npy" in names:
+        return "toelab"
+    raise ToelabError(
+        "zip archive that is not a toelab recording",
+        path,
+        hint="unpack it and pass the data file inside",
+    )
+
+
+def _hdf5_kind(path: Path) -> str:
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as h5:
+            keys = set(h5.keys())
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ToelabError(f"damaged HDF5 file: {exc}", path) from exc
+    if {"tracks", "node_names"} <= keys:
+        return "sleap"
+    if HDF_KEY in keys:
+        return "deeplabcut"
+    raise ToelabError(
+        f"HDF5 file of an unknown kind (datasets: {sorted(keys)})",
+        path,
+        hint=f"toelab reads SLEAP analysis files (tracks, node_names) and DeepLabCut files ({HDF_KEY})",
+    )
+
+
+def _is_c3d(path: Path, head: bytes) -> bool:
+    """The C3D signature byte plus a known processor type where the parameters start."""
+    if len(head) < 2 or head[1] != C3D_SIGNATURE or head[0] < 2:
+        return False
+    try:
+        with path.open("rb") as handle:
+            handle.seek((head[0] - 1) * 512 + 3)
+            processor = handle.read(1)
+    except OSError:
+        return False
+    return processor in (b"\x54", b"\x55", b"\x56")
+
+
+def _text_kind(path: Path) -> str:
+    lines = content_lines(read_text(path))
+    if not lines:
+        raise ToelabError("holds no data (only blank or comment lines)", path, hint="export it again")
+    first = lines[0].lstrip()
+    if first.startswith(("{", "[")):
+        raise ToelabError(
+            "is a JSON file",
+            path,
+            hint="for OpenPose pass the folder that holds all the *_keypoints.json files",
+        )
+    first_cell = first.split(sniff_delimiter(first), 1)[0].strip().strip('"').lower()
+    return "deeplabcut" if first_cell == "scorer" else "csv"

@@ -1,0 +1,166 @@
+"""What the readers share: checking paths, time units, the frame rate of frame-indexed files,
+and collecting named landmark tracks."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from toelab.errors import ToelabError
+
+VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm", ".mpg", ".mpeg", ".wmv", ".mts")
+TIME_UNIT_S = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+FPS_HINT = "pass --fps N or place the video beside the file"
+_FOOT_WORDS = {"left": "left", "l": "left", "right": "right", "r": "right"}
+
+
+def require_file(path: str | Path) -> Path:
+    """``path`` as a Path, or a ToelabError when it is missing or a folder."""
+    path = Path(path)
+    if not path.exists():
+        raise ToelabError("file not found", path, hint="check the path and its spelling")
+    if path.is_dir():
+        raise ToelabError("is a folder, expected a file", path, hint="pass one of the files inside it")
+    return path
+
+
+def require_dir(path: str | Path) -> Path:
+    path = Path(path)
+    if not path.exists():
+        raise ToelabError("folder not found", path, hint="check the path and its spelling")
+    if not path.is_dir():
+        raise ToelabError("is a file, expected a folder", path, hint="pass the folder that holds the files")
+    return path
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ToelabError(f"cannot read the file: {exc.strerror or exc}", path) from exc
+
+
+def time_factor_s(time_unit: str, path: Path | None = None) -> float:
+    """Seconds per unit of a time column (``s``, ``ms``, ``us``, ``ns``)."""
+    try:
+        return TIME_UNIT_S[time_unit.strip().lower()]
+    except KeyError:
+        raise ToelabError(
+            f"unknown time unit {time_unit!r}", path, hint=f"use one of {', '.join(TIME_UNIT_S)}"
+        ) from None
+
+
+def probe_fps(video: Path) -> float | None:
+    """The average frame rate of a video file, with PyAV or else OpenCV; None when neither can tell."""
+    rate = _probe_with_av(video)
+    return rate if rate is not None else _probe_with_opencv(video)
+
+
+def _probe_with_av(video: Path) -> float | None:
+    try:
+        import av
+    except ImportError:
+        return None
+    try:
+        with av.open(str(video)) as container:
+            rate = container.streams.video[0].average_rate
+    except (av.FFmpegError, OSError, ValueError, IndexError):
+        return None
+    return _valid_rate(rate)
+
+
+def _probe_with_opencv(video: Path) -> float | None:
+    try:
+        import cv2
+    except ImportError:
+        return None
+    capture = cv2.VideoCapture(str(video))
+    try:
+        return _valid_rate(capture.get(cv2.CAP_PROP_FPS)) if capture.isOpened() else None
+    finally:
+        capture.release()
+
+
+def _valid_rate(rate: object) -> float | None:
+    try:
+        value = float(rate)  # type: ignore[arg-type]
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    return value if math.isfinite(value) and value > 0 else None
+
+
+def videos_named(directories: Iterable[Path], names: Iterable[str]) -> list[Path]:
+    """Existing video files called ``name`` (with a video suffix, or ``name`` + one) in ``directories``."""
+    found: list[Path] = []
+    names = [n for n in dict.fromkeys(names) if n]
+    for directory in dict.fromkeys(directories):
+        for name in names:
+            candidates = [directory / name] if name.lower().endswith(VIDEO_SUFFIXES) else []
+            candidates += [directory / f"{name}{suffix}" for suffix in VIDEO_SUFFIXES]
+            candidates += [directory / f"{name}{suffix.upper()}" for suffix in VIDEO_SUFFIXES]
+            found += [c for c in candidates if c.is_file() and c not in found]
+    return found
+
+
+def resolve_fps(fps: float | None, path: Path, videos: Iterable[Path]) -> tuple[float, str | None]:
+    """The frame rate to time a frame-indexed file: ``fps`` if given, else the video's.
+
+    Returns the rate and the video it came from (None when ``fps`` was given).
+    """
+    if fps is not None:
+        rate = _valid_rate(fps)
+        if rate is None:
+            raise ToelabError(f"frame rate {fps!r} is not a positive number", path, hint="e.g. --fps 30")
+        return rate, None
+    for video in videos:
+        rate = probe_fps(video)
+        if rate is not None:
+            return rate, str(video)
+    raise ToelabError("frame rate unknown: pass --fps N or place the video beside the file", path)
+
+
+def foot_word(name: str) -> str | None:
+    """``left``/``right`` for a track or individual called left, right, L or R."""
+    return _FOOT_WORDS.get(name.strip().lower())
+
+
+def feet_label(names: Iterable[str]) -> str | None:
+    """``both``, ``left``, ``right`` or None from toelab landmark names."""
+    feet = {n.split("_", 1)[0] for n in names} & {"left", "right"}
+    return "both" if len(feet) == 2 else (feet.pop() if feet else None)
+
+
+def trailing_number(text: str) -> int | None:
+    """The last run of digits in a file name's stem (``img0042.png`` -> 42)."""
+    digits = re.findall(r"\d+", Path(text).stem)
+    return int(digits[-1]) if digits else None
+
+
+class TrackSet:
+    """Landmark tracks collected under toelab names, refusing two sources under one name."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.landmarks: dict[str, np.ndarray] = {}
+        self.confidence: dict[str, np.ndarray] = {}
+        self._source: dict[str, str] = {}
+
+    def add(self, name: str, xy: np.ndarray, confidence: np.ndarray | None, source_name: str) -> None:
+        if name in self._source:
+            raise ToelabError(
+                f"{self._source[name]!r} and {source_name!r} both map to the landmark {name!r}",
+                self.path,
+                hint="rename one with --map NAME=toelab_name",
+            )
+        self._source[name] = source_name
+        self.landmarks[name] = np.asarray(xy, dtype=float)
+        if confidence is not None:
+            self.confidence[name] = np.asarray(confidence, dtype=float)
+
+    def sources(self) -> dict[str, str]:
+        """toelab name -> the name the file used."""
+        return dict(self._source)

@@ -1,0 +1,241 @@
+"""DeepLabCut: predictions and labelled data, as CSV or HDF5.
+
+* Predictions: ``<video stem>DLC_<network>.csv``/``.h5``; three header rows
+  (``scorer``, ``bodyparts``, ``coords`` = x, y, likelihood), or four with ``individuals``
+  for multi-animal projects; the index is the frame number.
+* Labelled data: ``labeled-data/<video>/CollectedData_<scorer>.csv``/``.h5``; coords x, y
+  only; the index is the image path (``img0042.png`` -> frame 42).
+* The HDF5 file holds a pandas frame under the key ``df_with_missing``.
+
+Likelihood becomes ``confidence``. Individuals called left/right/L/R are feet; any other
+individual prefixes its body-part names. Timing is frame / fps, with fps from ``fps`` or the
+video beside the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from toelab.errors import ToelabError
+from toelab.io._common import (
+    TrackSet,
+    feet_label,
+    foot_word,
+    require_file,
+    resolve_fps,
+    trailing_number,
+    videos_named,
+)
+from toelab.io._text import content_lines, read_text, sniff_delimiter, split_rows, to_float
+from toelab.landmarks import to_toelab_name
+from toelab.recording import Recording, RecordingMeta
+
+HDF_KEY = "df_with_missing"
+COORDS = ("x", "y", "likelihood")
+# DeepLabCut's name for body parts that belong to no individual.
+SHARED_INDIVIDUAL = "single"
+
+
+def read_deeplabcut(
+    path: str | Path,
+    *,
+    fps: float | None = None,
+    mapping: Mapping[str, str] | None = None,
+    foot: str | None = None,
+) -> Recording:
+    """Read a DeepLabCut predictions or labelled-data file (``.csv`` or ``.h5``)."""
+    path = require_file(path)
+    with path.open("rb") as handle:
+        is_hdf5 = handle.read(8) == b"\x89HDF\r\n\x1a\n"
+    table = _read_hdf(path) if is_hdf5 else _read_csv(path)
+    return _recording(path, table, fps, mapping, foot)
+
+
+@dataclass(frozen=True)
+class _Table:
+    """The parts of a DeepLabCut frame the reader needs."""
+
+    columns: list[tuple[str, str, str]]  # (individual, bodypart, coord)
+    index: list[tuple[str, ...]]  # one tuple of index cells per row
+    values: np.ndarray  # (rows, columns) float
+
+
+def _read_hdf(path: Path) -> _Table:
+    import pandas as pd
+    import tables
+
+    try:
+        frame = pd.read_hdf(path, key=HDF_KEY)
+    except KeyError as exc:
+        raise ToelabError(
+            f"HDF5 file without the DeepLabCut key {HDF_KEY!r}", path, hint="pass the file DeepLabCut wrote"
+        ) from exc
+    # a damaged file surfaces from PyTables/HDF5 as any of these
+    except (
+        OSError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        RuntimeError,
+        SystemError,
+        tables.NodeError,
+    ) as exc:
+        raise ToelabError(f"cannot read the DeepLabCut HDF5 file: {exc}", path) from exc
+    if not isinstance(frame, pd.DataFrame) or frame.columns.nlevels not in (3, 4):
+        raise ToelabError(
+            "HDF5 table is not a DeepLabCut frame (expected column levels scorer/bodyparts/coords)", path
+        )
+    levels = list(frame.columns.names)
+    columns = []
+    for column in frame.columns:
+        cells = dict(zip(levels, (str(c) for c in column), strict=True))
+        individual = cells.get("individuals", "") if frame.columns.nlevels == 4 else ""
+        columns.append(
+            (individual, cells.get("bodyparts", str(column[-2])), cells.get("coords", str(column[-1])))
+        )
+    index = [tuple(str(c) for c in row) if isinstance(row, tuple) else (str(row),) for row in frame.index]
+    try:
+        values = frame.to_numpy(dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ToelabError(f"DeepLabCut table holds values that are not numbers: {exc}", path) from exc
+    return _Table(columns, index, values)
+
+
+def _read_csv(path: Path) -> _Table:
+    lines = content_lines(read_text(path))
+    try:
+        rows = split_rows(lines, sniff_delimiter(lines[0]) if lines else ",")
+    except ToelabError as exc:
+        raise ToelabError(exc.message, path) from exc
+    if not rows or rows[0][0].lower() != "scorer":
+        raise ToelabError(
+            "not a DeepLabCut CSV (the first row must start with 'scorer')",
+            path,
+            hint="pass the CSV DeepLabCut wrote, or a generic CSV with a time column",
+        )
+    n_header = 4 if len(rows) > 1 and rows[1][0].lower() == "individuals" else 3
+    if len(rows) <= n_header:
+        raise ToelabError("DeepLabCut CSV without data rows", path, hint="the file may be cut short")
+    header = rows[:n_header]
+    labels = [r[0].lower() for r in header]
+    expected = (
+        ["scorer", "individuals", "bodyparts", "coords"]
+        if n_header == 4
+        else ["scorer", "bodyparts", "coords"]
+    )
+    if labels != expected:
+        raise ToelabError(f"DeepLabCut header rows are {labels}, expected {expected}", path)
+    width = len(header[0])
+    if any(len(r) != width for r in header):
+        raise ToelabError("DeepLabCut header rows differ in length", path, hint="the file may be damaged")
+    coords = header[-1]
+    # Index columns: one (frame or image path) or three (labeled-data, video, image) in DLC >= 2.3.
+    n_index = next((i for i in range(1, width) if coords[i].lower() in COORDS), width)
+    if n_index == width:
+        raise ToelabError("DeepLabCut coords row names no x/y/likelihood columns", path)
+    columns = []
+    for i in range(n_index, width):
+        coord = coords[i].lower()
+        if coord not in COORDS:
+            raise ToelabError(
+                f"column {i + 1} has coordinate {coords[i]!r}, expected x, y or likelihood", path
+            )
+        individual = header[1][i] if n_header == 4 else ""
+        columns.append((individual, header[-2][i], coord))
+    body = rows[n_header:]
+    values = np.empty((len(body), width - n_index))
+    for number, row in enumerate(body, start=n_header + 1):
+        if len(row) != width:
+            raise ToelabError(
+                f"row {number} has {len(row)} values, the header has {width}",
+                path,
+                hint="the file may be cut short; export it again",
+            )
+        for j, cell in enumerate(row[n_index:]):
+            value = to_float(cell, decimal_comma=False)
+            if value is None:
+                raise ToelabError(f"row {number}: {cell!r} is not a number", path)
+            values[number - n_header - 1, j] = value
+    return _Table(columns, [tuple(r[:n_index]) for r in body], values)
+
+
+def _frames(path: Path, index: list[tuple[str, ...]]) -> tuple[np.ndarray, bool, str | None]:
+    """Frame numbers of the rows, whether they are labelled images, and the video they came from."""
+    index = [tuple(cell.replace("\\", "/") for cell in row) for row in index]  # paths written on Windows
+    cells = [row[-1] for row in index]
+    if all(re.fullmatch(r"\d+(\.0+)?", c.strip()) for c in cells):
+        return np.array([int(float(c)) for c in cells]), False, None
+    numbers = [trailing_number(c) for c in cells]
+    if any(n is None for n in numbers):
+        bad = cells[numbers.index(None)]
+        raise ToelabError(f"row label {bad!r} is neither a frame number nor a numbered image", path)
+    videos = sorted({row[-2] if len(row) > 1 else Path(row[-1]).parent.name for row in index})
+    if len(videos) > 1:
+        raise ToelabError(
+            f"labelled frames come from {len(videos)} videos ({', '.join(videos)})",
+            path,
+            hint="a recording holds one video: keep the rows of one video",
+        )
+    return np.array(numbers, dtype=int), True, videos[0] or None
+
+
+def _video_candidates(path: Path, labelled: bool, video: str | None) -> list[Path]:
+    if not labelled:
+        stem = path.stem.split("DLC_", 1)[0] if "DLC_" in path.stem else path.stem
+        return videos_named([path.parent, path.parent.parent / "videos"], [stem])
+    project = path.parent.parent.parent
+    return videos_named([path.parent, path.parent.parent, project / "videos"], [video] if video else [])
+
+
+def _recording(
+    path: Path, table: _Table, fps: float | None, mapping: Mapping[str, str] | None, foot: str | None
+) -> Recording:
+    if not table.index:
+        raise ToelabError("DeepLabCut file without data rows", path)
+    frames, labelled, video = _frames(path, table.index)
+    order = np.argsort(frames, kind="stable")
+    frames = frames[order]
+    if np.any(np.diff(frames) == 0):
+        raise ToelabError(f"frame {frames[np.flatnonzero(np.diff(frames) == 0)[0]]} appears twice", path)
+    rate, video_path = resolve_fps(fps, path, _video_candidates(path, labelled, video))
+    values = table.values[order]
+
+    parts: dict[tuple[str, str], dict[str, int]] = {}
+    for j, (individual, bodypart, coord) in enumerate(table.columns):
+        parts.setdefault((individual, bodypart), {})[coord] = j
+    tracks = TrackSet(path)
+    for (individual, bodypart), found in parts.items():
+        if "x" not in found or "y" not in found:
+            raise ToelabError(f"body part {bodypart!r} lacks an x or y column", path)
+        individual_foot = foot_word(individual)
+        if individual_foot or individual in ("", SHARED_INDIVIDUAL):
+            source_name = bodypart
+            name = to_toelab_name(bodypart, mapping, individual_foot or foot)
+        else:
+            source_name = f"{individual}_{bodypart}"
+            name = to_toelab_name(source_name, mapping, foot)
+        xy = values[:, [found["x"], found["y"]]]
+        likelihood = values[:, found["likelihood"]] if "likelihood" in found else None
+        tracks.add(name, xy, likelihood, source_name if not individual_foot else f"{individual}/{bodypart}")
+
+    meta = RecordingMeta(
+        fps=rate,
+        foot=foot or feet_label(tracks.landmarks),
+        units="px",
+        vertical_axis="-y",
+        source="deeplabcut",
+        path=str(path),
+        extra={
+            "warnings": [],
+            "landmark_sources": tracks.sources(),
+            "first_frame": int(frames[0]),
+            "labelled_data": labelled,
+            **({"video": video_path} if video_path else {}),
+        },
+    )
+    return Recording(frames / rate, tracks.landmarks, tracks.confidence, {}, meta)

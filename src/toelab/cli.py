@@ -17,7 +17,7 @@ from toelab import __version__
 from toelab.errors import ToelabError
 from toelab.explain import rows_for
 from toelab.landmarks import parse_mapping
-from toelab.pipeline import TASKS, BeatSource, load_input, parse_toes, run_task
+from toelab.pipeline import TASKS, BeatSource, load_input, parse_toes, run_task, write_overlay_video
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -109,6 +109,9 @@ def analyze(
     points: Annotated[Path | None, typer.Option(help="Toe points JSON for a video.")] = None,
     mm_per_px: Annotated[float | None, typer.Option(help="Scale of pixel coordinates.")] = None,
     save_tracks: Annotated[Path | None, typer.Option(help="Write the Recording (.npz).")] = None,
+    overlay: Annotated[
+        Path | None, typer.Option(help="Write the video with the tracked points and lifts drawn (.mp4).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Measure one task on a recording and print the figures."""
@@ -127,6 +130,8 @@ def analyze(
         points_path=points,
         mm_per_px=mm_per_px,
     )
+    if overlay is not None and not loaded.is_video:
+        raise ToelabError("--overlay needs a video as input", input_path)
     if save_tracks is not None:
         loaded.recording.save(save_tracks)
     outcome = run_task(
@@ -138,6 +143,8 @@ def analyze(
         input_path=input_path,
         time_unit=time_unit,
     )
+    if overlay is not None:
+        write_overlay_video(input_path, loaded.recording, overlay)
     warnings = loaded.warnings + outcome.warnings
     if as_json:
         payload = {"task": task, "input": str(input_path), "results": outcome.results, "warnings": warnings}

@@ -85,7 +85,13 @@ def load_input(
 
         points = load_points(points_path) if points_path else None
         tracked = track_video(path, points, mm_per_px=mm_per_px)
-        return LoadedInput(tracked.recording, list(tracked.warnings), is_video=True)
+        warnings = list(tracked.warnings)
+        if tracked.proposal_confidence is not None:
+            warnings.append(
+                f"toe points were placed automatically (confidence {tracked.proposal_confidence:.0%}); "
+                "check them with --overlay, or give --points FILE"
+            )
+        return LoadedInput(tracked.recording, warnings, is_video=True)
     if points_path is not None:
         raise ToelabError("--points applies to videos only", path)
     from toelab.io import read
@@ -96,6 +102,28 @@ def load_input(
             raise ToelabError(f"--mm-per-px given but the coordinates are in {recording.meta.units}", path)
         recording = recording.with_meta(mm_per_unit=mm_per_px)
     return LoadedInput(recording, list(recording.meta.extra.get("warnings", [])))
+
+
+def lift_events(recording: Recording) -> dict[str, list[float]]:
+    """Peak times of every toe's detected lifts, keyed by landmark name (for overlays)."""
+    from toelab.analysis.lifts import lifts_from_recording
+    from toelab.landmarks import TOES, landmark_key
+
+    events: dict[str, list[float]] = {}
+    feet: list[str | None] = list(recording.feet()) or [None]
+    for foot in feet:
+        if not any(recording.find_landmark(toe, foot) for toe in TOES):
+            continue
+        for toe, detection in lifts_from_recording(recording, foot=foot).items():
+            events[landmark_key(f"toe{toe}", foot)] = [float(t) for t in detection.peak_times_s]
+    return events
+
+
+def write_overlay_video(video_path: Path, recording: Recording, out_path: Path) -> Path:
+    """The video with tracked points, per-toe bars and the detected lifts drawn on it."""
+    from toelab.track.overlay import write_overlay
+
+    return write_overlay(video_path, recording, out_path, events=lift_events(recording))
 
 
 def parse_toes(text: str) -> tuple[int, ...]:

@@ -1,0 +1,148 @@
+"""Track a whole video file into a ``Recording`` (streaming: memory does not grow with length)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from toelab.errors import ToelabError
+from toelab.io.video import open_video
+from toelab.recording import Recording, RecordingMeta
+from toelab.track.points import VIEW_POINTS, FootPoints, parse_points, propose_points
+from toelab.track.tracker import FrameState, ToeTracker
+
+# A point whose confidence stays below this on most frames is reported to the user.
+_LOW_CONFIDENCE = 0.3
+# signals holding the foot's motion from the first frame into each frame
+FOOT_MOTION_SIGNALS = (("dx_px", "px"), ("dy_px", "px"), ("rotation_deg", "deg"), ("scale", "1"))
+
+
+@dataclass(frozen=True)
+class TrackResult:
+    recording: Recording
+    warnings: list[str]
+    proposal_confidence: float | None  # set when the points were proposed automatically
+
+
+class _Rows:
+    """A growing float table (one row per frame) that stays compact for long videos."""
+
+    def __init__(self, width: int):
+        self._data = np.empty((1024, width))
+        self._n = 0
+
+    def append(self, row: list[float]) -> None:
+        if self._n == len(self._data):
+            self._data = np.concatenate([self._data, np.empty_like(self._data)])
+        self._data[self._n] = row
+        self._n += 1
+
+    def array(self) -> np.ndarray:
+        return self._data[: self._n].copy()
+
+
+def _check_inside(points: list[FootPoints], width: int, height: int, path: Path) -> list[FootPoints]:
+    return parse_points([p.to_json() for p in points], path, (width, height))
+
+
+def track_video(
+    path: str | Path,
+    points: list[FootPoints] | None = None,
+    *,
+    mm_per_px: float | None = None,
+    progress: Callable[[float, float], None] | None = None,
+) -> TrackResult:
+    """Track toe points through a video; ``progress(time_s, duration_s)`` is called per frame.
+
+    Without ``points`` they are proposed on the first frame (front view only); a proposal
+    that is not confident raises ``ToelabError`` asking for a points file.
+    """
+    path = Path(path)
+    reader = open_video(path)
+    proposal_confidence = None
+    if points is None:
+        colour = reader.frames(gray=False)
+        first_colour = next(colour, None)
+        colour.close()
+        if first_colour is None:
+            raise ToelabError("the video has no frames", path)
+        proposal = propose_points(first_colour[1], "front")
+        proposal_confidence = proposal.confidence
+        if not proposal.ok:
+            raise ToelabError(proposal.message, path, hint="pass the toe points with --points FILE")
+        points = proposal.points
+    frames = reader.frames(gray=True)
+    first_grey = next(frames, None)
+    if first_grey is None:
+        raise ToelabError("the video has no frames", path)
+    t0, first = first_grey
+    points = _check_inside(points, first.shape[1], first.shape[0], path)
+    tracker = ToeTracker(points, first, t0, mm_per_px=mm_per_px)
+    names = [fp.landmark(p) for fp in points for p in VIEW_POINTS[fp.view]]
+    n_points, n_feet = len(names), len(points)
+    rows = _Rows(1 + 3 * n_points + 4 * n_feet)
+
+    def collect(state: FrameState) -> None:
+        row = [state.time_s]
+        for n in names:
+            row.extend(state.points[n].xy)
+        row.extend(state.points[n].confidence for n in names)
+        for fp in points:
+            row.extend(state.foot_motion[fp.foot])
+        rows.append(row)
+
+    collect(tracker.initial_state)
+    duration = reader.info.duration_s
+    for t, frame in frames:
+        collect(tracker.update(frame, t))
+        if progress is not None:
+            progress(t, duration)
+    table = rows.array()
+    times = table[:, 0]
+    positions = table[:, 1 : 1 + 2 * n_points].reshape(-1, n_points, 2)
+    confidence = table[:, 1 + 2 * n_points : 1 + 3 * n_points]
+    foot_motion = table[:, 1 + 3 * n_points :].reshape(-1, n_feet, 4)
+    warnings = list(reader.warnings)
+    for i, name in enumerate(names):
+        share = float(np.mean(confidence[:, i] < _LOW_CONFIDENCE))
+        if share > 0.2:
+            warnings.append(
+                f"{name} was tracked poorly on {share:.0%} of frames (hidden, blurred or out of view?)"
+            )
+    foot = points[0].foot if len(points) == 1 else "both"
+    meta = RecordingMeta(
+        fps=reader.info.fps,
+        foot=foot,
+        view=points[0].view,
+        units="px",
+        mm_per_unit=mm_per_px,
+        vertical_axis="-y",
+        source="video",
+        path=str(path),
+        extra={
+            "foot_width_px": {fp.foot: fp.size_px for fp in points if fp.view == "front"},
+            "foot_length_px": {fp.foot: fp.size_px for fp in points if fp.view == "side"},
+            "points": [fp.to_json() for fp in points],
+            "motion_compensated": points[0].view == "front",
+            "width": reader.info.width,
+            "height": reader.info.height,
+            "rotation_deg": reader.info.rotation_deg,
+        },
+    )
+    # the foot's own motion in the image (camera shake plus whole-foot movement)
+    signals: dict[str, np.ndarray] = {}
+    for f_idx, fp in enumerate(points):
+        for k, (quantity, unit) in enumerate(FOOT_MOTION_SIGNALS):
+            signals[f"{fp.foot}_foot_{quantity}"] = foot_motion[:, f_idx, k]
+            meta.signal_units[f"{fp.foot}_foot_{quantity}"] = unit
+    recording = Recording(
+        times,
+        {n: positions[:, i] for i, n in enumerate(names)},
+        {n: confidence[:, i] for i, n in enumerate(names)},
+        signals,
+        meta,
+    )
+    return TrackResult(recording, warnings, proposal_confidence)

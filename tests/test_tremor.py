@@ -232,7 +232,10 @@ def test_typical_band_says_what_is_typical_and_never_diagnoses(frequency_hz):
     for classification in ("rhythmic", "irregular"):
         text = typical_band(frequency_hz, classification)
         if text is None:
-            assert frequency_hz in (12.5, 19.0)
+            # outside every band, or an irregular movement outside the irregular (dystonic) band
+            assert frequency_hz in (12.5, 19.0) or (
+                classification == "irregular" and not 4 <= frequency_hz <= 10
+            )
             continue
         for part in text.split("; "):
             assert "Hz: typical of " in part
@@ -244,6 +247,8 @@ def test_typical_band_says_what_is_typical_and_never_diagnoses(frequency_hz):
     assert "dystonic" not in typical_band(5.5, "rhythmic")
     assert "dystonic" in typical_band(5.5, "irregular")
     assert typical_band(6.0, "none") is None
+    # walking or twitching at 2.5 Hz is not set beside a rhythmic tremor's band
+    assert typical_band(2.5, "irregular") is None
 
 
 def test_result_summary_is_json_with_the_contract_keys():

@@ -307,7 +307,8 @@ def typical_band(frequency_hz: float | None, classification: str = "rhythmic") -
     parts = [
         f"{lo:g}–{hi:g} Hz: typical of {name}"
         for lo, hi, name, irregular_only in TYPICAL_BANDS
-        if lo <= frequency_hz <= hi and (classification == "irregular" or not irregular_only)
+        # an irregular movement is only set beside the tremor that is itself irregular
+        if lo <= frequency_hz <= hi and irregular_only == (classification == "irregular")
     ]
     return "; ".join(parts) or None
 

@@ -1,0 +1,33 @@
+"""The memory of toelab: people, sessions, trials and their figures, the exercise log,
+red-flag answers and plans, in SQLite (default) or PostgreSQL; raw tracks as compressed
+files beside the database, named by their content's hash.
+"""
+
+from toelab.store.engine import database_url, head_revision, upgrade
+from toelab.store.records import (
+    ExerciseLogEntry,
+    Person,
+    RedFlagAnswer,
+    ResultFigure,
+    SessionHistory,
+    SessionInfo,
+    StoredPlan,
+    Trial,
+)
+from toelab.store.repository import Store, open_store
+
+__all__ = [
+    "ExerciseLogEntry",
+    "Person",
+    "RedFlagAnswer",
+    "ResultFigure",
+    "SessionHistory",
+    "SessionInfo",
+    "Store",
+    "StoredPlan",
+    "Trial",
+    "database_url",
+    "head_revision",
+    "open_store",
+    "upgrade",
+]

@@ -1,0 +1,1 @@
+"""Alembic migrations of the toelab database, applied by :func:`toelab.store.upgrade`."""

@@ -1,0 +1,106 @@
+"""What the store hands back: plain frozen records, safe to keep after the database is closed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from toelab.protocols.plan import Plan
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    display_name: str
+    birth_year: int | None
+    dominant_foot: str | None
+    diabetes: bool
+    notes: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: int
+    person_id: int
+    kind: str  # assessment or training
+    started_at: datetime
+    ended_at: datetime | None
+    device: str | None
+    fps: float | None
+    notes: str
+    status: str  # in_progress, complete or interrupted
+
+
+@dataclass(frozen=True)
+class ResultFigure:
+    """One figure of a trial: a value with its unit, for a foot and optionally one toe."""
+
+    name: str
+    value: float
+    unit: str = ""
+    foot: str | None = None
+    toe: int | None = None
+
+
+@dataclass(frozen=True)
+class Trial:
+    id: int
+    session_id: int
+    task: str
+    foot: str | None
+    toes: tuple[int, ...]
+    parameters: dict[str, Any]
+    tracks_sha256: str | None
+    tracks_path: str | None  # relative to the data folder
+    created_at: datetime
+    results: tuple[ResultFigure, ...]
+
+    def figure(self, name: str, foot: str | None = None, toe: int | None = None) -> float | None:
+        """The value of a named figure (for a foot and toe when given), or None."""
+        for r in self.results:
+            if r.name == name and (foot is None or r.foot == foot) and (toe is None or r.toe == toe):
+                return r.value
+        return None
+
+
+@dataclass(frozen=True)
+class SessionHistory:
+    session: SessionInfo
+    trials: tuple[Trial, ...]
+
+    @property
+    def figures(self) -> tuple[ResultFigure, ...]:
+        return tuple(r for t in self.trials for r in t.results)
+
+
+@dataclass(frozen=True)
+class ExerciseLogEntry:
+    id: int
+    person_id: int
+    day: date
+    exercise_id: str
+    reps: int | None
+    holds: int | None
+    minutes: float | None
+    pain: int | None  # 0 (none) .. 10 (worst imaginable)
+    comment: str
+
+
+@dataclass(frozen=True)
+class RedFlagAnswer:
+    id: int
+    person_id: int
+    day: date
+    question_id: str
+    answer: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    id: int
+    person_id: int
+    plan: Plan
+    created_at: datetime

@@ -198,4 +198,4 @@ def test_demo_runs_every_analysis_and_says_where_the_samples_are(tmp_path):
     for heading in ("Toe isolation test", "Tremor test", "Big-toe extension test", "Musical toes"):
         assert heading in result.stdout
     assert "rhythmic" in result.stdout and "Toe control score" in result.stdout
-    assert len(list(tmp_path.iterdir())) == 5
+    assert len(list(tmp_path.iterdir())) == 6  # five samples and the sample person's records

@@ -70,8 +70,10 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def print_summary(task: str, results: dict[str, Any], warnings: list[str], title: str) -> None:
-    """A readable table of a task's key figures and what they mean."""
+def print_summary(
+    task: str, results: dict[str, Any], warnings: list[str], title: str, *, condition: str | None = None
+) -> None:
+    """A readable table of a task's key figures and what they mean (``condition``: a tremor test's)."""
     feet = results.get("feet") or {str(results.get("foot")): results}
     for foot, figures in feet.items():
         heading = title if foot in ("None", "none") else f"{title} — {foot} foot"
@@ -79,7 +81,7 @@ def print_summary(task: str, results: dict[str, Any], warnings: list[str], title
         table.add_column("Figure", style="bold")
         table.add_column("Value", justify="right")
         table.add_column("What it means")
-        for label, value, meaning in rows_for(task, figures):
+        for label, value, meaning in rows_for(task, figures, condition=condition):
             table.add_row(label, value, meaning)
         console.print(table)
     if "left_vs_right" in results:
@@ -113,6 +115,18 @@ def analyze(
         Path | None, typer.Option(help="Write the video with the tracked points and lifts drawn (.mp4).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    person: Annotated[
+        str | None, typer.Option(help="Store the measurement in this person's records (`toelab person add`).")
+    ] = None,
+    context: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--context",
+            help="What went on at a tremor test, stored with it (repeatable): condition=rest|holding|moving, "
+            "part_of_day=morning|afternoon|evening|night, caffeine=yes|no, tired=yes|no, "
+            "stress=low|moderate|high, medication=TEXT.",
+        ),
+    ] = None,
 ) -> None:
     """Measure one task on a recording and print the figures."""
     if task not in TASKS:
@@ -121,6 +135,12 @@ def analyze(
         raise ToelabError(f"--time-unit {time_unit!r} is not s or ms")
     if foot not in (None, "left", "right"):
         raise ToelabError(f"--foot {foot!r} is not left or right")
+    tremor_context = _tremor_context(context, task, person)
+    if person is not None:
+        from toelab.store import open_store
+
+        with open_store() as store:
+            store.get_person(person)  # a misspelt name fails before a long analysis
     loaded = load_input(
         input_path,
         fps=fps,
@@ -134,10 +154,11 @@ def analyze(
         raise ToelabError("--overlay needs a video as input", input_path)
     if save_tracks is not None:
         loaded.recording.save(save_tracks)
+    beat_source = BeatSource(bpm=bpm, offset_s=offset, beats_path=beats)
     outcome = run_task(
         loaded.recording,
         task,
-        beats=BeatSource(bpm=bpm, offset_s=offset, beats_path=beats),
+        beats=beat_source,
         toes=parse_toes(toes),
         event=event,
         input_path=input_path,
@@ -150,7 +171,39 @@ def analyze(
         payload = {"task": task, "input": str(input_path), "results": outcome.results, "warnings": warnings}
         typer.echo(json.dumps(_json_safe(payload), indent=2, allow_nan=False))
     else:
-        print_summary(task, outcome.results, warnings, f"{task} — {input_path.name}")
+        condition = tremor_context.condition if tremor_context is not None else None
+        print_summary(task, outcome.results, warnings, f"{task} — {input_path.name}", condition=condition)
+    if person is not None:
+        from toelab.records import store_analysis
+
+        with open_store() as store:
+            stored = store_analysis(
+                store,
+                person,
+                outcome,
+                loaded.recording,
+                input_path=input_path,
+                beats=beat_source,
+                toes=parse_toes(toes),
+                event=event,
+                time_unit=time_unit,
+            )
+            if tremor_context is not None:
+                store.set_session_context(stored.session, tremor_context)
+        error_console.print(f"stored as session {stored.session.id} of {person}", highlight=False)
+
+
+def _tremor_context(items: list[str] | None, task: str, person: str | None) -> Any:
+    """The ``--context`` answers as a TremorContext, or None when none were given."""
+    if not items:
+        return None
+    from toelab.protocols.context import TremorContext
+
+    if task != "tremor":
+        raise ToelabError("--context is for the tremor task")
+    if person is None:
+        raise ToelabError("--context is kept with a person's records", hint="add --person NAME")
+    return TremorContext.parse(items)
 
 
 @app.command()
@@ -164,3 +217,206 @@ def demo(
     from toelab.demo import run_demo
 
     run_demo(out, print_summary=print_summary, console=console)
+
+
+person_app = typer.Typer(no_args_is_help=True, help="The people whose records toelab keeps.")
+db_app = typer.Typer(no_args_is_help=True, help="The database of records.")
+app.add_typer(person_app, name="person")
+app.add_typer(db_app, name="db")
+
+
+@person_app.command("add")
+@friendly_errors
+def person_add(
+    name: Annotated[str, typer.Argument(help="Display name (unique).")],
+    birth_year: Annotated[int | None, typer.Option(help="Year of birth.")] = None,
+    dominant_foot: Annotated[str | None, typer.Option(help="left or right.")] = None,
+    diabetes: Annotated[bool, typer.Option("--diabetes/--no-diabetes", help="Has diabetes.")] = False,
+    notes: Annotated[str, typer.Option(help="Free notes.")] = "",
+) -> None:
+    """Add a person to the records."""
+    from toelab.store import open_store
+
+    with open_store() as store:
+        added = store.add_person(
+            name, birth_year=birth_year, dominant_foot=dominant_foot, diabetes=diabetes, notes=notes
+        )
+    console.print(f"added {added.display_name} (no. {added.id})", highlight=False)
+
+
+@person_app.command("list")
+@friendly_errors
+def person_list() -> None:
+    """List the people in the records."""
+    from toelab.store import open_store
+
+    with open_store() as store:
+        people = store.list_people()
+    table = Table(title="People", title_justify="left")
+    for column in ("No.", "Name", "Born", "Dominant foot", "Diabetes", "Notes"):
+        table.add_column(column)
+    for p in people:
+        born = "" if p.birth_year is None else str(p.birth_year)
+        table.add_row(
+            str(p.id), p.display_name, born, p.dominant_foot or "", "yes" if p.diabetes else "", p.notes
+        )
+    console.print(table if people else "no people yet: add one with `toelab person add NAME`")
+
+
+@app.command()
+@friendly_errors
+def log(
+    person: Annotated[str, typer.Argument(help="Person's display name.")],
+    exercise_id: Annotated[str, typer.Argument(help="Exercise, e.g. toe_isolation, tennis_ball_roll.")],
+    reps: Annotated[int | None, typer.Option(help="Repetitions done.")] = None,
+    holds: Annotated[int | None, typer.Option(help="Holds done.")] = None,
+    minutes: Annotated[float | None, typer.Option(help="Minutes spent.")] = None,
+    pain: Annotated[int | None, typer.Option(help="Pain from 0 (none) to 10 (worst).")] = None,
+    comment: Annotated[str, typer.Option(help="A note.")] = "",
+    day: Annotated[str | None, typer.Option("--date", help="Day done, YYYY-MM-DD (default: today).")] = None,
+) -> None:
+    """Log an exercise done by hand; it counts in the person's plan when the plan has it."""
+    from datetime import date
+
+    from toelab.records import log_exercise
+    from toelab.store import open_store
+
+    try:
+        done_on = date.fromisoformat(day) if day else date.today()
+    except ValueError:
+        raise ToelabError(f"--date {day!r} is not a date", hint="write it as YYYY-MM-DD") from None
+    with open_store() as store:
+        entry, in_plan = log_exercise(
+            store,
+            person,
+            exercise_id,
+            done_on,
+            reps=reps,
+            holds=holds,
+            minutes=minutes,
+            pain=pain,
+            comment=comment,
+        )
+    counted = " (counted in the plan)" if in_plan else ""
+    console.print(f"logged {entry.exercise_id} for {person} on {entry.day}{counted}", highlight=False)
+
+
+@app.command()
+@friendly_errors
+def history(person: Annotated[str, typer.Argument(help="Person's display name.")]) -> None:
+    """A person's sessions, key figures, trends and warning signs."""
+    from toelab.records import person_overview
+    from toelab.report.terminal import history_renderables
+    from toelab.store import open_store
+
+    with open_store() as store:
+        overview = person_overview(store, person)
+    for shown in history_renderables(overview):
+        console.print(shown)
+
+
+@app.command()
+@friendly_errors
+def report(
+    person: Annotated[str, typer.Argument(help="Person's display name.")],
+    pdf: Annotated[bool, typer.Option("--pdf", help="Write a PDF instead of HTML.")] = False,
+    out: Annotated[Path | None, typer.Option(help="File to write (default: in the data folder).")] = None,
+    session: Annotated[int | None, typer.Option(help="Report one session (its number) instead.")] = None,
+) -> None:
+    """Write a progress report (or one session's report) as HTML or PDF."""
+    from toelab.report import write_report
+    from toelab.store import open_store
+
+    with open_store() as store:
+        path = write_report(store, person, out, pdf=pdf, session_id=session)
+    console.print(f"report written to {path}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+@friendly_errors
+def export(
+    person: Annotated[str, typer.Argument(help="Person's display name.")],
+    fhir: Annotated[bool, typer.Option("--fhir", help="A FHIR R4 Bundle (JSON).")] = False,
+    csv: Annotated[bool, typer.Option("--csv", help="CSV, one row per figure.")] = False,
+    out: Annotated[Path | None, typer.Option(help="File to write (default: standard output).")] = None,
+) -> None:
+    """Export every stored figure of a person as FHIR or CSV."""
+    from toelab.report import export_figures
+    from toelab.store import open_store
+
+    if fhir == csv:
+        raise ToelabError("choose one format: --fhir or --csv")
+    with open_store() as store:
+        text = export_figures(store, person, "fhir" if fhir else "csv")
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ToelabError(f"cannot write the export: {exc.strerror}", out) from exc
+    error_console.print(f"exported to {out}", highlight=False, soft_wrap=True)
+
+
+@db_app.command("upgrade")
+@friendly_errors
+def db_upgrade() -> None:
+    """Bring the database's schema up to this toelab's (keep a backup first)."""
+    from toelab.store import database_url, upgrade
+
+    revision = upgrade()
+    console.print(f"{database_url()} is at schema version {revision}", highlight=False, soft_wrap=True)
+
+
+protocol_app = typer.Typer(no_args_is_help=True, help="The tests and exercises, with instructions.")
+app.add_typer(protocol_app, name="protocol")
+
+
+@protocol_app.command("list")
+@friendly_errors
+def protocol_list() -> None:
+    """List the tests and exercises, with the names to show them by."""
+    from toelab.protocols.guidance import list_protocols
+
+    table = Table(title="Tests and exercises", title_justify="left")
+    for column in ("Name", "Kind", "Title", "What for / how much"):
+        table.add_column(column)
+    for entry in list_protocols():
+        table.add_row(entry.key, entry.kind, entry.name, entry.summary)
+    console.print(table)
+
+
+@protocol_app.command("show")
+@friendly_errors
+def protocol_show(
+    name: Annotated[str, typer.Argument(help="A name from `toelab protocol list`, e.g. test:tremor.")],
+    svg: Annotated[
+        Path | None, typer.Option(help="Also write the camera diagram (.svg) to this file.")
+    ] = None,
+) -> None:
+    """Show how to do a test or an exercise: set-up, steps, mistakes, what the result means."""
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    from toelab.protocols.guidance import sheets_for
+
+    sheets = sheets_for(name)
+    for sheet in sheets:
+        body = [f"[italic]{escape(sheet.purpose)}[/]"]
+        for section in sheet.sections:
+            body.append(f"\n[bold]{escape(section.title)}[/]")
+            body += [f"• {escape(line)}" for line in section.lines]
+        if sheet.sources:
+            body.append("\n[bold]Sources[/]")
+            body += [f"• {escape(source)}" for source in sheet.sources]
+        title = f"{sheet.name} ({sheet.kind}:{sheet.id})"
+        console.print(Panel("\n".join(body), title=escape(title), title_align="left", expand=False))
+    diagrams = [sheet.diagram_svg for sheet in sheets if sheet.diagram_svg]
+    if svg is not None:
+        if not diagrams:
+            raise ToelabError(f"{name!r} needs no camera, so it has no diagram")
+        try:
+            svg.write_text(diagrams[0], encoding="utf-8")
+        except OSError as exc:
+            raise ToelabError(f"cannot write the diagram: {exc.strerror}", svg) from exc
+        error_console.print(f"camera diagram written to {svg}", highlight=False, soft_wrap=True)

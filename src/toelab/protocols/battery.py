@@ -32,6 +32,7 @@ class AssessmentTest:
 
 
 _LIFT_S = 8.0
+_TOE_NAMES = ("big toe", "2nd toe", "3rd toe", "4th toe", "little toe")
 
 ISOLATION_TEST = AssessmentTest(
     id="toe_isolation",
@@ -40,22 +41,12 @@ ISOLATION_TEST = AssessmentTest(
     purpose="Which toes can move on their own, and which neighbours lift along.",
     setup=("Sit barefoot, foot flat on the floor, camera in front of the toes.",),
     conditions=tuple(
-        Condition(
-            f"lift_toe{toe}",
-            f"Lift toe {toe} on its own, keep the others down; repeat 3 times.",
-            _LIFT_S,
-            (toe,),
-        )
-        for toe in range(1, 6)
+        Condition(f"lift_toe{toe}", f"Lift the {name} on its own. Keep the other toes down.", _LIFT_S, (toe,))
+        for toe, name in enumerate(_TOE_NAMES, start=1)
     )
     + (
-        Condition("big_toe_alone", "Lift the big toe; the other four stay planted; 3 times.", _LIFT_S, (1,)),
-        Condition(
-            "other_four",
-            "Lift the other four toes; the big toe stays planted; 3 times.",
-            _LIFT_S,
-            (2, 3, 4, 5),
-        ),
+        Condition("big_toe_alone", "Lift the big toe. The other four stay flat.", _LIFT_S, (1,)),
+        Condition("other_four", "Lift the other four toes. The big toe stays flat.", _LIFT_S, (2, 3, 4, 5)),
     ),
     measures=("individuation_index", "toe_control_score_pct"),
 )
@@ -71,10 +62,18 @@ BIG_TOE_EXTENSION_TEST = AssessmentTest(
     ),
     conditions=(
         Condition(
-            "active", "Lift the big toe back as far as you can; hold.", 6.0, (1,), (("mode", "active"),)
+            "active",
+            "Lift the big toe up and back as far as you can, and hold.",
+            6.0,
+            (1,),
+            (("mode", "active"),),
         ),
         Condition(
-            "passive", "Bend the big toe back gently with your hand; hold.", 6.0, (1,), (("mode", "passive"),)
+            "passive",
+            "Bend the big toe back gently with your hand, and hold.",
+            6.0,
+            (1,),
+            (("mode", "passive"),),
         ),
     ),
     measures=("big_toe_extension_deg",),

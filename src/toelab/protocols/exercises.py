@@ -156,7 +156,9 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         id="musical_toes",
         name="Musical toes",
-        trains="Timing and coordination of the big-toe and small-toe lifters, left against right.",
+        trains=(
+            "Timing and control of the muscles that lift the big toe and the small toes, left against right."
+        ),
         steps=(
             "Stand barefoot.",
             "Lift and lower the big toe in time with the clicks; then the other four toes.",

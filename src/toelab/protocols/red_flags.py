@@ -38,6 +38,7 @@ class Flag:
     advice: str
     see: str  # the professional to see
     urgency: str  # a key of URGENCIES
+    sources: tuple[str, ...] = ()  # keys of toelab.protocols.sources.SOURCES for figures in the advice
 
     @property
     def when(self) -> str:
@@ -101,8 +102,8 @@ FLAGS: dict[str, Flag] = {
         Flag(
             "visible_deformity",
             "A change in the shape of the toes",
-            "A podiatrist can examine the toes and advise on footwear, padding and exercises. "
-            "Keep doing only the exercises that are comfortable until then.",
+            "A podiatrist can look at the toes. They can advise on shoes, pads and exercises. "
+            "Until then, do only the exercises that feel good.",
             "podiatrist",
             "soon",
         ),
@@ -153,6 +154,7 @@ FLAGS: dict[str, Flag] = {
             "and hip when walking. A podiatrist can examine the joint and advise.",
             "podiatrist",
             "next_visit",
+            ("coughlin2003",),
         ),
     )
 }

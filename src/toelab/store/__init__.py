@@ -13,6 +13,7 @@ from toelab.store.records import (
     SessionInfo,
     StoredPlan,
     Trial,
+    tremor_points_of,
 )
 from toelab.store.repository import Store, open_store
 
@@ -29,5 +30,6 @@ __all__ = [
     "database_url",
     "head_revision",
     "open_store",
+    "tremor_points_of",
     "upgrade",
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from toelab.protocols.context import TremorContext, TremorPoint
 from toelab.protocols.plan import Plan
 
 
@@ -31,6 +33,7 @@ class SessionInfo:
     fps: float | None
     notes: str
     status: str  # in_progress, complete or interrupted
+    context: TremorContext | None = None  # the tremor test's context, when one was given
 
 
 @dataclass(frozen=True)
@@ -104,3 +107,30 @@ class StoredPlan:
     person_id: int
     plan: Plan
     created_at: datetime
+
+
+def tremor_points_of(sessions: Sequence[SessionHistory]) -> list[TremorPoint]:
+    """Every tremor trial's figures, per foot, with its session's context, oldest first."""
+    points = []
+    for history in sessions:
+        for trial in history.trials:
+            if trial.task != "tremor":
+                continue
+            condition = trial.parameters.get("condition")
+            classification = trial.parameters.get("classification")
+            for figure in trial.results:
+                if figure.name != "tremor_amplitude":
+                    continue
+                points.append(
+                    TremorPoint(
+                        history.session.started_at,
+                        figure.foot,
+                        condition if isinstance(condition, str) else None,
+                        figure.value,
+                        figure.unit,
+                        trial.figure("tremor_frequency_hz", foot=figure.foot),
+                        None if classification is None else classification == "rhythmic",
+                        history.session.context,
+                    )
+                )
+    return points

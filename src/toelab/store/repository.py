@@ -1,4 +1,5 @@
-"""The repository API: people, sessions, trials with their figures, exercise log, red flags, plans.
+"""The repository API: people, sessions (with a tremor test's context), trials with their figures,
+exercise log, red flags, plans.
 
 Every method runs in its own transaction and hands back frozen records. A trial and its
 figures are committed together, after its tracks file is complete on disk, so a session cut
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from toelab.analysis.progress import Measurement
 from toelab.errors import ToelabError
 from toelab.paths import toelab_home
+from toelab.protocols.context import TremorContext, TremorPoint
 from toelab.protocols.exercises import get_exercise
 from toelab.protocols.plan import Plan, PlanItem, WeeklyAdherence, adherence_by_week
 from toelab.protocols.red_flags import RaisedFlag, check_answers, flags_from_answers
@@ -51,6 +53,7 @@ from toelab.store.records import (
     SessionInfo,
     StoredPlan,
     Trial,
+    tremor_points_of,
 )
 from toelab.store.tracks import save_tracks
 
@@ -85,7 +88,16 @@ def _session(row: SessionModel) -> SessionInfo:
         row.fps,
         row.notes,
         row.status,
+        None if row.context is None else TremorContext.from_dict(row.context),
     )
+
+
+def _context_json(context: TremorContext | None) -> dict[str, Any] | None:
+    if context is None:
+        return None
+    if not isinstance(context, TremorContext):
+        raise ToelabError("a session's context must be a TremorContext")
+    return None if context.is_empty else context.as_dict()
 
 
 def _trial(row: TrialModel) -> Trial:
@@ -232,7 +244,7 @@ class Store:
         else:
             row = s.scalar(select(PersonModel).where(PersonModel.display_name == person.strip()))
         if row is None:
-            raise ToelabError(f"no person {person!r}", hint="list people with `toelab people`")
+            raise ToelabError(f"no person {person!r}", hint="list people with `toelab person list`")
         return row
 
     def get_person(self, person: int | str) -> Person:
@@ -254,7 +266,9 @@ class Store:
         fps: float | None = None,
         notes: str = "",
         started_at: datetime | None = None,
+        context: TremorContext | None = None,
     ) -> SessionInfo:
+        """A new session in progress; ``context`` is what was going on at its tremor test."""
         if kind not in SESSION_KINDS:
             raise ToelabError(f"session kind must be one of {', '.join(SESSION_KINDS)}, not {kind!r}")
         with self._transaction() as s:
@@ -266,8 +280,17 @@ class Store:
                 fps=fps,
                 notes=notes,
                 status="in_progress",
+                context=_context_json(context),
             )
             s.add(row)
+        return _session(row)
+
+    def set_session_context(self, session: int | SessionInfo, context: TremorContext | None) -> SessionInfo:
+        """Keep (or replace, or with None clear) the tremor test context of a session."""
+        stored = _context_json(context)
+        with self._transaction() as s:
+            row = self._session_row(s, session)
+            row.context = stored
         return _session(row)
 
     def _session_row(self, s: Session, session: int | SessionInfo) -> SessionModel:
@@ -365,6 +388,11 @@ class Store:
                 SessionHistory(_session(row), tuple(_trial(t) for t in row.trials))
                 for row in s.scalars(query)
             ]
+
+    def tremor_points(self, person: int | str | Person) -> list[TremorPoint]:
+        """A person's tremor figures with each session's context, oldest first
+        (for :func:`toelab.protocols.context.line_up`)."""
+        return tremor_points_of(self.history(person))
 
     def measurements(self, person: int | str | Person) -> list[Measurement]:
         """Every stored figure of a person as a :class:`~toelab.analysis.progress.Measurement`.

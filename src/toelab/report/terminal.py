@@ -1,0 +1,95 @@
+"""A person's history for the terminal: sessions, trends and warning signs as Rich tables."""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from toelab.records import PersonOverview
+from toelab.report.words import (
+    KEY_FIGURES,
+    figure_label,
+    foot_word,
+    format_change,
+    format_value,
+    session_key_figures,
+    trend_words,
+)
+
+
+def sessions_table(overview: PersonOverview) -> Table:
+    table = Table(title=f"Sessions of {overview.person.display_name}", title_justify="left")
+    for column, justify in (("No.", "right"), ("Date", "left"), ("Kind", "left"), ("Status", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table.add_column("Tests")
+    table.add_column("Key figures")
+    for h in overview.sessions:
+        table.add_row(
+            str(h.session.id),
+            h.session.started_at.date().isoformat(),
+            h.session.kind,
+            h.session.status.replace("_", " "),
+            ", ".join(sorted({t.task for t in h.trials})) or "—",
+            session_key_figures(h),
+        )
+    return table
+
+
+def trends_table(overview: PersonOverview) -> Table:
+    units = {r.name: r.unit for h in overview.sessions for t in h.trials for r in t.results}
+    trends = {(t.metric, t.foot, t.toe): t for t in overview.progress.trends}
+    table = Table(title="Progress", title_justify="left")
+    table.add_column("Figure", style="bold")
+    table.add_column("Foot")
+    table.add_column("First", justify="right")
+    table.add_column("Latest", justify="right")
+    table.add_column("Change", justify="right")
+    table.add_column("Trend")
+    changes = sorted(
+        (c for c in overview.progress.changes if c.metric in KEY_FIGURES and c.toe is None),
+        key=lambda c: (KEY_FIGURES.index(c.metric), c.foot or ""),
+    )
+    for c in changes:
+        unit = units.get(c.metric, "")
+        words = trend_words(trends.get((c.metric, c.foot, None)))
+        style = {"improving": "green", "getting worse": "yellow"}.get(words, "")
+        table.add_row(
+            figure_label(c.metric),
+            foot_word(c.foot),
+            format_value(c.metric, c.baseline_value, unit),
+            format_value(c.metric, c.latest_value, unit),
+            format_change(c.metric, c.change, unit) if c.latest_day != c.baseline_day else "—",
+            Text(words, style=style),
+        )
+    return table
+
+
+def flags_text(overview: PersonOverview) -> Text:
+    if not overview.flags:
+        return Text("No warning signs in the latest answers or in the measurements.", style="green")
+    text = Text("When to see a professional\n", style="bold yellow")
+    for raised in overview.flags:
+        where = f" ({raised.foot} foot)" if raised.foot in ("left", "right") else ""
+        text.append(f"• {raised.flag.title}{where}: ", style="bold")
+        text.append(
+            f"{raised.reason} {raised.flag.advice} Who to see: {raised.flag.see}, {raised.flag.when}.\n"
+        )
+    text.append("These are reasons to ask a professional, not a diagnosis.", style="dim")
+    return text
+
+
+def history_renderables(overview: PersonOverview) -> list[RenderableType]:
+    """What ``toelab history`` prints: sessions, progress, plateau advice, warning signs."""
+    if not overview.sessions:
+        shown: list[RenderableType] = [Text(f"{overview.person.display_name} has no sessions yet.")]
+    else:
+        shown = [sessions_table(overview), trends_table(overview)]
+    shown.extend(Text(p.advice, style="yellow") for p in overview.plateaus if p.advice)
+    weeks = [w.fraction for w in overview.adherence if w.target]
+    if weeks:
+        shown.append(
+            Text(f"Plan done: {100 * sum(weeks) / len(weeks):.0f} % on average over {len(weeks)} weeks.")
+        )
+    shown.append(flags_text(overview))
+    return shown

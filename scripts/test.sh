@@ -2,7 +2,7 @@
 # Install everything the tests need (system packages, a virtual environment) and run them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/system-packages.sh postgresql ffmpeg poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+bash scripts/system-packages.sh postgresql ffmpeg poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e ".[test]"

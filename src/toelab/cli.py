@@ -368,6 +368,23 @@ def db_upgrade() -> None:
     console.print(f"{database_url()} is at schema version {revision}", highlight=False, soft_wrap=True)
 
 
+@app.command()
+@friendly_errors
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (0.0.0.0 for other devices).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    https: Annotated[
+        bool, typer.Option("--https", help="Serve https with a self-signed certificate.")
+    ] = False,
+) -> None:
+    """Start the live toe trainer in the browser."""
+    from toelab.web.server import run_server
+
+    run_server(host, port, https, say=console.print)
+
+
 protocol_app = typer.Typer(no_args_is_help=True, help="The tests and exercises, with instructions.")
 app.add_typer(protocol_app, name="protocol")
 

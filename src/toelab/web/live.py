@@ -1,0 +1,364 @@
+"""The live camera session: JPEG frames in over a WebSocket, per-toe state out.
+
+Protocol (one WebSocket per camera stream):
+
+* text ``{"type": "start", "task": ..., "points": [...], "target": [1], "hold_s": null,
+  "beat_times_s": [...], "label": ...}`` — the next frame becomes the tracker's first frame;
+  ``task`` is ``isolation``, ``rhythm``, ``tremor``, ``rom`` (the figures computed at the end)
+  or ``train`` (live feedback only);
+* binary frames: ``HEADER`` (uint32 sequence number, float64 capture time in ms on the
+  page's clock) followed by the JPEG bytes; the server answers each with a ``state``
+  message carrying the same sequence number, or ``dropped`` when it is still busy;
+* text ``{"type": "stop"}`` — the server answers ``summary`` with the task's figures in
+  plain words, and keeps them as a session file.
+
+Tracking runs in one worker thread per stream, so the event loop never waits on OpenCV.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import struct
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from toelab.analysis.live import LiveScorer, beat_asynchrony_ms
+from toelab.errors import ToelabError
+from toelab.explain import rows_for
+from toelab.recording import Recording, RecordingMeta
+from toelab.track.points import VIEW_POINTS, FootPoints, parse_points
+from toelab.track.tracker import FrameState, ToeTracker
+from toelab.web.sessions import save_session
+
+HEADER = struct.Struct("<Id")
+LIVE_TASKS = ("isolation", "rhythm", "tremor", "rom", "train")
+# frames waiting for the worker; the page keeps at most two in flight, so more means it lags
+MAX_QUEUED = 2
+
+
+@dataclass
+class StartRequest:
+    task: str
+    points: list[FootPoints]
+    target: tuple[int, ...] = (1,)
+    hold_s: float | None = None
+    beat_times_s: tuple[float, ...] = ()
+    label: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_start(message: dict[str, Any]) -> StartRequest:
+    """Check a start message from the page."""
+    task = message.get("task")
+    if task not in LIVE_TASKS:
+        raise ToelabError(f"unknown live task {task!r}", hint=f"one of {', '.join(LIVE_TASKS)}")
+    points = parse_points(message.get("points"), "calibration")
+    try:
+        target = tuple(int(t) for t in message.get("target") or (1,))
+        hold = message.get("hold_s")
+        hold = None if hold is None else float(hold)
+        beats = tuple(float(b) for b in message.get("beat_times_s") or ())
+    except (TypeError, ValueError) as error:
+        raise ToelabError(f"target, hold_s and beat_times_s must be numbers ({error})") from None
+    if task == "rhythm" and len(beats) < 2:
+        raise ToelabError("a musical-toes run needs the beat times")
+    extra = message.get("extra") or {}
+    if not isinstance(extra, dict):
+        raise ToelabError("extra must be an object")
+    return StartRequest(
+        task,
+        points,
+        target,
+        hold,
+        beats,
+        str(message.get("label", "")),
+        extra,
+    )
+
+
+class LiveSession:
+    """One run: the tracker, a live scorer per foot (front view) and the recorded tracks."""
+
+    def __init__(self, request: StartRequest, first_frame: np.ndarray, time_s: float):
+        size = (first_frame.shape[1], first_frame.shape[0])
+        self.request = request
+        self.points = parse_points([p.to_json() for p in request.points], "calibration", size)
+        self.view = self.points[0].view
+        self.tracker = ToeTracker(self.points, first_frame, time_s)
+        self.names = [fp.landmark(p) for fp in self.points for p in VIEW_POINTS[fp.view]]
+        self.scorers = (
+            {fp.foot: LiveScorer(request.target, request.hold_s) for fp in self.points}
+            if self.view == "front"
+            else {}
+        )
+        self.frame_size = size
+        self._times: list[float] = []
+        self._xy: list[list[tuple[float, float]]] = []
+        self._confidence: list[list[float]] = []
+        self.lift_events: list[dict[str, Any]] = []
+        self.last_state = self._collect(self.tracker.initial_state)
+
+    @property
+    def last_time_s(self) -> float:
+        return self._times[-1]
+
+    def update(self, frame: np.ndarray, time_s: float) -> dict[str, Any]:
+        if time_s <= self._times[-1]:
+            raise ToelabError("a frame arrived with an older capture time than the one before")
+        return self._collect(self.tracker.update(frame, time_s))
+
+    def _collect(self, state: FrameState) -> dict[str, Any]:
+        self._times.append(state.time_s)
+        self._xy.append([state.points[n].xy for n in self.names])
+        self._confidence.append([state.points[n].confidence for n in self.names])
+        feet: dict[str, Any] = {}
+        for fp in self.points:
+            points = [state.points[fp.landmark(p)] for p in VIEW_POINTS[fp.view]]
+            foot: dict[str, Any] = {
+                "confidence": [p.confidence for p in points],
+                "xy": [p.xy for p in points],
+            }
+            if self.view == "side":
+                foot["angle_deg"] = state.hallux_angle_deg.get(fp.foot)
+            else:
+                lifts = [p.lift if p.confidence > 0 else np.nan for p in points]
+                live = self.scorers[fp.foot].update(state.time_s, lifts)
+                foot["live"] = live.as_dict()
+                if live.finished_rep is not None:
+                    event = {"foot": fp.foot, **live.finished_rep.as_dict()}
+                    if self.request.beat_times_s:
+                        event["asynchrony_ms"] = beat_asynchrony_ms(
+                            live.finished_rep.peak_s, self.request.beat_times_s
+                        )
+                    self.lift_events.append(event)
+                    foot["rep"] = event
+            feet[fp.foot] = foot
+        return {"type": "state", "time_s": state.time_s, "feet": feet}
+
+    def recording(self) -> Recording:
+        """The run as a Recording, the same shape a tracked video file gives."""
+        times = np.asarray(self._times)
+        xy = np.asarray(self._xy, dtype=float)
+        confidence = np.asarray(self._confidence, dtype=float)
+        meta = RecordingMeta(
+            fps=float(1.0 / np.median(np.diff(times))) if times.size > 1 else None,
+            foot=self.points[0].foot if len(self.points) == 1 else "both",
+            view=self.view,
+            units="px",
+            vertical_axis="-y",
+            source="camera",
+            extra={
+                "foot_width_px": {fp.foot: fp.size_px for fp in self.points if fp.view == "front"},
+                "foot_length_px": {fp.foot: fp.size_px for fp in self.points if fp.view == "side"},
+                "points": [fp.to_json() for fp in self.points],
+                "motion_compensated": self.view == "front",
+                "width": self.frame_size[0],
+                "height": self.frame_size[1],
+            },
+        )
+        return Recording(
+            times,
+            {n: xy[:, i] for i, n in enumerate(self.names)},
+            {n: confidence[:, i] for i, n in enumerate(self.names)},
+            {},
+            meta,
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """The run's figures (the task's analysis on the recorded tracks) in plain words."""
+        task = self.request.task
+        times = np.asarray(self._times)
+        record: dict[str, Any] = {
+            "type": "summary",
+            "task": task,
+            "label": self.request.label,
+            "target": list(self.request.target),
+            "duration_s": float(times[-1] - times[0]),
+            "frames": int(times.size),
+            "fps": float((times.size - 1) / (times[-1] - times[0])) if times.size > 1 else None,
+            "reps": {foot: len(s.reps) for foot, s in self.scorers.items()},
+            "clean_reps": {foot: sum(r.clean for r in s.reps) for foot, s in self.scorers.items()},
+            "lift_events": self.lift_events,
+            "extra": self.request.extra,
+            "warnings": [],
+        }
+        if task == "train":
+            return record
+        if times.size < 10:
+            raise ToelabError("the run was too short to measure: keep the camera on a few seconds longer")
+        recording = self.recording()
+        figures = (
+            self._rhythm(recording) if task == "rhythm" else _run_task(recording, task, record["warnings"])
+        )
+        record["results"] = figures
+        feet = figures.get("feet") or {str(figures.get("foot")): figures}
+        # a tremor trial's condition (rest, postural, kinetic) changes what its figures mean
+        condition = self.request.extra.get("condition") if task == "tremor" else None
+        record["rows"] = {
+            foot: [list(r) for r in rows_for(task, f, condition=condition)] for foot, f in feet.items()
+        }
+        return record
+
+    def _rhythm(self, recording: Recording) -> dict[str, Any]:
+        from toelab.analysis.rhythm import compare_feet, rhythm_from_recording
+
+        by_foot = {
+            fp.foot: rhythm_from_recording(
+                recording, self.request.beat_times_s, toes=self.request.target, foot=fp.foot
+            )
+            for fp in self.points
+        }
+        dicts = {foot: result.as_dict() for foot, result in by_foot.items()}
+        first = next(iter(dicts))
+        figures: dict[str, Any] = {"foot": first, **dicts[first]}
+        if len(dicts) > 1:
+            figures["feet"] = dicts
+        if set(by_foot) == {"left", "right"}:
+            figures["left_vs_right"] = compare_feet(by_foot["left"], by_foot["right"])
+        return figures
+
+
+def _run_task(recording: Recording, task: str, warnings: list[str]) -> dict[str, Any]:
+    from toelab.pipeline import run_task
+
+    outcome = run_task(recording, task)
+    warnings.extend(outcome.warnings)
+    return outcome.results
+
+
+def decode_frame(data: bytes) -> tuple[int, float, np.ndarray]:
+    """Sequence number, capture time (s) and the grey image of one binary frame message."""
+    if len(data) <= HEADER.size:
+        raise ToelabError("a frame message is too short")
+    seq, capture_ms = HEADER.unpack_from(data)
+    image = cv2.imdecode(np.frombuffer(data, np.uint8, offset=HEADER.size), cv2.IMREAD_GRAYSCALE)
+    if image is None:
+        raise ToelabError("a frame is not a readable JPEG image")
+    return seq, capture_ms / 1000.0, image
+
+
+class LiveConnection:
+    """Serves one WebSocket: frames to the worker thread, state back to the page."""
+
+    def __init__(self, websocket: WebSocket, sessions_folder: Path):
+        self.ws = websocket
+        self.sessions_folder = sessions_folder
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toelab-live")
+        self.session: LiveSession | None = None
+        self.pending_start: StartRequest | None = None
+        self.busy: set[asyncio.Task] = set()
+        self.queued = 0
+
+    async def run(self) -> None:
+        await self.ws.accept()
+        try:
+            while True:
+                message = await self.ws.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                if message.get("bytes") is not None:
+                    self._frame(message["bytes"])
+                elif message.get("text") is not None:
+                    await self._command(json.loads(message["text"]))
+        except WebSocketDisconnect:
+            pass
+        finally:
+            for task in list(self.busy):
+                task.cancel()
+            self.worker.shutdown(wait=False, cancel_futures=True)
+
+    async def _send(self, payload: dict[str, Any]) -> None:
+        await self.ws.send_text(json.dumps(_finite(payload), allow_nan=False))
+
+    def _frame(self, data: bytes) -> None:
+        if self.queued >= MAX_QUEUED:
+            seq = HEADER.unpack_from(data)[0] if len(data) >= HEADER.size else -1
+            self._spawn(self._send({"type": "dropped", "seq": seq}))
+            return
+        self.queued += 1
+        self._spawn(self._process(data))
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self.busy.add(task)
+        task.add_done_callback(self.busy.discard)
+
+    async def _process(self, data: bytes) -> None:
+        received = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        # the sequence number goes back even with an error, so the page frees its slot
+        seq = HEADER.unpack_from(data)[0] if len(data) >= HEADER.size else None
+        try:
+            _, time_s, image = decode_frame(data)
+            reply = await loop.run_in_executor(self.worker, self._track, image, time_s)
+        except ToelabError as error:
+            reply = {"type": "error", "message": error.message, "hint": error.hint}
+        except cv2.error:
+            reply = {"type": "error", "message": "the tracker could not use this frame", "hint": None}
+        finally:
+            self.queued -= 1
+        reply.update(seq=seq, server_ms=1000.0 * (time.perf_counter() - received))
+        await self._send(reply)
+
+    def _track(self, image: np.ndarray, time_s: float) -> dict[str, Any]:
+        """Runs in the worker thread."""
+        if self.pending_start is not None:
+            request, self.pending_start = self.pending_start, None
+            self.session = LiveSession(request, image, time_s)
+            return self.session.last_state | {"started": True}
+        if self.session is None:
+            return {"type": "idle"}
+        if time_s <= self.session.last_time_s:
+            return {"type": "idle"}  # a repeated or reordered frame adds nothing
+        return self.session.update(image, time_s)
+
+    async def _command(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        try:
+            if kind == "start":
+                request = parse_start(message)
+                await self._drain()
+                self.session, self.pending_start = None, request
+                await self._send({"type": "armed", "task": request.task})
+            elif kind == "stop":
+                await self._drain()
+                session, self.session = self.session, None
+                if session is None:
+                    raise ToelabError("nothing is running: start first")
+                loop = asyncio.get_running_loop()
+                record = await loop.run_in_executor(self.worker, session.summary)
+                if session.request.task != "train" or message.get("keep"):
+                    record = save_session(self.sessions_folder, record)
+                await self._send(record)
+            else:
+                raise ToelabError(f"unknown message type {kind!r}")
+        except ToelabError as error:
+            await self._send({"type": "error", "message": error.message, "hint": error.hint})
+
+    async def _drain(self) -> None:
+        """Wait for the frames already handed to the worker."""
+        pending = [t for t in self.busy if not t.done()]
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, np.floating):
+        return _finite(float(value))
+    if isinstance(value, np.integer | np.bool_):
+        return value.item()
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value

@@ -1,0 +1,47 @@
+"""Session results kept as one JSON file per run under ``<toelab home>/sessions/``."""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from toelab.errors import ToelabError
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def save_session(folder: Path, record: dict[str, Any]) -> dict[str, Any]:
+    """Write one session record (adds ``id`` and ``saved_at``) and return it as written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC)
+    saved = _json_safe(
+        {"id": f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}", "saved_at": now.isoformat(), **record}
+    )
+    path = folder / f"{saved['id']}.json"
+    path.write_text(json.dumps(saved, indent=1, allow_nan=False), encoding="utf-8")
+    return saved
+
+
+def last_sessions(folder: Path, limit: int = 10) -> list[dict[str, Any]]:
+    """The newest session records first; unreadable files are skipped."""
+    if limit < 1:
+        raise ToelabError(f"limit must be at least 1, not {limit}")
+    records = []
+    for path in sorted(folder.glob("*.json"), reverse=True)[:limit]:
+        try:
+            records.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue
+    return records

@@ -1,0 +1,115 @@
+"""Fixtures for the browser tests: a real ``toelab serve`` process, generated camera videos
+(.y4m, which Chromium's fake camera loops) and headless Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from feet_camera import (  # noqa: E402
+    FPS,
+    ISOLATION_LOOP_S,
+    MUSIC_LOOP_S,
+    isolation_lifts,
+    music_lifts,
+    write_y4m,
+)
+from videogen import render_front  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@dataclass
+class Camera:
+    mp4: Path
+    y4m: Path
+    first_points: list[dict]
+    time_s: np.ndarray
+
+
+def _camera(folder: Path, name: str, lifts, loop_s: float) -> Camera:
+    mp4 = folder / f"{name}.mp4"
+    truth = render_front(mp4, lifts, fps=FPS, duration_s=loop_s, noise=1.0)
+    return Camera(mp4, write_y4m(mp4, folder / f"{name}.y4m"), truth.first_points, truth.time_s)
+
+
+@pytest.fixture(scope="session")
+def isolation_camera(tmp_path_factory: pytest.TempPathFactory) -> Camera:
+    return _camera(tmp_path_factory.mktemp("camera"), "isolation", isolation_lifts, ISOLATION_LOOP_S)
+
+
+@pytest.fixture(scope="session")
+def music_camera(tmp_path_factory: pytest.TempPathFactory) -> Camera:
+    return _camera(tmp_path_factory.mktemp("camera"), "music", music_lifts, MUSIC_LOOP_S)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    home: Path
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``toelab serve`` as a real process on a free port."""
+    home = tmp_path_factory.mktemp("home")
+    port = free_port()
+    command = Path(sys.executable).with_name("toelab")
+    process = subprocess.Popen(
+        [str(command), "serve", "--port", str(port)],
+        env={**os.environ, "TOELAB_HOME": str(home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/protocols", timeout=1).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"toelab serve did not start: {process.stdout.read().decode()}") from None
+            time.sleep(0.2)
+    yield Server(url, home)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Where the browser tests save what each screen looked like (not committed)."""
+    folder = Path(
+        os.environ.get("TOELAB_SCREENSHOTS", Path(__file__).resolve().parents[2] / "build" / "screenshots")
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,0 +1,71 @@
+"""Camera videos for the browser tests and the benchmark: feet with known toe lifts, written
+as YUV4MPEG2 (.y4m), the file Chromium's fake camera plays in a loop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+from videogen import lift_pulses
+
+FPS = 30
+LIFT_PX = 14.0
+
+# Toe isolation video (one 6 s loop): the big toe alone; the 2nd toe dragging the 3rd and
+# 4th (80 % of their own lift); then the 3rd, 4th and little toe each alone.
+ISOLATION_LOOP_S = 6.0
+ISOLATION_PULSES = (
+    (0.5, {1: 1.0}),
+    (1.7, {2: 1.0, 3: 0.8, 4: 0.8}),
+    (2.9, {3: 1.0}),
+    (4.1, {4: 1.0}),
+    (5.1, {5: 1.0}),
+)
+PULSE_S = 0.5
+
+# Musical toes video: the big toe lifts every 0.6 s (100 beats per minute), 10 lifts a loop.
+MUSIC_PERIOD_S = 0.6
+MUSIC_LOOP_S = 6.0
+
+
+def isolation_lifts(t: np.ndarray) -> np.ndarray:
+    out = np.zeros((t.size, 5))
+    for onset, toes in ISOLATION_PULSES:
+        for toe, share in toes.items():
+            out[:, toe - 1] += lift_pulses(t, [onset], LIFT_PX * share, PULSE_S)
+    return out
+
+
+def music_lifts(t: np.ndarray) -> np.ndarray:
+    out = np.zeros((t.size, 5))
+    onsets = list(np.arange(0.1, MUSIC_LOOP_S - 0.3, MUSIC_PERIOD_S))
+    out[:, 0] = lift_pulses(t, onsets, LIFT_PX, 0.3)
+    return out
+
+
+def write_y4m(video: Path, out: Path, fps: int = FPS) -> Path:
+    """Decode a video and write it as 4:2:0 YUV4MPEG2 at ``fps`` frames per second."""
+    with av.open(str(video)) as container, out.open("wb") as handle:
+        stream = container.streams.video[0]
+        handle.write(f"YUV4MPEG2 W{stream.width} H{stream.height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for frame in container.decode(stream):
+            i420 = cv2.cvtColor(frame.to_ndarray(format="bgr24"), cv2.COLOR_BGR2YUV_I420)
+            handle.write(b"FRAME\n")
+            handle.write(i420.tobytes())
+    return out
+
+
+def chromium_args(y4m: Path) -> list[str]:
+    return [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={y4m.resolve()}",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]

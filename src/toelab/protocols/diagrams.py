@@ -48,8 +48,8 @@ def _front() -> str:
         '<text x="150" y="56">heel</text>'
         '<rect class="phone" data-part="phone" x="140" y="252" width="40" height="20" rx="4"/>'
         '<circle class="lens" cx="160" cy="256" r="3"/>'
-        '<text x="188" y="262">phone on the floor,</text>'
-        '<text x="188" y="276">camera facing the toes</text>'
+        '<text x="134" y="262" text-anchor="end">phone on the floor,</text>'
+        '<text x="134" y="276" text-anchor="end">camera facing the toes</text>'
     )
     return _svg("Front view: the phone on the floor in front of the toes, seen from above", body, 290)
 

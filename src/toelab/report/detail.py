@@ -54,8 +54,11 @@ def _feet(trial: Trial) -> list[str | None]:
     return feet or [trial.foot]
 
 
-def _from_figures(task: str, figures: Sequence[ResultFigure]) -> dict[str, Any]:
-    """The JSON figures of a task rebuilt from stored figures, for the plain-language rows."""
+def _from_figures(
+    task: str, figures: Sequence[ResultFigure], parameters: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The JSON figures of a task rebuilt from stored figures (and a tremor trial's stored
+    classification), for the plain-language rows."""
     named = {r.name: r for r in figures if r.toe is None}
 
     def value(name: str) -> float | None:
@@ -77,6 +80,7 @@ def _from_figures(task: str, figures: Sequence[ResultFigure]) -> dict[str, Any]:
             "amplitude": None if amplitude is None else amplitude.value,
             "amplitude_unit": "" if amplitude is None else amplitude.unit,
             "tremor_stability_index": value("tremor_stability_index_hz"),
+            "classification": (parameters or {}).get("classification"),
         }
     return {
         "mean_asynchrony_ms": value("mean_asynchrony_ms"),
@@ -85,8 +89,8 @@ def _from_figures(task: str, figures: Sequence[ResultFigure]) -> dict[str, Any]:
     }
 
 
-def _figure_rows(task: str, figures: Sequence[ResultFigure], condition: str | None) -> tuple[Row, ...]:
-    rows = rows_for(task, _from_figures(task, figures), condition=condition)
+def _figure_rows(trial: Trial, figures: Sequence[ResultFigure], condition: str | None) -> tuple[Row, ...]:
+    rows = rows_for(trial.task, _from_figures(trial.task, figures, trial.parameters), condition=condition)
     # rows whose figure was not stored say nothing
     return tuple(row for row in rows if row[1] not in ("—", "None") and "None" not in row[1])
 
@@ -225,7 +229,7 @@ def trial_view(store: Store, trial: Trial, day: date | None = None) -> TrialView
                 foot_rows = tuple(rows_for(trial.task, result.as_dict(), condition=condition))
             else:
                 figures = [r for r in trial.results if r.foot == foot]
-                foot_rows = _figure_rows(trial.task, figures, condition)
+                foot_rows = _figure_rows(trial, figures, condition)
             rows.append((_foot_heading(foot), foot_rows))
     found = _PLOTS[trial.task](trial, analysed) if trial.task in _PLOTS else []
     return TrialView(trial, title, tuple(rows), tuple(found), tuple(notes), day)

@@ -15,12 +15,24 @@ from html import escape
 from toelab import __version__
 from toelab.analysis.progress import Asymmetry, Measurement
 from toelab.explain import TOE_NAMES
+from toelab.protocols.context import TremorPoint, line_up
 from toelab.protocols.exercises import get_exercise
 from toelab.protocols.red_flags import RaisedFlag
 from toelab.records import PersonOverview
 from toelab.report import plots
 from toelab.report.detail import Plot, TrialView
+from toelab.report.handout import Handout, camera_view, handout
 from toelab.report.style import CSS
+from toelab.report.tremor_context import (
+    CONTEXT_HEADERS,
+    CONTEXT_NUMERIC,
+    INTRO,
+    NO_CONTEXT,
+    comparison_sentences,
+    context_rows,
+    has_context,
+    not_yet_compared,
+)
 from toelab.report.words import (
     KEY_FIGURES,
     figure_label,
@@ -31,7 +43,7 @@ from toelab.report.words import (
     trend_words,
     unit_text,
 )
-from toelab.store import SessionHistory
+from toelab.store import SessionHistory, tremor_points_of
 
 ABOUT = (
     "toelab measures toe movement from video, motion-capture or sensor recordings and shows how it "
@@ -327,15 +339,19 @@ def _practice(overview: PersonOverview) -> str:
     return "".join(parts)
 
 
+def _value_cell(value: str) -> str:
+    """A figure's value keeps to one line; a value in words (whom to see) wraps."""
+    return f'<span class="long">{_e(value)}</span>' if len(value) > 16 else _e(value)
+
+
 def _trial(view: TrialView) -> str:
     day = f" — {view.day.isoformat()}" if view.day else ""
     parts = [f'<div class="trial"><h3>{_e(view.title)}{day}</h3>']
     for heading, rows in view.rows:
         if heading:
             parts.append(f'<p class="foot">{_e(heading)}</p>')
-        parts.append(
-            _table(("Figure", "Value", "What it means"), [tuple(_e(c) for c in row) for row in rows], (1,))
-        )
+        cells = [(_e(figure), _value_cell(value), _e(meaning)) for figure, value, meaning in rows]
+        parts.append(_table(("Figure", "Value", "What it means"), cells, (1,)))
     for note in view.notes:
         parts.append(f'<p class="muted">{_e(note)}</p>')
     square = [p for p in view.plots if "how far each toe moved" in p.caption]
@@ -360,6 +376,115 @@ def _sessions_table(sessions: Sequence[SessionHistory]) -> str:
     return "<h2>All sessions</h2>" + _table(("No.", "Date", "Kind", "Status", "Tests", "Key figures"), rows)
 
 
+_TREMOR_CAPTIONS = (_TREND_CAPTIONS["tremor_frequency_hz"], _TREND_CAPTIONS["tremor_amplitude"])
+
+
+def _tremor_context(points: Sequence[TremorPoint], charts: Sequence[Plot]) -> str:
+    """The tremor charts with each test's context beside them, and what went with a stronger shaking."""
+    parts = ["<h3>Tremor and what went with it</h3>"]
+    parts.extend(_figure(plot) for plot in charts)
+    parts.append(f"<p>{_e(INTRO if has_context(points) else NO_CONTEXT)}</p>")
+    rows = [tuple(_e(cell) for cell in row) for row in context_rows(points)]
+    parts.append(f'<div class="context">{_table(CONTEXT_HEADERS, rows, CONTEXT_NUMERIC)}</div>')
+    lineup = line_up(points)
+    sentences = comparison_sentences(lineup)
+    if sentences:
+        parts.append("<ul>" + "".join(f"<li>{_e(s)}</li>" for s in sentences) + "</ul>")
+    waiting = not_yet_compared(lineup)
+    if waiting:
+        parts.append(f"<p>{_e(waiting)}</p>")
+    if lineup.comparisons:
+        parts.append(f'<p class="muted">{_e(lineup.caution)}</p>')
+    return "".join(parts)
+
+
+def _trends(overview: PersonOverview) -> str:
+    charts = trend_plots(overview)
+    points = tremor_points_of(overview.sessions)
+    if not charts and not points:
+        return ""
+    tremor_charts = [plot for plot in charts if plot.caption in _TREMOR_CAPTIONS]
+    parts = ["<h2>Trends over the weeks</h2>"]
+    parts.extend(_figure(plot) for plot in charts if plot not in tremor_charts)
+    if points:
+        parts.append(_tremor_context(points, tremor_charts))
+    return "".join(parts)
+
+
+_CARD_KINDS = {"do": "Do", "dont": "Don't", "plan": "Practise", "see": "See someone"}
+
+
+def _cards(chosen: Handout, source: str) -> str:
+    parts = [
+        "<h2>To take home: do’s and don’ts</h2>",
+        f"<p>Picked for {_e(source)}. Under each card: why it was picked.</p>",
+        '<div class="cards">',
+    ]
+    for choice in chosen.cards:
+        card = choice.card
+        linked = f"<p><em>Exercises:</em> {_e(', '.join(card.exercise_names))}.</p>" if card.exercises else ""
+        parts.append(
+            f'<div class="card {_e(card.kind)}"><p class="kind">{_e(_CARD_KINDS.get(card.kind, card.kind))}'
+            f"</p><strong>{_e(card.title)}</strong><p>{_e(card.text)}</p>{linked}"
+            f'<p class="why">Why this card: {_e(choice.reason)}</p></div>'
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _sheets(chosen: Handout, overview: PersonOverview) -> str:
+    parts = ["<h2>To take home: your exercises</h2>"]
+    if not chosen.sheets:
+        parts.append("<p>No exercise plan is stored, and the results call for no particular exercise.</p>")
+        return "".join(parts)
+    if chosen.from_plan and overview.plan is not None:
+        since = overview.plan.plan.start_date.isoformat()
+        parts.append(f"<p>The exercises of the plan since {since}: how to set up and what to do.</p>")
+    else:
+        parts.append(
+            "<p>No exercise plan is stored. These are the exercises the cards above suggest: "
+            "agree on a plan with your physiotherapist or podiatrist.</p>"
+        )
+    for sheet in chosen.sheets:
+        parts.append(f'<div class="sheet"><h3>{_e(sheet.name)}</h3><p class="lead">{_e(sheet.purpose)}</p>')
+        view = camera_view(sheet)
+        if sheet.diagram_svg and view:
+            parts.append(
+                f'<figure class="diagram">{_img(sheet.diagram_svg, f"{sheet.name}: where the phone goes")}'
+                f"<figcaption>Where the phone goes ({_e(view)} view).</figcaption></figure>"
+            )
+        for section in sheet.sections:
+            items = "".join(f"<li>{_e(line)}</li>" for line in section.lines)
+            parts.append(f"<h4>{_e(section.title)}</h4><ul>{items}</ul>")
+        if sheet.sources:
+            sources = "; ".join(source.rstrip(".") for source in sheet.sources)
+            parts.append(f'<p class="muted">Sources: {_e(sources)}.</p>')
+        parts.append("</div>")
+    return "".join(parts)
+
+
+def _handout(overview: PersonOverview) -> str:
+    """The progress report's take-home pages: cards for the latest results, the exercise sheets."""
+    chosen = handout(overview)
+    return (
+        f'<section class="handout">{_cards(chosen, "the latest result of each test")}'
+        f'<div class="sheets">{_sheets(chosen, overview)}</div></section>'
+    )
+
+
+def _session_cards(overview: PersonOverview, history: SessionHistory) -> str:
+    """A session report's cards for that session's results; the sheets are in the progress report."""
+    chosen = handout(overview, (history,))
+    names = ", ".join(sheet.name for sheet in chosen.sheets)
+    where = "of the plan" if chosen.from_plan else "the cards suggest"
+    pointer = (
+        f"<p>The exercises {where}: {_e(names)}. The progress report holds their instruction sheets.</p>"
+        if names
+        else ""
+    )
+    return f'<section class="handout">{_cards(chosen, "the results of this session")}{pointer}</section>'
+
+
 def progress_report_html(overview: PersonOverview, latest: Sequence[TrialView]) -> str:
     """The progress-over-time report: warning signs, summary, trends, practice, each test's latest result."""
     parts = [
@@ -371,10 +496,7 @@ def progress_report_html(overview: PersonOverview, latest: Sequence[TrialView]) 
         _flags(overview.flags),
         _summary(overview),
     ]
-    charts = trend_plots(overview)
-    if charts:
-        parts.append("<h2>Trends over the weeks</h2>")
-        parts.extend(_figure(plot) for plot in charts)
+    parts.append(_trends(overview))
     parts.append(_practice(overview))
     if latest:
         parts.append("<h2>Latest result of each test</h2>")
@@ -382,6 +504,7 @@ def progress_report_html(overview: PersonOverview, latest: Sequence[TrialView]) 
     if overview.sessions:
         parts.append(_sessions_table(overview.sessions))
     parts.append(f'<h2>About this report</h2><p class="muted">{_e(ABOUT)}</p>')
+    parts.append(_handout(overview))
     return _page(f"toelab progress report — {overview.person.display_name}", "".join(parts))
 
 
@@ -394,9 +517,16 @@ def session_report_html(overview: PersonOverview, history: SessionHistory, views
         + "."
     )
     parts = [_header(overview, "Session report", lead), _flags(overview.flags)]
-    if views:
-        parts.extend(_trial(view) for view in views)
-    else:
+    context = session.context
+    noted = (
+        f"<p><em>Noted before the tremor test:</em> {_e(', '.join(context.labels()))}.</p>"
+        if context is not None and not context.is_empty
+        else ""
+    )
+    for view in views:
+        parts.append(_trial(view) + (noted if view.trial.task == "tremor" else ""))
+    if not views:
         parts.append("<p>This session holds no trials.</p>")
     parts.append(f'<h2>About this report</h2><p class="muted">{_e(ABOUT)}</p>')
+    parts.append(_session_cards(overview, history))
     return _page(f"toelab session report — {overview.person.display_name}", "".join(parts))

@@ -18,6 +18,7 @@ table { border-collapse: collapse; width: 100%; margin: 0.4em 0 0.8em; font-size
 th, td { text-align: left; vertical-align: top; padding: 0.3em 0.5em; border-bottom: 1px solid #e4e8ed; }
 th { color: #555; font-weight: 600; background: #f5f7fa; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+td.num .long { white-space: normal; display: inline-block; min-width: 9em; text-align: left; }
 tr { break-inside: avoid; }
 figure { margin: 0.6em 0 1em; break-inside: avoid; }
 figure img { width: 100%; height: auto; }
@@ -33,4 +34,25 @@ figcaption { font-size: 8.5pt; color: #666; margin-top: 0.2em; }
 .watch { color: #8a4b08; font-weight: 600; }
 .trial { break-inside: auto; margin-bottom: 1.2em; }
 .foot { font-weight: 600; margin-top: 0.6em; }
+.context table { font-size: 8pt; }
+.context th, .context td { padding: 0.25em 0.3em; }
+.handout { break-before: page; }
+.handout h2:first-child, .sheets h2:first-child { margin-top: 0; }
+.sheets { break-before: page; }
+.cards { column-count: 2; column-gap: 0.9em; }
+.card { border-radius: 6px; padding: 0.5em 0.8em; margin: 0 0 0.6em; break-inside: avoid;
+  border: 1px solid #d5e1ee; border-left-width: 5px; background: #f7f9fc; }
+.card p { margin: 0.2em 0; }
+.card .kind { font-size: 8pt; text-transform: uppercase; letter-spacing: 0.05em; color: #555; }
+.card .why { font-size: 8.5pt; color: #555; font-style: italic; }
+.card.do { border-left-color: #5b8c5a; }
+.card.dont { border-left-color: #b5525c; }
+.card.plan { border-left-color: #3b6ea5; }
+.card.see { border-left-color: #d9822b; background: #fff6e8; }
+.sheet { margin: 0.8em 0 1.4em; padding-top: 0.2em; border-top: 1px solid #d5dde6; break-inside: avoid; }
+.sheet h3 { font-size: 12pt; color: #24476b; }
+.sheet h4 { font-size: 9.5pt; font-weight: 600; margin: 0.6em 0 0.15em; break-after: avoid; }
+.sheet ul { margin: 0.1em 0 0.3em; padding-left: 1.3em; }
+.sheet li { margin: 0.1em 0; }
+figure.diagram { float: right; width: 34%; margin: 0 0 0.6em 1em; }
 """

@@ -6,7 +6,17 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from toelab.protocols.context import line_up
 from toelab.records import PersonOverview
+from toelab.report.tremor_context import (
+    NO_CONTEXT,
+    TIMELINE_HEADERS,
+    TIMELINE_NUMERIC,
+    comparison_sentences,
+    has_context,
+    not_yet_compared,
+    timeline_row,
+)
 from toelab.report.words import (
     KEY_FIGURES,
     figure_label,
@@ -16,6 +26,7 @@ from toelab.report.words import (
     session_key_figures,
     trend_words,
 )
+from toelab.store import tremor_points_of
 
 
 def sessions_table(overview: PersonOverview) -> Table:
@@ -65,6 +76,30 @@ def trends_table(overview: PersonOverview) -> Table:
     return table
 
 
+def tremor_context_renderables(overview: PersonOverview) -> list[RenderableType]:
+    """Each tremor test with its context, and what went with a stronger shaking (nothing without tests)."""
+    points = tremor_points_of(overview.sessions)
+    if not points:
+        return []
+    lineup = line_up(points)
+    table = Table(title="Tremor tests and their context", title_justify="left")
+    for i, header in enumerate(TIMELINE_HEADERS):
+        # dates and figures keep to one line; the context wraps
+        table.add_column(header, justify="right" if i in TIMELINE_NUMERIC else "left", no_wrap=i != 3)
+    for row in lineup.timeline:
+        table.add_row(*timeline_row(row))
+    shown: list[RenderableType] = [table]
+    if not has_context(points):
+        shown.append(Text(NO_CONTEXT, style="dim"))
+    shown.extend(Text(f"• {sentence}") for sentence in comparison_sentences(lineup))
+    waiting = not_yet_compared(lineup)
+    if waiting:
+        shown.append(Text(waiting))
+    if lineup.comparisons:
+        shown.append(Text(lineup.caution, style="dim"))
+    return shown
+
+
 def flags_text(overview: PersonOverview) -> Text:
     if not overview.flags:
         return Text("No warning signs in the latest answers or in the measurements.", style="green")
@@ -80,11 +115,12 @@ def flags_text(overview: PersonOverview) -> Text:
 
 
 def history_renderables(overview: PersonOverview) -> list[RenderableType]:
-    """What ``toelab history`` prints: sessions, progress, plateau advice, warning signs."""
+    """What ``toelab history`` prints: sessions, progress, the tremor tests' context, plateau
+    advice, warning signs."""
     if not overview.sessions:
         shown: list[RenderableType] = [Text(f"{overview.person.display_name} has no sessions yet.")]
     else:
-        shown = [sessions_table(overview), trends_table(overview)]
+        shown = [sessions_table(overview), trends_table(overview), *tremor_context_renderables(overview)]
     shown.extend(Text(p.advice, style="yellow") for p in overview.plateaus if p.advice)
     weeks = [w.fraction for w in overview.adherence if w.target]
     if weeks:

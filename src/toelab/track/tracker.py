@@ -8,6 +8,18 @@ between heel and MTP joint) give the foot's own motion (a RANSAC similarity tran
 camera shake and whole-foot motion are removed: a toe's displacement is relative to its
 foot. Displacements are reported in pixels of the first frame, as a fraction of foot width
 (scale-free) and in millimetres when a scale is known.
+
+Frame-to-frame flow alone drifts: every re-seeded feature inherits the error of the
+estimate at the moment it was added, and on dark, noisy or flickering video features are
+lost and re-seeded often, so the errors add up like a random walk (several pixels within
+ten seconds). Each frame the estimate is therefore refined against the first frame: the
+features first found on the foot and on each toe are matched from the first frame straight
+into the current one, starting from where the frame-to-frame estimate puts them, and the
+foot's transform and each toe's shift are taken from those matches when enough of them
+agree with the frame-to-frame estimate ("drift correction" against the first template,
+Matthews, Ishikawa & Baker 2004, IEEE TPAMI 26:810). The hallux in the side view turns too
+far for its first-frame look to match directly, so the frame is first warped back by the
+hallux's current estimate and only the small remaining error is matched and corrected.
 """
 
 from __future__ import annotations
@@ -23,9 +35,20 @@ from toelab.track.points import VIEW_POINTS, FootPoints
 _LK_WINDOW = (11, 11)
 _LK_LEVELS = 2
 _LK_CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.01)
+# flow that starts from a predicted position (matching first-frame features into a later frame)
+_LK_GUIDED = dict(
+    winSize=_LK_WINDOW, maxLevel=_LK_LEVELS, criteria=_LK_CRITERIA, flags=cv2.OPTFLOW_USE_INITIAL_FLOW
+)
 _FB_MAX_PX = 0.5  # forward-backward disagreement above which a feature is dropped
 _RESEED_FRACTION = 0.6  # re-seed a region when fewer than this share of its features remain
 _MIN_FEATURES = 3
+# share of a region's first-frame features that must match for the drift correction to be used
+_REFERENCE_MIN_SHARE = 0.3
+# a first-frame match further than this from the frame-to-frame estimate is taken as a mismatch
+# (floor seen in a toe's box, a neighbouring toe): one frame's flow error is far below it
+_REFERENCE_GATE_PX = 1.5
+# room around a turning part's first-frame features for the warped-back comparison
+_RIGID_MARGIN_PX = 12
 # room around the tracked features for motion between two frames and the flow window
 _CROP_MARGIN_PX = 64
 
@@ -91,6 +114,8 @@ class _Region:
         self.pts = np.zeros((0, 2), np.float32)  # current image positions
         self.fb_error = np.zeros(0, np.float32)
         self.ok = True
+        # the features found on the first frame, in the patch's own coordinates (drift correction)
+        self.reference = np.zeros((0, 2), np.float32)
 
     def seed(self, gray: np.ndarray, to_image: np.ndarray) -> None:
         """Add features found inside the region's current outline in the image."""
@@ -133,6 +158,22 @@ class _Region:
             return 0.0
         share = min(1.0, len(self.pts) / self.target)
         return float(share * max(0.0, 1.0 - _median(self.fb_error) / _FB_MAX_PX / 2))
+
+
+def _enough(region: _Region, n_matched: int) -> bool:
+    """Whether enough of a region's first-frame features matched to correct its estimate."""
+    return n_matched >= max(_MIN_FEATURES, _REFERENCE_MIN_SHARE * len(region.reference))
+
+
+def _robust_shift(moved: np.ndarray) -> np.ndarray | None:
+    """Median shift of features that move together, after dropping those that do not
+    (floor or a neighbouring toe seen in the box); None when too few agree."""
+    shift = np.array([_median(moved[:, 0]), _median(moved[:, 1])])
+    residual = np.linalg.norm(moved - shift, axis=1)
+    agree = residual <= max(1.0, 3.0 * 1.4826 * _median(residual))
+    if agree.sum() < _MIN_FEATURES:
+        return None
+    return np.array([_median(moved[agree, 0]), _median(moved[agree, 1])])
 
 
 def _compose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -239,9 +280,11 @@ class ToeTracker:
         self._reference_level = self._level(gray)
         gray = self._normalise(gray)
         self._previous = gray
+        self._first = gray
         for foot in self.feet:
             for region in foot.all_regions():
                 region.seed(gray, foot.region_transform(region))
+                region.reference = region.anchors.copy()
         self.initial_state = self._state(time_s)
 
     # -- image helpers ------------------------------------------------------------------
@@ -250,8 +293,12 @@ class ToeTracker:
         return frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
 
     def _level(self, gray: np.ndarray) -> float:
-        """Mean brightness over the feet (used to cancel lighting flicker)."""
-        boxes = np.vstack([r.polygon for f in self.feet for r in f.all_regions()])
+        """Mean brightness over the feet (used to cancel lighting flicker).
+
+        Measured on the foot bodies only: a toe that lifts or a hallux that turns uncovers
+        floor inside its own box, and counting that as a change of light would change the
+        gain and bias the flow."""
+        boxes = np.vstack([f.regions["foot"].polygon for f in self.feet])
         x0, y0 = np.clip(np.floor(boxes.min(axis=0)).astype(int), 0, None)
         x1, y1 = np.ceil(boxes.max(axis=0)).astype(int) + 1
         self._level_box = (x0, y0, x1, y1)
@@ -296,12 +343,51 @@ class ToeTracker:
                 region.pts = nxt[sl]
                 region.fb_error = fb[sl].astype(np.float32)
                 region.keep(good[sl])
+        # the first-frame features, matched from where the last frame's estimate puts them
+        references = self._match_references(gray)
         self._previous = gray
         for foot in self.feet:
-            self._update_foot(foot, gray)
+            self._update_foot(foot, references, gray)
+            for region in foot.all_regions():
+                if len(region.pts) < _RESEED_FRACTION * region.target:
+                    region.seed(gray, foot.region_transform(region))
         return self._state(time_s)
 
-    def _update_foot(self, foot: _Foot, gray: np.ndarray) -> None:
+    def _match_references(self, gray: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Every region's first-frame features matched straight into this frame: ``{id(region):
+        (first-frame positions, positions now)}`` for the matches that pass the forward-backward check."""
+        regions = [
+            (foot, r)
+            for foot in self.feet
+            for r in foot.all_regions()
+            if len(r.reference) and r.kind != "rigid"
+        ]
+        if not regions:
+            return {}
+        reference = np.vstack([r.reference for _, r in regions])
+        predicted = np.vstack([_apply(foot.region_transform(r), r.reference) for foot, r in regions])
+        both = np.vstack([reference, predicted])
+        x0, y0 = np.maximum(np.floor(both.min(axis=0) - _CROP_MARGIN_PX).astype(int), 0)
+        x1, y1 = np.ceil(both.max(axis=0) + _CROP_MARGIN_PX).astype(int)
+        first, now = self._first[y0:y1, x0:x1], gray[y0:y1, x0:x1]
+        start = (reference - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
+        guess = (predicted - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
+        found, status, _ = cv2.calcOpticalFlowPyrLK(first, now, start, guess, **_LK_GUIDED)
+        back, status_back, _ = cv2.calcOpticalFlowPyrLK(now, first, found, start.copy(), **_LK_GUIDED)
+        fb = np.linalg.norm((back - start).reshape(-1, 2), axis=1)
+        good = (status.ravel() == 1) & (status_back.ravel() == 1) & (fb < _FB_MAX_PX)
+        found = found.reshape(-1, 2) + (x0, y0)
+        matches: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        offset = 0
+        for _, region in regions:
+            sl = slice(offset, offset + len(region.reference))
+            offset += len(region.reference)
+            matches[id(region)] = (region.reference[good[sl]], found[sl][good[sl]])
+        return matches
+
+    def _update_foot(
+        self, foot: _Foot, references: dict[int, tuple[np.ndarray, np.ndarray]], gray: np.ndarray
+    ) -> None:
         region = foot.regions["foot"]
         if len(region.pts) >= _MIN_FEATURES:
             m, inliers = cv2.estimateAffinePartial2D(
@@ -313,15 +399,100 @@ class ToeTracker:
                 region.keep(inliers.ravel() == 1)
         else:
             region.ok = False
-        if len(region.pts) < _RESEED_FRACTION * region.target:
-            region.seed(gray, foot.region_transform(region))
+        self._correct_foot(foot, references.get(id(region)))
         to_foot = _affine_inverse(foot.to_image)
         for name, part in foot.regions.items():
             if name == "foot":
                 continue
             self._update_part(part, to_foot)
-            if len(part.pts) < _RESEED_FRACTION * part.target:
-                part.seed(gray, foot.region_transform(part))
+            if part.kind == "shift":
+                self._correct_part(part, to_foot, references.get(id(part)))
+            else:
+                self._correct_rigid(foot, part, gray)
+
+    def _correct_foot(self, foot: _Foot, matched: tuple[np.ndarray, np.ndarray] | None) -> None:
+        """Replace the frame-to-frame foot transform by the one from the first-frame matches that
+        agree with it, and re-anchor the frame-to-frame features so that their drift ends here."""
+        region = foot.regions["foot"]
+        if matched is None:
+            return
+        reference, seen = matched
+        near = np.linalg.norm(seen - _apply(foot.to_image, reference), axis=1) < _REFERENCE_GATE_PX
+        if not _enough(region, int(near.sum())):
+            return
+        m, _ = cv2.estimateAffinePartial2D(
+            reference[near], seen[near], method=cv2.RANSAC, ransacReprojThreshold=1.0
+        )
+        if m is None:
+            return
+        if len(region.anchors):
+            region.anchors = _apply(_affine_inverse(m), _apply(foot.to_image, region.anchors)).astype(
+                np.float32
+            )
+        foot.to_image = m
+        region.ok = True
+
+    def _correct_part(
+        self, part: _Region, to_foot: np.ndarray, matched: tuple[np.ndarray, np.ndarray] | None
+    ) -> None:
+        """The toe's shift from its first-frame matches that agree with the frame-to-frame shift."""
+        if matched is None:
+            return
+        reference, seen = matched
+        moved = _apply(to_foot, seen.astype(float)) - reference
+        predicted = part.local[:, 2]
+        near = np.linalg.norm(moved - predicted, axis=1) < _REFERENCE_GATE_PX
+        if not _enough(part, int(near.sum())):
+            return
+        shift = _robust_shift(moved[near])
+        if shift is None:
+            return
+        # keep each frame-to-frame feature's own offset from the toe; move them all by the correction
+        part.anchors = (part.anchors + predicted - shift).astype(np.float32)
+        part.local = np.array([[1.0, 0, shift[0]], [0, 1.0, shift[1]]])
+        part.ok = True
+
+    def _correct_rigid(self, foot: _Foot, part: _Region, gray: np.ndarray) -> None:
+        """Align a turning part (the hallux) with its first-frame look: the frame is warped back by
+        the current estimate, so only the small remaining error is left for the flow to find."""
+        if len(part.reference) < _MIN_FEATURES:
+            return
+        x0, y0 = np.floor(part.reference.min(axis=0)).astype(int) - _RIGID_MARGIN_PX
+        x1, y1 = np.ceil(part.reference.max(axis=0)).astype(int) + _RIGID_MARGIN_PX
+        x0, y0 = max(x0, 0), max(y0, 0)
+        first = self._first[y0:y1, x0:x1]
+        to_image = _compose(foot.region_transform(part), np.array([[1.0, 0, x0], [0, 1.0, y0]]))
+        back = cv2.warpAffine(
+            gray, to_image, (first.shape[1], first.shape[0]), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+        )
+        start = (part.reference - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
+        found, status, _ = cv2.calcOpticalFlowPyrLK(first, back, start, start.copy(), **_LK_GUIDED)
+        again, status_back, _ = cv2.calcOpticalFlowPyrLK(back, first, found, start.copy(), **_LK_GUIDED)
+        fb = np.linalg.norm((again - start).reshape(-1, 2), axis=1)
+        moved = np.linalg.norm((found - start).reshape(-1, 2), axis=1)
+        good = (
+            (status.ravel() == 1)
+            & (status_back.ravel() == 1)
+            & (fb < _FB_MAX_PX)
+            & (moved < _REFERENCE_GATE_PX)
+        )
+        if not _enough(part, int(good.sum())):
+            return
+        residual, _ = cv2.estimateAffinePartial2D(
+            start.reshape(-1, 2)[good],
+            found.reshape(-1, 2)[good],
+            method=cv2.RANSAC,
+            ransacReprojThreshold=1.0,
+        )
+        if residual is None:
+            return
+        # residual maps the first frame's crop onto the warped-back frame's; in patch coordinates:
+        shift = np.array([[1.0, 0, x0], [0, 1.0, y0]])
+        correction = _compose(_compose(shift, residual), _affine_inverse(shift))
+        if len(part.anchors):
+            part.anchors = _apply(_affine_inverse(correction), part.anchors.astype(float)).astype(np.float32)
+        part.local = _compose(part.local, correction)
+        part.ok = True
 
     @staticmethod
     def _update_part(part: _Region, to_foot: np.ndarray) -> None:

@@ -208,6 +208,101 @@ def _tremor_context(items: list[str] | None, task: str, person: str | None) -> A
 
 @app.command()
 @friendly_errors
+def batch(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder of videos and landmark files (searched recursively).")
+    ],
+    task: Annotated[str, typer.Option(help=f"One of: {', '.join(TASKS)}.")],
+    points_from: Annotated[
+        str, typer.Option(help="Toe points JSON for every video, or auto to place them in each video.")
+    ] = "auto",
+    engine: Annotated[str, typer.Option(help="dask (worker processes) or local (in this process).")] = "dask",
+    scheduler: Annotated[
+        str | None, typer.Option(help="A running Dask scheduler, tcp://HOST:PORT (default: a local cluster).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Workers of the local cluster (default: one per core).")
+    ] = None,
+    fps: Annotated[float | None, typer.Option(help="Frame rate of frame-indexed inputs.")] = None,
+    bpm: Annotated[float | None, typer.Option(help="Metronome tempo for the rhythm task.")] = None,
+    offset: Annotated[float, typer.Option(help="Time of the first beat in seconds.")] = 0.0,
+    beats: Annotated[Path | None, typer.Option(help="File of beat times (one per line).")] = None,
+    toes: Annotated[str, typer.Option(help="Toes that lift to the beat: 1 or 2-5.")] = "1",
+    event: Annotated[str, typer.Option(help="Lift time: peak (top of the lift) or onset.")] = "peak",
+    time_unit: Annotated[str, typer.Option(help="Unit of a CSV time column: s or ms.")] = "s",
+    person: Annotated[str, typer.Option(help="Person the results are stored under.")] = "batch",
+    summary: Annotated[Path | None, typer.Option(help="Write one row per file (.csv or .parquet).")] = None,
+) -> None:
+    """Analyse every recording in a folder, one stored row per file; files done before are skipped."""
+    from rich.markup import escape
+    from rich.progress import Progress
+
+    from toelab.batch import BatchOptions, FileResult, run_batch, write_summary
+    from toelab.store import open_store
+
+    points = None if points_from == "auto" else Path(points_from)
+    options = BatchOptions(task, points, fps, time_unit, bpm, offset, beats, parse_toes(toes), event)
+    with open_store() as store, Progress(console=console, transient=True) as progress:
+        bar = progress.add_task("analysing", total=None)
+
+        def started(total: int, to_do: int) -> None:
+            progress.update(bar, total=to_do)
+            console.print(f"{total} recordings, {total - to_do} analysed in an earlier run")
+
+        def finished(result: FileResult) -> None:
+            progress.advance(bar)
+            failed = f"[red]failed[/] {escape(result.error or '')}"
+            outcome = "[green]ok[/]" if result.status == "ok" else failed
+            console.print(f"{escape(result.name)}: {outcome}", highlight=False, soft_wrap=True)
+
+        report = run_batch(
+            folder,
+            options,
+            store,
+            person=person,
+            engine=engine,
+            scheduler=scheduler,
+            workers=workers,
+            on_start=started,
+            on_result=finished,
+        )
+    for name, why in report.skipped:
+        console.print(f"skipped {escape(name)}: {escape(why)}", highlight=False, soft_wrap=True)
+    if summary is not None:
+        write_summary(report.results, summary)
+    console.print(
+        f"{report.count('ok')} ok, {report.count('failed')} failed, {report.done_before} analysed before, "
+        f"{len(report.skipped)} skipped (not recordings)"
+    )
+    if report.count("failed"):
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly_errors
+def backup(out: Annotated[Path, typer.Argument(help="Archive to write (.tar.gz).")]) -> None:
+    """Copy the database and the track files into one archive (safe while toelab is running)."""
+    from toelab.backup import backup_to
+
+    made = backup_to(out)
+    console.print(f"backed up the {made.engine} database and {made.tracks} track files to {made.path}")
+
+
+@app.command()
+@friendly_errors
+def restore(
+    archive: Annotated[Path, typer.Argument(help="Archive written by `toelab backup`.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace a database that holds data.")] = False,
+) -> None:
+    """Put the database and the track files back from a backup archive."""
+    from toelab.backup import restore_from
+
+    done = restore_from(archive, force=force)
+    console.print(f"restored the {done.engine} database and {done.tracks} track files from {done.path}")
+
+
+@app.command()
+@friendly_errors
 def demo(
     out: Annotated[
         Path | None, typer.Option(help="Folder for the sample files (default: the toelab data folder).")
@@ -378,11 +473,46 @@ def serve(
     https: Annotated[
         bool, typer.Option("--https", help="Serve https with a self-signed certificate.")
     ] = False,
+    clinic: Annotated[
+        bool, typer.Option("--clinic", help="Accounts and sign-in for many people (see `toelab user add`).")
+    ] = False,
 ) -> None:
-    """Start the live toe trainer in the browser."""
+    """Start the live toe trainer in the browser (this computer only, unless --host says otherwise)."""
     from toelab.web.server import run_server
 
-    run_server(host, port, https, say=console.print)
+    run_server(host, port, https, say=console.print, clinic=clinic)
+
+
+user_app = typer.Typer(no_args_is_help=True, help="Accounts for the clinic mode (toelab serve --clinic).")
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+@friendly_errors
+def user_add(
+    username: Annotated[str, typer.Argument(help="User name to sign in with.")],
+    role: Annotated[str, typer.Option(help="admin, clinician or patient.")],
+    person: Annotated[str | None, typer.Option(help="A patient's person (display name).")] = None,
+    clinician: Annotated[str | None, typer.Option(help="The clinician who looks after a patient.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Add an account; the password is asked for (or read from standard input)."""
+    import sys
+
+    from toelab.store import open_store
+    from toelab.web.auth import hash_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with open_store() as store:
+        added = store.accounts.add_user(
+            username, hash_password(password), role, person=person, clinician=clinician
+        )
+    console.print(f"added {added.role} {added.username}", highlight=False)
 
 
 protocol_app = typer.Typer(no_args_is_help=True, help="The tests and exercises, with instructions.")

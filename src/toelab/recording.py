@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -211,6 +212,16 @@ class Recording:
             meta = RecordingMeta(**header["meta"])
         except ToelabError:
             raise
-        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+        except (
+            OSError,
+            EOFError,
+            ValueError,
+            KeyError,
+            TypeError,
+            NotImplementedError,
+            zlib.error,
+            zipfile.BadZipFile,
+            json.JSONDecodeError,
+        ) as exc:
             raise ToelabError(f"cannot read toelab recording: {exc}", path) from exc
         return cls(time_s, groups["landmark"], groups["confidence"], groups["signal"], meta)

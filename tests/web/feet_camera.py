@@ -14,11 +14,12 @@ FPS = 30
 LIFT_PX = 14.0
 
 # Toe isolation video (one 6 s loop): the big toe alone; the 2nd toe dragging the 3rd and
-# 4th (80 % of their own lift); then the 3rd, 4th and little toe each alone.
+# 4th (90 % of their own lift: individuation index 0.55, well below "moves on its own");
+# then the 3rd, 4th and little toe each alone.
 ISOLATION_LOOP_S = 6.0
 ISOLATION_PULSES = (
     (0.5, {1: 1.0}),
-    (1.7, {2: 1.0, 3: 0.8, 4: 0.8}),
+    (1.7, {2: 1.0, 3: 0.9, 4: 0.9}),
     (2.9, {3: 1.0}),
     (4.1, {4: 1.0}),
     (5.1, {5: 1.0}),

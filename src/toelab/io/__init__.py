@@ -165,8 +165,8 @@ def _hdf5_kind(path: Path) -> str:
 
     try:
         with h5py.File(path, "r") as h5:
-            keys = set(h5.keys())
-    except (OSError, ValueError, RuntimeError) as exc:
+            keys = set(map(str, h5.keys()))
+    except (OSError, ValueError, RuntimeError, KeyError, TypeError) as exc:
         raise ToelabError(f"damaged HDF5 file: {exc}", path) from exc
     if {"tracks", "node_names"} <= keys:
         return "sleap"

@@ -5,7 +5,8 @@
   for multi-animal projects; the index is the frame number.
 * Labelled data: ``labeled-data/<video>/CollectedData_<scorer>.csv``/``.h5``; coords x, y
   only; the index is the image path (``img0042.png`` -> frame 42).
-* The HDF5 file holds a pandas frame under the key ``df_with_missing``.
+* The HDF5 file holds a pandas frame under the key ``df_with_missing`` (pandas' fixed or table
+  format); it is read with h5py, without pandas or PyTables.
 
 Likelihood becomes ``confidence``. Individuals called left/right/L/R are feet; any other
 individual prefixes its body-part names. Timing is frame / fps, with fps from ``fps`` or the
@@ -14,10 +15,13 @@ video beside the file.
 
 from __future__ import annotations
 
+import io
+import pickle
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +41,8 @@ from toelab.recording import Recording, RecordingMeta
 
 HDF_KEY = "df_with_missing"
 COORDS = ("x", "y", "likelihood")
+# Beyond this a file is not a pose table (an hour at 60 fps of 100 body parts is ~140 MB).
+MAX_HDF_BYTES = 1 << 30
 # DeepLabCut's name for body parts that belong to no individual.
 SHARED_INDIVIDUAL = "single"
 
@@ -65,45 +71,177 @@ class _Table:
     values: np.ndarray  # (rows, columns) float
 
 
+class _PlainUnpickler(pickle.Unpickler):
+    """Reads the plain values (lists, tuples, strings, numbers) pandas pickles into HDF5 attributes;
+    refuses anything that names a class, so a crafted file cannot run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"refusing {module}.{name} in a data file")
+
+
+def _text(raw: object) -> str:
+    return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+
+
+def _attribute(node: Any, name: str, pickled: bool = False) -> Any:
+    """An attribute pandas wrote: text, a number, or a pickled plain value (``N.`` is None)."""
+    if name not in node.attrs:
+        raise ToelabError(f"HDF5 frame lacks its {name!r} attribute")
+    raw = node.attrs[name]
+    if isinstance(raw, np.generic):
+        raw = raw.item()
+    if isinstance(raw, bytes) and (pickled or raw == b"N."):
+        return _PlainUnpickler(io.BytesIO(raw)).load()
+    return raw
+
+
+def _dataset(group: Any, name: str) -> np.ndarray:
+    import h5py
+
+    node = group.get(name)
+    if not isinstance(node, h5py.Dataset):
+        raise ToelabError(f"HDF5 frame lacks its {name!r} dataset")
+    if node.size * node.dtype.itemsize > MAX_HDF_BYTES:
+        raise ToelabError(f"HDF5 dataset {name!r} is larger than {MAX_HDF_BYTES >> 20} MB")
+    return node[()]
+
+
+def _labels(values: np.ndarray) -> list[str]:
+    return [_text(v.item() if isinstance(v, np.generic) else v) for v in np.ravel(values)]
+
+
+def _fixed_axis(group: Any, prefix: str) -> list[tuple[str, ...]]:
+    """One axis of a fixed-format frame: plain labels, or a MultiIndex as levels and codes."""
+    if _text(_attribute(group, f"{prefix}_variety")) != "multi":
+        return [(label,) for label in _labels(_dataset(group, prefix))]
+    levels = []
+    for k in range(int(_attribute(group, f"{prefix}_nlevels"))):
+        names, codes = _labels(_dataset(group, f"{prefix}_level{k}")), _dataset(group, f"{prefix}_label{k}")
+        if codes.ndim != 1 or not np.issubdtype(codes.dtype, np.integer) or np.any(codes >= len(names)):
+            raise ToelabError(f"HDF5 frame has damaged labels in {prefix}_label{k}")
+        levels.append(["" if c < 0 else names[c] for c in codes])
+    if not levels or len({len(level) for level in levels}) != 1:
+        raise ToelabError(f"HDF5 frame has damaged levels in {prefix}")
+    return list(zip(*levels, strict=True))
+
+
+def _level_names(group: Any, prefix: str, n_levels: int) -> list[str | None]:
+    names: list[str | None] = []
+    for k in range(n_levels):
+        name = _attribute(group[f"{prefix}_level{k}"], "name") if n_levels > 1 else None
+        names.append(None if name is None else _text(name))
+    return names
+
+
+def _fixed_frame(
+    group: Any,
+) -> tuple[list[str | None], list[tuple[str, ...]], list[tuple[str, ...]], np.ndarray]:
+    """Column level names, column labels, row labels and values of pandas' fixed format."""
+    index = _fixed_axis(group, "axis1")
+    columns, blocks = [], []
+    for b in range(int(_attribute(group, "nblocks"))):
+        items = _fixed_axis(group, f"block{b}_items")
+        values = _dataset(group, f"block{b}_values")
+        if values.ndim != 2 or values.shape != (len(index), len(items)):
+            raise ToelabError(f"HDF5 frame block {b} has shape {values.shape}, not rows x columns")
+        columns.extend(items)
+        blocks.append(values)
+    if not blocks:
+        raise ToelabError("HDF5 frame holds no values")
+    n_levels = len(columns[0])
+    names = _level_names(group, "block0_items", n_levels) if n_levels > 1 else [None]
+    return names, columns, index, _as_floats(np.hstack(blocks))
+
+
+def _table_frame(
+    group: Any,
+) -> tuple[list[str | None], list[tuple[str, ...]], list[tuple[str, ...]], np.ndarray]:
+    """Column level names, column labels, row labels and values of pandas' table format."""
+    table = _dataset(group, "table")
+    fields = table.dtype.names or ()
+    if "index" not in fields:
+        raise ToelabError("HDF5 table has no index column")
+    columns: list[tuple[str, ...]] = []
+    blocks = []
+    for field in fields:
+        if field == "index":
+            continue
+        if not re.fullmatch(r"values_block_\d+", field):
+            raise ToelabError(f"HDF5 table has a column {field!r} that DeepLabCut does not write")
+        kinds = _attribute(group["table"], f"{field}_kind", pickled=True)
+        values = np.asarray(table[field]).reshape(len(table), -1)
+        if not isinstance(kinds, list) or len(kinds) != values.shape[1]:
+            raise ToelabError(f"HDF5 table labels of {field} do not match its values")
+        columns.extend(tuple(_text(c) for c in k) if isinstance(k, tuple) else (_text(k),) for k in kinds)
+        blocks.append(values)
+    if not blocks:
+        raise ToelabError("HDF5 table holds no values")
+    info = _attribute(group, "info", pickled=True)
+    axis_info = info.get(1, {}) if isinstance(info, dict) else {}
+    names = axis_info.get("names") if isinstance(axis_info, dict) else None
+    if not isinstance(names, list):
+        names = [None] * len(columns[0])
+    index = [(label,) for label in _labels(table["index"])]
+    return [None if n is None else _text(n) for n in names], columns, index, _as_floats(np.hstack(blocks))
+
+
+def _as_floats(values: np.ndarray) -> np.ndarray:
+    try:
+        return values.astype(float)
+    except (TypeError, ValueError) as exc:
+        raise ToelabError(f"DeepLabCut table holds values that are not numbers: {exc}") from exc
+
+
 def _read_hdf(path: Path) -> _Table:
-    import pandas as pd
-    import tables
+    """The frame pandas wrote under ``df_with_missing``, read with h5py (fixed or table format).
+
+    h5py and bounded reads rather than pandas/PyTables: a damaged file must give an error,
+    not crash or hang the process, and its pickled attributes are read without running code.
+    """
+    import h5py
 
     try:
-        frame = pd.read_hdf(path, key=HDF_KEY)
-    except KeyError as exc:
-        raise ToelabError(
-            f"HDF5 file without the DeepLabCut key {HDF_KEY!r}", path, hint="pass the file DeepLabCut wrote"
-        ) from exc
-    # a damaged file surfaces from PyTables/HDF5 as any of these
+        with h5py.File(path, "r") as h5:
+            group = h5.get(HDF_KEY)
+            if not isinstance(group, h5py.Group):
+                raise ToelabError(
+                    f"HDF5 file without the DeepLabCut key {HDF_KEY!r}",
+                    hint="pass the file DeepLabCut wrote",
+                )
+            kind = _text(_attribute(group, "pandas_type"))
+            if kind not in ("frame", "frame_table"):
+                raise ToelabError(f"HDF5 {HDF_KEY!r} holds a pandas {kind!r}, not a frame")
+            names, columns, index, values = (_fixed_frame if kind == "frame" else _table_frame)(group)
+    except ToelabError as error:
+        raise ToelabError(error.message, path, error.hint) from error
+    # a damaged file surfaces from HDF5 and from pickled attributes as any of these
     except (
         OSError,
+        KeyError,
         ValueError,
         TypeError,
+        IndexError,
         AttributeError,
         RuntimeError,
-        SystemError,
-        tables.NodeError,
+        EOFError,
+        MemoryError,
+        UnicodeDecodeError,
+        pickle.UnpicklingError,
     ) as exc:
         raise ToelabError(f"cannot read the DeepLabCut HDF5 file: {exc}", path) from exc
-    if not isinstance(frame, pd.DataFrame) or frame.columns.nlevels not in (3, 4):
+    n_levels = len(columns[0])
+    if n_levels not in (3, 4) or any(len(c) != n_levels for c in columns) or len(names) != n_levels:
         raise ToelabError(
             "HDF5 table is not a DeepLabCut frame (expected column levels scorer/bodyparts/coords)", path
         )
-    levels = list(frame.columns.names)
-    columns = []
-    for column in frame.columns:
-        cells = dict(zip(levels, (str(c) for c in column), strict=True))
-        individual = cells.get("individuals", "") if frame.columns.nlevels == 4 else ""
-        columns.append(
-            (individual, cells.get("bodyparts", str(column[-2])), cells.get("coords", str(column[-1])))
+    table_columns = []
+    for column in columns:
+        cells = {name: cell for name, cell in zip(names, column, strict=True) if name is not None}
+        individual = cells.get("individuals", "") if n_levels == 4 else ""
+        table_columns.append(
+            (individual, cells.get("bodyparts", column[-2]), cells.get("coords", column[-1]))
         )
-    index = [tuple(str(c) for c in row) if isinstance(row, tuple) else (str(row),) for row in frame.index]
-    try:
-        values = frame.to_numpy(dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ToelabError(f"DeepLabCut table holds values that are not numbers: {exc}", path) from exc
-    return _Table(columns, index, values)
+    return _Table(table_columns, index, values)
 
 
 def _read_csv(path: Path) -> _Table:

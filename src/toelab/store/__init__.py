@@ -3,6 +3,7 @@ red-flag answers and plans, in SQLite (default) or PostgreSQL; raw tracks as com
 files beside the database, named by their content's hash.
 """
 
+from toelab.store.accounts import Account, Accounts, LoginSession
 from toelab.store.engine import database_url, head_revision, upgrade
 from toelab.store.records import (
     ExerciseLogEntry,
@@ -18,6 +19,9 @@ from toelab.store.records import (
 from toelab.store.repository import Store, open_store
 
 __all__ = [
+    "Account",
+    "Accounts",
+    "LoginSession",
     "ExerciseLogEntry",
     "Person",
     "RedFlagAnswer",

@@ -203,3 +203,50 @@ class PlanItemModel(Base):
     times_done: Mapped[int] = mapped_column(Integer, default=0)
 
     plan: Mapped[PlanModel] = relationship(back_populates="items")
+
+
+ROLES = ("admin", "clinician", "patient")
+
+
+class UserModel(Base):
+    """An account of the clinic mode; a patient's account is linked to their person."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(_one_of("role", ROLES)),
+        CheckConstraint("role <> 'patient' OR person_id IS NOT NULL"),
+        CheckConstraint("failed_logins >= 0"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class ClinicianPatientModel(Base):
+    """Which people a clinician looks after."""
+
+    __tablename__ = "clinician_patients"
+
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class LoginSessionModel(Base):
+    """A signed-in browser: only the hash of its cookie's token is kept."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -30,6 +30,7 @@ from toelab.protocols.plan import Plan, PlanItem, WeeklyAdherence, adherence_by_
 from toelab.protocols.red_flags import RaisedFlag, check_answers, flags_from_answers
 from toelab.recording import Recording
 from toelab.store import engine as engines
+from toelab.store.accounts import Accounts
 from toelab.store.models import (
     FEET,
     SESSION_KINDS,
@@ -188,6 +189,11 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def accounts(self) -> Accounts:
+        """The clinic mode's accounts and signed-in sessions."""
+        return Accounts(self)
 
     def __enter__(self) -> Store:
         return self

@@ -82,7 +82,7 @@ def _parse_foot(obj: object, where: str | Path, index: int, frame_size: tuple[in
     if not isinstance(obj, dict):
         raise ToelabError(f"{label}: expected an object with view, foot and points", where, _POINTS_HINT)
     view = obj.get("view")
-    if view not in VIEW_POINTS:
+    if not isinstance(view, str) or view not in VIEW_POINTS:
         raise ToelabError(f"{label}: view must be 'front' or 'side', not {view!r}", where, _POINTS_HINT)
     foot = obj.get("foot")
     if foot not in FEET:

@@ -4,24 +4,37 @@ the live camera WebSocket. Thin: it calls track/, analysis/ and protocols/."""
 from __future__ import annotations
 
 import dataclasses
-import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import cv2
 import numpy as np
-from fastapi import FastAPI, File, Form, UploadFile, WebSocket
+from fastapi import Depends, FastAPI, File, Form, UploadFile, WebSocket
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from toelab import __version__
 from toelab.errors import ToelabError
 from toelab.paths import toelab_home
+from toelab.web.auth import Clinic, ClinicGate, HomeGate, clinic_router, signed_in
+from toelab.web.keeping import OpenRuns, RunKeeper
 from toelab.web.live import LiveConnection
+from toelab.web.people import current_person_id, web_store
+from toelab.web.records_api import router as records_router
+from toelab.web.security import (
+    BodyLimitMiddleware,
+    Limits,
+    SecurityHeadersMiddleware,
+    TooLarge,
+    check_duration,
+    read_upload,
+    saved_upload,
+)
 from toelab.web.sessions import last_sessions, save_session
 
 STATIC = Path(__file__).parent / "static"
-MAX_SONG_BYTES = 50 * 1024 * 1024
 
 
 def _protocols() -> dict[str, Any]:
@@ -42,24 +55,61 @@ def _image(data: bytes) -> np.ndarray:
     return image
 
 
-def create_app(home: Path | None = None) -> FastAPI:
-    """The app; session files go to ``<home>/sessions`` (default: the toelab data folder)."""
-    sessions = (home or toelab_home()) / "sessions"
-    app = FastAPI(title="toelab", version=__version__, docs_url=None, redoc_url=None)
+def _sessions_of(folder: Path, clinic: Clinic | None, person_id: int) -> Path:
+    """Where a person's session files go: one folder for the household, one per person in a clinic."""
+    return folder if clinic is None else folder / f"person-{person_id}"
+
+
+def create_app(
+    home: Path | None = None,
+    *,
+    clinic: Clinic | None = None,
+    limits: Limits | None = None,
+    allowed_hosts: Sequence[str] | None = None,
+) -> FastAPI:
+    """The app; the records go to ``<home>`` (default: the toelab data folder): the database
+    (unless ``$TOELAB_DATABASE_URL`` names one) and the tracks beside it, and each run's summary
+    in plain words as a file under ``<home>/sessions`` (what the Results screen lists).
+
+    With ``clinic`` every page but the sign-in needs an account (clinic mode); ``limits`` caps
+    uploads and live frames; ``allowed_hosts`` refuses other Host names (DNS rebinding).
+    """
+    home = home or toelab_home()
+    sessions = home / "sessions"
+    limits = limits or Limits()
+    # no generated API pages or schema: every route the app serves declares who may use it
+    app = FastAPI(title="toelab", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.home = home
+    app.state.clinic = clinic
+    # opened on first use (toelab.web.people.web_store); the clinic's accounts live in the same one
+    app.state.store = None if clinic is None else clinic.store
+    app.state.open_runs = OpenRuns()
+    app.include_router(records_router)
+    # the first added runs last: headers go on every answer, refusals included
+    app.add_middleware(BodyLimitMiddleware, limits=limits)
+    if clinic is None:
+        app.add_middleware(HomeGate)
+    else:
+        app.add_middleware(ClinicGate, clinic=clinic)
+        app.include_router(clinic_router(clinic))
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(SecurityHeadersMiddleware)
 
     @app.exception_handler(ToelabError)
     async def _toelab_error(_request: Any, error: ToelabError) -> JSONResponse:
-        return JSONResponse({"message": error.message, "hint": error.hint}, status_code=422)
+        status = 413 if isinstance(error, TooLarge) else 422
+        return JSONResponse({"message": error.message, "hint": error.hint}, status_code=status)
 
-    @app.get("/", include_in_schema=False)
+    @app.get("/", include_in_schema=False, dependencies=[Depends(signed_in)])
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
-    @app.get("/api/protocols")
+    @app.get("/api/protocols", dependencies=[Depends(signed_in)])
     def protocols() -> dict[str, Any]:
         return _protocols()
 
-    @app.post("/api/propose")
+    @app.post("/api/propose", dependencies=[Depends(signed_in)])
     def propose(
         frame: Annotated[UploadFile, File()],
         view: Annotated[str, Form()] = "front",
@@ -67,7 +117,7 @@ def create_app(home: Path | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         from toelab.track.points import propose_points
 
-        image = _image(frame.file.read())
+        image = _image(read_upload(frame, "image", limits.image_bytes)[0])
         proposal = propose_points(image, view, mirrored=mirrored)
         return {
             "ok": proposal.ok,
@@ -78,19 +128,19 @@ def create_app(home: Path | None = None) -> FastAPI:
             "height": image.shape[0],
         }
 
-    @app.post("/api/beats")
+    @app.post("/api/beats", dependencies=[Depends(signed_in)])
     def beats(song: Annotated[UploadFile, File()]) -> dict[str, Any]:
         from toelab.analysis.beats import beats_from_audio
         from toelab.io.audio import read_audio
 
-        data = song.file.read(MAX_SONG_BYTES + 1)
-        if len(data) > MAX_SONG_BYTES:
-            raise ToelabError("the song file is larger than 50 MB", hint="use a shorter piece")
-        suffix = Path(song.filename or "song").suffix[:8]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"song{suffix}"
-            path.write_bytes(data)
-            samples, rate_hz, start_s = read_audio(path)
+        # never by its name: the kind from its first bytes, a generated name, its length before decoding
+        data, kind = read_upload(song, "audio", limits.audio_bytes)
+        with saved_upload(data, kind) as path:
+            check_duration(path, limits.media_duration_s)
+            try:
+                samples, rate_hz, start_s = read_audio(path)
+            except ToelabError as error:  # its message names the generated file, which means nothing
+                raise ToelabError(error.message, hint=error.hint) from None
         track = beats_from_audio(samples, rate_hz, start_s)
         return {
             "beat_times_s": [float(b) for b in track.beat_times_s],
@@ -101,20 +151,27 @@ def create_app(home: Path | None = None) -> FastAPI:
         }
 
     @app.get("/api/sessions")
-    def sessions_list(limit: int = 10) -> list[dict[str, Any]]:
-        return last_sessions(sessions, limit)
+    def sessions_list(
+        person_id: Annotated[int, Depends(current_person_id)], limit: int = 10
+    ) -> list[dict[str, Any]]:
+        return last_sessions(_sessions_of(sessions, clinic, person_id), limit)
 
     @app.post("/api/sessions")
-    def sessions_add(record: dict[str, Any]) -> dict[str, Any]:
+    def sessions_add(
+        record: dict[str, Any], person_id: Annotated[int, Depends(current_person_id)]
+    ) -> dict[str, Any]:
         if record.get("task") != "logged":
             raise ToelabError("only exercises logged by hand can be added this way")
         if not isinstance(record.get("exercise_id"), str):
             raise ToelabError("a logged exercise needs its exercise_id")
-        return save_session(sessions, record)
+        return save_session(_sessions_of(sessions, clinic, person_id), record)
 
     @app.websocket("/ws/live")
-    async def live(websocket: WebSocket) -> None:
-        await LiveConnection(websocket, sessions).run()
+    async def live(websocket: WebSocket, person_id: Annotated[int, Depends(current_person_id)]) -> None:
+        folder = _sessions_of(sessions, clinic, person_id)
+        await LiveConnection(
+            websocket, folder, RunKeeper(web_store(websocket), person_id, app.state.open_runs), limits
+        ).run()
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

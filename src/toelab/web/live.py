@@ -10,7 +10,8 @@ Protocol (one WebSocket per camera stream):
   page's clock) followed by the JPEG bytes; the server answers each with a ``state``
   message carrying the same sequence number, or ``dropped`` when it is still busy;
 * text ``{"type": "stop"}`` — the server answers ``summary`` with the task's figures in
-  plain words, and keeps them as a session file.
+  plain words, and keeps them as a session file and, with a :class:`RunKeeper`, in the
+  person's records (see :mod:`toelab.web.keeping`).
 
 Tracking runs in one worker thread per stream, so the event loop never waits on OpenCV.
 """
@@ -33,9 +34,13 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from toelab.analysis.live import LiveScorer, beat_asynchrony_ms
 from toelab.errors import ToelabError
 from toelab.explain import rows_for
+from toelab.pipeline import TaskOutcome
+from toelab.protocols.cards import Findings, cards_for, findings_from_results
 from toelab.recording import Recording, RecordingMeta
 from toelab.track.points import VIEW_POINTS, FootPoints, parse_points
 from toelab.track.tracker import FrameState, ToeTracker
+from toelab.web.keeping import RunKeeper, tremor_context
+from toelab.web.security import FrameGuard, FrameRefused, Limits
 from toelab.web.sessions import save_session
 
 HEADER = struct.Struct("<Id")
@@ -73,6 +78,7 @@ def parse_start(message: dict[str, Any]) -> StartRequest:
     extra = message.get("extra") or {}
     if not isinstance(extra, dict):
         raise ToelabError("extra must be an object")
+    tremor_context(extra)  # a wrong answer is explained before the run, not after it
     return StartRequest(
         task,
         points,
@@ -104,6 +110,7 @@ class LiveSession:
         self._xy: list[list[tuple[float, float]]] = []
         self._confidence: list[list[float]] = []
         self.lift_events: list[dict[str, Any]] = []
+        self.outcome: TaskOutcome | None = None  # the task's analysis, once summarised
         self.last_state = self._collect(self.tracker.initial_state)
 
     @property
@@ -195,9 +202,9 @@ class LiveSession:
         if times.size < 10:
             raise ToelabError("the run was too short to measure: keep the camera on a few seconds longer")
         recording = self.recording()
-        figures = (
-            self._rhythm(recording) if task == "rhythm" else _run_task(recording, task, record["warnings"])
-        )
+        self.outcome = self._rhythm(recording) if task == "rhythm" else _run_task(recording, task)
+        record["warnings"].extend(self.outcome.warnings)
+        figures = self.outcome.results
         record["results"] = figures
         feet = figures.get("feet") or {str(figures.get("foot")): figures}
         # a tremor trial's condition (rest, postural, kinetic) changes what its figures mean
@@ -205,9 +212,23 @@ class LiveSession:
         record["rows"] = {
             foot: [list(r) for r in rows_for(task, f, condition=condition)] for foot, f in feet.items()
         }
+        findings = Findings()
+        for f in feet.values():
+            findings = findings.merged(findings_from_results(task, f, condition=condition))
+        record["cards"] = [
+            {
+                "id": c.card.id,
+                "kind": c.card.kind,
+                "title": c.card.title,
+                "text": c.card.text,
+                "reason": c.reason,
+                "exercises": list(c.card.exercises),
+            }
+            for c in cards_for(findings, general=False)
+        ]
         return record
 
-    def _rhythm(self, recording: Recording) -> dict[str, Any]:
+    def _rhythm(self, recording: Recording) -> TaskOutcome:
         from toelab.analysis.rhythm import compare_feet, rhythm_from_recording
 
         by_foot = {
@@ -223,15 +244,13 @@ class LiveSession:
             figures["feet"] = dicts
         if set(by_foot) == {"left", "right"}:
             figures["left_vs_right"] = compare_feet(by_foot["left"], by_foot["right"])
-        return figures
+        return TaskOutcome("rhythm", figures, [], dict(by_foot))
 
 
-def _run_task(recording: Recording, task: str, warnings: list[str]) -> dict[str, Any]:
+def _run_task(recording: Recording, task: str) -> TaskOutcome:
     from toelab.pipeline import run_task
 
-    outcome = run_task(recording, task)
-    warnings.extend(outcome.warnings)
-    return outcome.results
+    return run_task(recording, task)
 
 
 def decode_frame(data: bytes) -> tuple[int, float, np.ndarray]:
@@ -248,9 +267,18 @@ def decode_frame(data: bytes) -> tuple[int, float, np.ndarray]:
 class LiveConnection:
     """Serves one WebSocket: frames to the worker thread, state back to the page."""
 
-    def __init__(self, websocket: WebSocket, sessions_folder: Path):
+    def __init__(
+        self,
+        websocket: WebSocket,
+        sessions_folder: Path,
+        keeper: RunKeeper | None = None,
+        limits: Limits | None = None,
+    ):
         self.ws = websocket
+        self.limits = limits or Limits()
+        self.guard = FrameGuard(self.limits, HEADER.size)
         self.sessions_folder = sessions_folder
+        self.keeper = keeper
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toelab-live")
         self.session: LiveSession | None = None
         self.pending_start: StartRequest | None = None
@@ -267,7 +295,7 @@ class LiveConnection:
                 if message.get("bytes") is not None:
                     self._frame(message["bytes"])
                 elif message.get("text") is not None:
-                    await self._command(json.loads(message["text"]))
+                    await self._text(message["text"])
         except WebSocketDisconnect:
             pass
         finally:
@@ -278,7 +306,29 @@ class LiveConnection:
     async def _send(self, payload: dict[str, Any]) -> None:
         await self.ws.send_text(json.dumps(_finite(payload), allow_nan=False))
 
+    async def _text(self, text: str) -> None:
+        """A command, checked: a size a page sends, JSON, an object."""
+        try:
+            if len(text) > self.limits.json_bytes:
+                raise ToelabError("a message is too large")
+            try:
+                message = json.loads(text)
+            except json.JSONDecodeError:
+                raise ToelabError("a message is not JSON") from None
+            if not isinstance(message, dict):
+                raise ToelabError("a message must be a JSON object")
+        except ToelabError as error:
+            await self._send({"type": "error", "message": error.message, "hint": error.hint})
+            return
+        await self._command(message)
+
     def _frame(self, data: bytes) -> None:
+        try:
+            self.guard.check(data)
+        except FrameRefused as refused:
+            kind = {"type": "dropped"} if refused.dropped else {"type": "error", "hint": None}
+            self._spawn(self._send({**kind, "message": refused.message, "seq": refused.seq}))
+            return
         if self.queued >= MAX_QUEUED:
             seq = HEADER.unpack_from(data)[0] if len(data) >= HEADER.size else -1
             self._spawn(self._send({"type": "dropped", "seq": seq}))
@@ -336,6 +386,13 @@ class LiveConnection:
                 loop = asyncio.get_running_loop()
                 record = await loop.run_in_executor(self.worker, session.summary)
                 if session.request.task != "train" or message.get("keep"):
+                    if self.keeper is not None:
+                        try:
+                            record["stored"] = await loop.run_in_executor(
+                                self.worker, self.keeper.keep, session, record
+                            )
+                        except ToelabError as error:  # the figures are still worth showing
+                            record["warnings"].append(f"Not kept in your records: {error.message}")
                     record = save_session(self.sessions_folder, record)
                 await self._send(record)
             else:

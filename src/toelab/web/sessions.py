@@ -1,4 +1,8 @@
-"""Session results kept as one JSON file per run under ``<toelab home>/sessions/``."""
+"""Session results in plain words, one JSON file per run under ``<toelab home>/sessions/``: what
+the Results screen lists. The person's records (history, trends, plan, reports) are in the
+store (see :mod:`toelab.web.keeping`). Files written before the store existed stay readable
+here and are not moved into it: they hold the words and figures shown, not the tracks or the
+per-figure names the store keeps, so a run from then cannot become a faithful stored trial."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 // toelab's page: screens, calibration, guided tests, training and musical toes.
 import { Camera, LiveLink } from "./camera.js";
 import { Beat, tapOffsetMs } from "./metronome.js";
+import { api, guideFor, loadFlags, loadHistory, loadPeople, loadPlan, onPersonChange, renderCards, renderSheet, showGuide } from "./records.js";
 
 const $ = (sel) => document.querySelector(sel);
 const TOE_NAMES = ["big toe", "2nd toe", "3rd toe", "4th toe", "little toe"];
@@ -43,6 +44,9 @@ function show(name) {
     if (!stage.contains(camera.video)) stage.prepend(camera.video);
   }
   if (name === "results" || name === "home") loadResults();
+  if (name === "history") loadHistory();
+  if (name === "plan") loadPlan();
+  if (name === "flags") loadFlags();
   $("#main").focus();
 }
 for (const b of document.querySelectorAll("nav button")) b.addEventListener("click", () => show(b.dataset.screen));
@@ -291,6 +295,8 @@ function renderSummary(record) {
     const reps = Object.entries(record.reps || {}).map(([f, n]) => `${f} foot ${n} reps (${record.clean_reps[f]} clean)`).join("; ");
     box.append(el("p", { textContent: reps || `Logged: ${record.exercise_name || record.exercise_id}` }));
   }
+  const cards = renderCards(record.cards);
+  if (cards) box.append(cards);
   for (const w of record.warnings || []) box.append(el("p", { class: "warning", textContent: w }));
   for (const n of record.results?.notes || []) box.append(el("p", { class: "hint", textContent: n }));
   return box;
@@ -344,6 +350,16 @@ async function runTest(test) {
   }
   await beat.audio();
   state.cancel = false;
+  $("#assess-results").replaceChildren();
+  let guide;
+  try {
+    guide = await showGuide(test);
+  } catch (e) {
+    say(e.message === "stopped" ? "Test not started." : `Could not show the instructions: ${e.message}`);
+    return;
+  }
+  // one assessment session for the whole test, however many recordings its steps take
+  const run = `${test.id}-${Date.now()}`;
   $("#runner").hidden = false; $("#assess-live").hidden = false;
   $("#assess-results").replaceChildren();
   liveView($("#assess-live"), liveFeet());
@@ -355,10 +371,13 @@ async function runTest(test) {
     for (const [i, condition] of test.conditions.entries()) {
       const duration = STEP_S ?? condition.duration_s;
       $("#step-instruction").textContent = `${i + 1} of ${test.conditions.length}: ${condition.instruction}`;
+      const step = guide.sheet.steps[condition.id];
+      $("#step-guide").textContent = step ? `${step.how_many} ${step.tip}` : "";
       if (!oneRecording || i === 0) {
         await countdown(READY_S, "Get ready…");
         const request = { task: test.task, points: state.points, label: `${test.name}${oneRecording ? "" : ` — ${condition.id.replaceAll("_", " ")}`}`,
-          target: condition.toes.length ? condition.toes : [1], extra: { test_id: test.id, condition: oneRecording ? null : condition.id } };
+          target: condition.toes.length ? condition.toes : [1], extra: { test_id: test.id, condition: oneRecording ? null : condition.id, run,
+            last: oneRecording || i === test.conditions.length - 1, context: guide.context } };
         if (test.task === "rhythm") {
           const bpm = 60000 / Number(conditionParam(condition, "interval_ms") || 600);
           const beats = await beat.metronome(bpm, duration, 4);
@@ -398,15 +417,23 @@ function refreshTrainFeet() {
   if (!state.points) return;
   $("#train-foot").replaceChildren(...liveFeet().map((f) => el("option", { value: f, textContent: f })));
 }
+async function showExerciseGuide(ex) {
+  try {
+    const sheet = await guideFor("exercise", ex.id);
+    if (currentExercise().id === ex.id) $("#exercise-guide").replaceChildren(renderSheet(sheet));
+  } catch (e) { $("#exercise-guide").replaceChildren(); }
+}
 function refreshExercise() {
   const ex = currentExercise();
+  showExerciseGuide(ex);
   const dose = [ex.dose.reps && `${ex.dose.reps} reps${ex.id === "toe_isolation" ? " per toe" : ""}`, ex.dose.sets && `${ex.dose.sets} set(s)`,
     ex.dose.hold_s && `hold ${ex.dose.hold_s} s`, ex.dose.minutes && `${ex.dose.minutes} min`].filter(Boolean).join(", ");
+  // what it trains and its steps are in the instructions below
   $("#exercise-info").replaceChildren(
-    el("p", { textContent: ex.trains }),
-    el("ol", {}, ...ex.steps.map((s) => el("li", { textContent: s }))),
     el("p", { class: "dose", textContent: `Dose: ${dose}; ${ex.frequency.label}.` }),
-    el("p", { class: "hint", textContent: ex.camera_judged ? "The camera checks this one." : "The camera cannot judge this one: use the timer and log it when done." }));
+    el("p", { class: "hint", textContent: ex.camera_judged ? "The camera checks this one." : "The camera cannot judge this one: use the timer and log it when done." }),
+    el("details", { class: "guide", open: true }, el("summary", { textContent: "How to do it: set-up, steps and common mistakes" }),
+      el("div", { id: "exercise-guide" })));
   const camera = ex.camera_judged && TARGETS[ex.id];
   $("#train-camera").hidden = !camera;
   $("#train-manual").hidden = Boolean(camera);
@@ -428,6 +455,7 @@ $("#train-start").addEventListener("click", async () => {
   const ex = currentExercise();
   const target = $("#target").value.split(",").map(Number);
   await beat.audio();
+  $("#exercise-info details.guide").open = false; // the live bars need the room now
   liveView($("#train-live"), [$("#train-foot").value]);
   train.holdAnnounced = false;
   $("#reps").textContent = "0"; $("#clean-reps").textContent = "0"; $("#train-results").replaceChildren();
@@ -480,9 +508,12 @@ $("#manual-start").addEventListener("click", async () => {
 $("#manual-log").addEventListener("click", async () => {
   const ex = currentExercise();
   clearInterval(manual.timer);
-  const response = await fetch("/api/sessions", { method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ task: "logged", exercise_id: ex.id, exercise_name: ex.name, label: `${ex.name} (logged by hand)`, dose: ex.dose }) });
-  say(response.ok ? `${ex.name} logged.` : "Could not log it.");
+  const number = (sel) => ($(sel).value === "" ? null : Number($(sel).value));
+  try {
+    const logged = await api("/api/exercise-log", { exercise_id: ex.id, minutes: number("#manual-minutes"), pain: number("#manual-pain"),
+      comment: "logged by hand" });
+    say(`${ex.name} logged${logged.plan_marked ? " and counted in today's plan" : ""}.`);
+  } catch (e) { say(`Could not log it: ${e.message}`); }
 });
 
 // ---- musical toes --------------------------------------------------------------------
@@ -588,6 +619,14 @@ async function init() {
   $("#red-flags ul").replaceChildren(...state.protocols.red_flags.map((f) => el("li", {},
     el("strong", { textContent: f.title }), ` — ${f.advice} See: ${f.see}, ${f.when}.`)));
   loadResults();
+  await loadPeople();
+  onPersonChange(() => {
+    // the live link belongs to the person chosen when it opened
+    if (link.ws) link.ws.close();
+    link.ws = null;
+    const screen = document.querySelector("nav button[aria-current]")?.dataset.screen;
+    if (screen) show(screen);
+  });
   document.body.dataset.ready = "1";
 }
 init().catch((e) => say(`toelab could not load: ${e.message}`));

@@ -1,4 +1,5 @@
 // Camera → canvas → JPEG → WebSocket, with at most two frames in flight.
+import { csrfToken } from "./csrf.js";
 const HEADER_BYTES = 12; // uint32 sequence number + float64 capture time (ms, page clock)
 export const MAX_IN_FLIGHT = 2;
 
@@ -49,7 +50,8 @@ export class LiveLink {
   async open() {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) return;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    this.ws = new WebSocket(`${scheme}://${location.host}/ws/live`);
+    // the handshake carries the CSRF token: another site's page cannot open it with our cookies
+    this.ws = new WebSocket(`${scheme}://${location.host}/ws/live?csrf=${encodeURIComponent(csrfToken())}`);
     this.ws.binaryType = "arraybuffer";
     this.ws.onmessage = (event) => this.received(JSON.parse(event.data));
     await new Promise((resolve, reject) => {

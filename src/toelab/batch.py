@@ -1,0 +1,477 @@
+"""Many recordings at once: every video and landmark file under a folder, one stored row per file.
+
+The work is fanned out on Dask distributed (a local cluster of worker processes by default, or
+a running scheduler given by address) or done in this process one file after another. Workers
+only read files and analyse them; they hand back figures, never touch the database. This
+process is the one writer: each file's trial is committed as soon as its result arrives, so a
+batch that is stopped (or killed) keeps everything finished so far, and running it again skips
+every file already analysed the same way (same content, same task, same parameters).
+
+On a cluster the workers open the files by path: the folder must be at the same path on every
+worker machine (a shared file system).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from toelab.errors import ToelabError
+from toelab.pipeline import TASKS, BeatSource, load_input, looks_like_video, run_task
+from toelab.recording import Recording
+from toelab.store import ResultFigure, Store, Trial
+
+ENGINES = ("dask", "local")
+DEFAULT_PERSON = "batch"
+# Extensions of landmark and sensor files: such a file that cannot be read is a failed
+# recording, reported with its error, rather than an unrelated file skipped in silence.
+DATA_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".h5", ".hdf5", ".slp", ".c3d", ".npz"})
+_CHUNK_BYTES = 1 << 20
+CONNECT_TIMEOUT_S = 10  # to reach a Dask scheduler given by address
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How every file of a batch is analysed."""
+
+    task: str
+    points_path: Path | None = None  # toe points for every video; None: placed automatically per video
+    fps: float | None = None
+    time_unit: str = "s"
+    bpm: float | None = None
+    offset_s: float = 0.0
+    beats_path: Path | None = None
+    toes: tuple[int, ...] = (1,)
+    event: str = "peak"
+
+    def key(self) -> dict[str, Any]:
+        """What makes two analyses of one file the same; files given as options count by content."""
+        return {
+            "task": self.task,
+            "points_sha256": None if self.points_path is None else file_sha256(self.points_path),
+            "fps": self.fps,
+            "time_unit": self.time_unit,
+            "bpm": self.bpm,
+            "offset_s": self.offset_s,
+            "beats_sha256": None if self.beats_path is None else file_sha256(self.beats_path),
+            "toes": list(self.toes),
+            "event": self.event,
+        }
+
+
+@dataclass(frozen=True)
+class BatchInput:
+    """One recording of the folder: a file, or an OpenPose folder of per-frame JSON files."""
+
+    path: Path
+    name: str  # relative to the batch folder, with forward slashes
+    sha256: str  # of the bytes (of every file, for a folder)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What became of one recording: its figures, or the error that stopped it."""
+
+    name: str
+    sha256: str
+    status: str  # ok or failed
+    error: str | None = None
+    foot: str | None = None
+    toes: tuple[int, ...] = ()
+    figures: tuple[ResultFigure, ...] = ()
+    parameters: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    duration_s: float | None = None
+    recording: Recording | None = None  # the tracks to keep with the trial
+    done_before: bool = False  # taken from an earlier run, not analysed again
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    session_id: int | None  # None when there was nothing left to analyse
+    results: tuple[FileResult, ...]  # one per recording, in the folder's order
+    skipped: tuple[tuple[str, str], ...]  # (name, why) of what is not a recording
+
+    def count(self, status: str) -> int:
+        """Files analysed in this run that ended with ``status``."""
+        return sum(1 for r in self.results if r.status == status and not r.done_before)
+
+    @property
+    def done_before(self) -> int:
+        return sum(1 for r in self.results if r.done_before)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, or of every file in a folder (names and bytes, in name order)."""
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for member in sorted(p for p in path.rglob("*") if p.is_file()):
+            digest.update(f"{member.relative_to(path).as_posix()}\0".encode())
+            _hash_into(digest, member)
+        return digest.hexdigest()
+    _hash_into(digest, path)
+    return digest.hexdigest()
+
+
+def _hash_into(digest: Any, path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK_BYTES):
+                digest.update(chunk)
+    except OSError as exc:
+        raise ToelabError(f"cannot read the file: {exc.strerror or exc}", path) from exc
+
+
+def _why_not_a_recording(path: Path) -> str | None:
+    """Why ``path`` is not a recording, or None when it is one to analyse."""
+    if path.name.startswith("."):
+        return "hidden file"
+    if looks_like_video(path) or path.suffix.lower() in DATA_SUFFIXES:
+        return None
+    from toelab.io import detect_format
+
+    try:
+        kind = detect_format(path)
+    except ToelabError as error:
+        return error.message
+    # any text file passes as CSV by content; only a .csv-like name says it is meant as data
+    return "not a video or landmark file" if kind == "csv" else None
+
+
+def find_inputs(folder: str | Path) -> tuple[list[BatchInput], list[tuple[str, str]]]:
+    """The recordings under ``folder`` (recursively, in name order) and what was skipped, with why.
+
+    A folder holding OpenPose ``*_keypoints.json`` files counts as one recording.
+    """
+    from toelab.io.openpose import json_files
+
+    root = Path(folder).absolute()  # workers elsewhere must not depend on this process's folder
+    if not root.is_dir():
+        raise ToelabError("is not a folder" if root.exists() else "folder not found", root)
+    inputs: list[BatchInput] = []
+    skipped: list[tuple[str, str]] = []
+
+    def visit(directory: Path) -> None:
+        for entry in sorted(directory.iterdir()):
+            name = entry.relative_to(root).as_posix()
+            if entry.is_dir():
+                if entry.name.startswith("."):
+                    skipped.append((name + "/", "hidden folder"))
+                elif json_files(entry):
+                    inputs.append(BatchInput(entry, name + "/", file_sha256(entry)))
+                else:
+                    visit(entry)
+            elif entry.is_file():
+                why = _why_not_a_recording(entry)
+                if why is None:
+                    try:
+                        inputs.append(BatchInput(entry, name, file_sha256(entry)))
+                    except ToelabError as error:
+                        skipped.append((name, error.message))
+                else:
+                    skipped.append((name, why))
+
+    visit(root)
+    return inputs, skipped
+
+
+def _trial_foot(by_foot: dict[str | None, Any]) -> str | None:
+    feet = {foot for foot in by_foot if foot in ("left", "right")}
+    return "both" if len(feet) > 1 else next(iter(feet), None)
+
+
+def _failed(item: BatchInput, error: BaseException) -> FileResult:
+    text = str(error) if isinstance(error, ToelabError) else f"{type(error).__name__}: {error}"
+    return FileResult(item.name, item.sha256, "failed", error=text)
+
+
+def analyse_input(item: BatchInput, options: BatchOptions) -> FileResult:
+    """Read or track one recording and run the task on it (what a worker does; no database).
+
+    Any error becomes a failed result carrying its message, so one bad file never stops a batch.
+    """
+    from toelab.records import figures_from_outcome, trial_parameters
+
+    try:
+        loaded = load_input(
+            item.path,
+            fps=options.fps,
+            time_unit=options.time_unit,
+            points_path=(options.points_path if looks_like_video(item.path) else None),
+        )
+        outcome = run_task(
+            loaded.recording,
+            options.task,
+            beats=BeatSource(bpm=options.bpm, offset_s=options.offset_s, beats_path=options.beats_path),
+            toes=options.toes,
+            event=options.event,
+            input_path=item.path,
+            time_unit=options.time_unit,
+        )
+    except Exception as error:  # noqa: BLE001 - reported with the file, the batch goes on
+        return _failed(item, error)
+    toes = {"isolation": (1, 2, 3, 4, 5), "rhythm": options.toes}.get(options.task, ())
+    return FileResult(
+        item.name,
+        item.sha256,
+        "ok",
+        foot=_trial_foot(outcome.by_foot),
+        toes=tuple(toes),
+        figures=tuple(figures_from_outcome(outcome)),
+        parameters=trial_parameters(
+            outcome, source=item.name, event=options.event if options.task == "rhythm" else None
+        ),
+        warnings=tuple(loaded.warnings + outcome.warnings),
+        duration_s=float(loaded.recording.duration_s),
+        recording=loaded.recording,
+    )
+
+
+def check_options(options: BatchOptions) -> None:
+    """Fail once, before any file, on options that would fail every file."""
+    if options.task not in TASKS:
+        raise ToelabError(f"unknown task {options.task!r}", hint=f"choose one of {', '.join(TASKS)}")
+    if options.time_unit not in ("s", "ms"):
+        raise ToelabError(f"--time-unit {options.time_unit!r} is not s or ms")
+    if options.points_path is not None:
+        from toelab.track.points import load_points
+
+        load_points(options.points_path)
+    if options.task == "rhythm":
+        if options.bpm is not None and not 20 <= options.bpm <= 300:
+            raise ToelabError(f"--bpm {options.bpm:g} is outside 20–300 beats per minute")
+        if options.beats_path is not None:
+            from toelab.io import read_beats
+
+            read_beats(options.beats_path, time_unit=options.time_unit)
+
+
+def _batch_record(trial: Trial) -> dict[str, Any]:
+    record = trial.parameters.get("batch")
+    return record if isinstance(record, dict) else {}
+
+
+def done_trials(store: Store, person: str, key: dict[str, Any]) -> dict[str, Trial]:
+    """The person's trials analysed with ``key`` that succeeded, by file content hash."""
+    done: dict[str, Trial] = {}
+    for history in store.history(person):
+        for trial in history.trials:
+            record = _batch_record(trial)
+            sha256 = record.get("file_sha256")
+            if record.get("status") == "ok" and record.get("analysis") == key and isinstance(sha256, str):
+                done[sha256] = trial
+    return done
+
+
+def _from_trial(item: BatchInput, trial: Trial) -> FileResult:
+    return FileResult(
+        item.name,
+        item.sha256,
+        "ok",
+        foot=trial.foot,
+        toes=trial.toes,
+        figures=trial.results,
+        parameters=trial.parameters,
+        done_before=True,
+    )
+
+
+def _local_results(pending: Sequence[BatchInput], options: BatchOptions) -> Iterator[FileResult]:
+    for item in pending:
+        yield analyse_input(item, options)
+
+
+def _dask_client(scheduler: str | None, workers: int, stack: ExitStack) -> Any:
+    """A client of the scheduler at ``scheduler``, or of a new local cluster; closed with ``stack``."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ToelabError(
+                f"cannot reach the Dask scheduler at {scheduler}: {exc}",
+                hint="check the address (tcp://HOST:PORT) and that `dask scheduler` is running",
+            ) from exc
+        return stack.enter_context(client)
+    cluster = stack.enter_context(
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+    )
+    return stack.enter_context(Client(cluster))
+
+
+def _dask_results(client: Any, pending: Sequence[BatchInput], options: BatchOptions) -> Iterator[FileResult]:
+    """Results in the order they finish."""
+    from distributed import as_completed
+
+    futures = {client.submit(analyse_input, item, options, pure=False): item for item in pending}
+    for future in as_completed(futures):
+        item = futures.pop(future)
+        try:
+            result = future.result()
+        except Exception as error:  # noqa: BLE001 - e.g. a worker that died on this file
+            result = _failed(item, error)
+        future.release()
+        yield result
+
+
+def _store_result(store: Store, session_id: int, task: str, key: dict[str, Any], result: FileResult) -> None:
+    """One trial per file: its figures and tracks, or no figures and the error that stopped it."""
+    record = {
+        "file": result.name,
+        "file_sha256": result.sha256,
+        "status": result.status,
+        "error": result.error,
+        "analysis": key,
+    }
+    store.add_trial(
+        session_id,
+        task,
+        result.foot,
+        toes=result.toes,
+        parameters={**result.parameters, "batch": record},
+        recording=result.recording,
+        results=result.figures,
+    )
+
+
+def _person(store: Store, name: str) -> str:
+    try:
+        return store.get_person(name).display_name
+    except ToelabError:
+        return store.add_person(name, notes="recordings analysed in batches").display_name
+
+
+def run_batch(
+    folder: str | Path,
+    options: BatchOptions,
+    store: Store,
+    *,
+    person: str = DEFAULT_PERSON,
+    engine: str = "dask",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> BatchReport:
+    """Analyse every recording under ``folder`` and store one trial per file as each one finishes.
+
+    Files already analysed for ``person`` with the same options are not analysed again: their
+    stored figures come back with ``done_before``. ``on_start(total, to_do)`` is called once
+    the folder is read, ``on_result`` after each file is stored.
+    """
+    if engine not in ENGINES:
+        raise ToelabError(f"unknown engine {engine!r}", hint=f"choose one of {', '.join(ENGINES)}")
+    workers = workers or os.cpu_count() or 1
+    if workers < 1:
+        raise ToelabError("--workers must be at least 1")
+    options = replace(
+        options,
+        points_path=None if options.points_path is None else options.points_path.absolute(),
+        beats_path=None if options.beats_path is None else options.beats_path.absolute(),
+    )
+    check_options(options)
+    folder = Path(folder)
+    inputs, skipped = find_inputs(folder)
+    person = _person(store, person)
+    key = options.key()
+    done = done_trials(store, person, key)
+    results: dict[str, FileResult] = {}
+    pending = []
+    for item in inputs:
+        if item.sha256 in done:
+            results[item.name] = _from_trial(item, done[item.sha256])
+        else:
+            pending.append(item)
+    if on_start is not None:
+        on_start(len(inputs), len(pending))
+    session_id = None
+    with ExitStack() as stack:
+        if pending:
+            client = None if engine == "local" else _dask_client(scheduler, workers, stack)
+            session = store.start_session(
+                person, "assessment", device="batch", notes=f"batch {options.task} of {folder}"
+            )
+            session_id = session.id
+            stream = (
+                _local_results(pending, options)
+                if client is None
+                else _dask_results(client, pending, options)
+            )
+            try:
+                for result in stream:
+                    _store_result(store, session_id, options.task, key, result)
+                    results[result.name] = replace(result, recording=None)
+                    if on_result is not None:
+                        on_result(results[result.name])
+            except BaseException:
+                store.finish_session(session_id, status="interrupted")
+                raise
+            store.finish_session(session_id, ended_at=datetime.now(UTC))
+    ordered = tuple(results[item.name] for item in inputs)
+    return BatchReport(session_id, ordered, tuple(skipped))
+
+
+def figure_column(figure: ResultFigure) -> str:
+    """A figure's summary column: its name, then its foot and toe when it has them."""
+    parts = [figure.name]
+    if figure.foot:
+        parts.append(figure.foot)
+    if figure.toe is not None:
+        parts.append(f"toe{figure.toe}")
+    return "_".join(parts)
+
+
+def summary_rows(results: Sequence[FileResult]) -> list[dict[str, Any]]:
+    """One flat row per file: path, hash, status, error, and every figure in a column of its own."""
+    rows = []
+    for result in results:
+        row: dict[str, Any] = {
+            "path": result.name,
+            "sha256": result.sha256,
+            "status": result.status,
+            "error": result.error or "",
+            "done_before": result.done_before,
+            "foot": result.foot or "",
+            "duration_s": math.nan if result.duration_s is None else result.duration_s,
+            "warnings": "; ".join(result.warnings),
+        }
+        row.update({figure_column(f): f.value for f in result.figures})
+        rows.append(row)
+    return rows
+
+
+def write_summary(results: Sequence[FileResult], path: str | Path) -> Path:
+    """Write the summary as CSV, or as Parquet when ``path`` ends in ``.parquet``."""
+    import pandas as pd
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise ToelabError("the summary is written as .csv or .parquet", path)
+    frame = pd.DataFrame(summary_rows(results))
+    fixed = ["path", "sha256", "status", "error", "done_before", "foot", "duration_s", "warnings"]
+    frame = frame.reindex(columns=fixed + sorted(c for c in frame.columns if c not in fixed))
+    try:
+        if suffix == ".csv":
+            frame.to_csv(path, index=False)
+        else:
+            frame.to_parquet(path, index=False)
+    except OSError as exc:
+        raise ToelabError(f"cannot write the summary: {exc.strerror or exc}", path) from exc
+    return path

@@ -1,0 +1,133 @@
+"""Live runs kept in a person's records.
+
+A test of the battery is one assessment session; each of its steps that the page records on
+its own (the tremor test's rest and holding steps, the musical-toes tempos) becomes one trial
+of that session. The page names the run (``extra.run``) and says which step is its last
+(``extra.last``); a run the page never finishes stays in progress until the store marks it
+interrupted, keeping the steps already done. A training run (the camera-judged exercises
+and musical toes outside the battery) is a training session with one trial, and counts as
+that exercise done in the person's plan.
+
+The tracks go with each trial, so a later version of toelab can analyse them again.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from toelab.protocols import EXERCISES
+from toelab.protocols.context import TremorContext
+from toelab.records import add_outcome_trial, log_exercise, trial_parameters
+from toelab.store import Store
+
+if TYPE_CHECKING:
+    from toelab.web.live import LiveSession
+
+CAMERA_DEVICE = "camera (toelab serve)"
+EXERCISE_IDS = frozenset(e.id for e in EXERCISES)
+
+
+def tremor_context(extra: dict[str, Any]) -> TremorContext | None:
+    """The tremor context the page sent with a run, checked; None when there is none."""
+    given = extra.get("context")
+    if not given:
+        return None
+    return TremorContext.from_dict(given)
+
+
+class OpenRuns:
+    """The sessions of runs still going, by person and the page's run name: shared by the app,
+    so a run goes on in the same session when the page reconnects between its steps."""
+
+    def __init__(self) -> None:
+        self.sessions: dict[tuple[int, str], int] = {}
+        self.lock = threading.Lock()
+
+
+class RunKeeper:
+    """Keeps one connection's live runs for one person."""
+
+    def __init__(self, store: Store, person_id: int, runs: OpenRuns | None = None):
+        self.store = store
+        self.person_id = person_id
+        self.runs = runs or OpenRuns()
+
+    def keep(self, live: LiveSession, record: dict[str, Any]) -> dict[str, Any]:
+        """Store one finished run (or step of a run); returns where it went."""
+        request = live.request
+        extra = request.extra
+        recording = live.recording()
+        kind = "assessment" if extra.get("test_id") else "training"
+        run = str(extra.get("run") or "")
+        last = not run or bool(extra.get("last", True))
+        key = (self.person_id, run)
+        with self.runs.lock:
+            session_id = self.runs.sessions.get(key) if run else None
+            if session_id is None:
+                session_id = self.store.start_session(
+                    self.person_id,
+                    kind,
+                    device=CAMERA_DEVICE,
+                    fps=recording.meta.fps,
+                    context=tremor_context(extra),
+                ).id
+            if live.outcome is None:
+                feet = sorted(record.get("reps", {}))
+                trial = self.store.add_trial(
+                    session_id,
+                    "exercise",
+                    feet[0] if len(feet) == 1 else "both",
+                    toes=request.target,
+                    parameters={
+                        "exercise_id": extra.get("exercise_id"),
+                        "label": request.label,
+                        "reps": record.get("reps", {}),
+                        "clean_reps": record.get("clean_reps", {}),
+                    },
+                    recording=recording,
+                )
+            else:
+                outcome = live.outcome
+                parameters = trial_parameters(
+                    outcome,
+                    source="camera",
+                    condition=extra.get("condition") if outcome.task == "tremor" else None,
+                    beat_times_s=request.beat_times_s if outcome.task == "rhythm" else None,
+                    event="peak" if outcome.task == "rhythm" else None,
+                )
+                if extra.get("condition"):
+                    parameters["step"] = str(extra["condition"])
+                trial = add_outcome_trial(
+                    self.store,
+                    session_id,
+                    outcome,
+                    recording,
+                    toes=request.target if outcome.task == "rhythm" else (),
+                    parameters=parameters,
+                )
+            if last:
+                self.store.finish_session(session_id)
+                self.runs.sessions.pop(key, None)
+            else:
+                self.runs.sessions[key] = session_id
+        marked = False
+        exercise_id = extra.get("exercise_id") or ("musical_toes" if request.task == "rhythm" else None)
+        if kind == "training" and last and exercise_id in EXERCISE_IDS:
+            clean = sum(record.get("clean_reps", {}).values())
+            _, marked = log_exercise(
+                self.store,
+                self.person_id,
+                exercise_id,
+                date.today(),
+                reps=clean or None,
+                comment=request.label,
+            )
+        return {
+            "person_id": self.person_id,
+            "session_id": session_id,
+            "trial_id": trial.id,
+            "kind": kind,
+            "plan_marked": marked,
+        }

@@ -1,0 +1,446 @@
+"""The person's records in the page: people, history with trend charts, the plan for today,
+the exercise log, the red-flag questionnaire, reports and exports, and the guidance shown
+before each step. Thin: it calls store/, records, report/ and protocols/."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.requests import HTTPConnection
+
+from toelab.analysis.progress import METRICS
+from toelab.errors import ToelabError
+from toelab.protocols import BATTERY, EXERCISES, red_flags
+from toelab.protocols import context as tremor_context
+from toelab.protocols.guidance import guide_for_exercise, guide_for_test, sheets_for
+from toelab.protocols.plan import todays_exercises
+from toelab.records import PersonOverview, log_exercise, person_overview
+from toelab.store import Store
+from toelab.web.auth import clinic_of, refuse, signed_in
+from toelab.web.people import PERSON_COOKIE, current_person_id, web_store
+
+router = APIRouter()
+PersonId = Annotated[int, Depends(current_person_id)]
+WebStore = Annotated[Store, Depends(web_store)]
+# a year: the household's choice of person outlives the browser session
+COOKIE_MAX_AGE_S = 365 * 24 * 3600
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else value
+
+
+def _label(metric: str) -> str:
+    spec = METRICS.get(metric)
+    return spec.label if spec else metric.replace("_", " ")
+
+
+def _flag(raised: red_flags.RaisedFlag) -> dict[str, Any]:
+    return {
+        "id": raised.flag.id,
+        "title": raised.flag.title,
+        "advice": raised.flag.advice,
+        "see": raised.flag.see,
+        "when": raised.flag.when,
+        "reason": raised.reason,
+        "foot": raised.foot,
+    }
+
+
+# --- people -------------------------------------------------------------------------------
+class NewPerson(BaseModel):
+    display_name: str = Field(min_length=1, max_length=100)
+    diabetes: bool = False
+
+
+class ChosenPerson(BaseModel):
+    id: int
+
+
+def household_only(connection: HTTPConnection) -> None:
+    """Access rule: the household's own list of people exists only at home; a clinic keeps its own."""
+    if clinic_of(connection) is not None:
+        refuse(connection, 403, "people are managed by the clinic")
+
+
+Household = Depends(household_only)
+
+
+def _people(store: Store, current: int) -> dict[str, Any]:
+    return {
+        "people": [{"id": p.id, "display_name": p.display_name} for p in store.list_people()],
+        "current": current,
+    }
+
+
+def _choose(response: JSONResponse, person_id: int) -> JSONResponse:
+    response.set_cookie(PERSON_COOKIE, str(person_id), max_age=COOKIE_MAX_AGE_S, samesite="strict")
+    return response
+
+
+@router.get("/api/people", dependencies=[Household])
+def people(store: WebStore, person_id: PersonId) -> dict[str, Any]:
+    return _people(store, person_id)
+
+
+@router.post("/api/people", dependencies=[Household])
+def people_add(new: NewPerson, store: WebStore, _person_id: PersonId) -> JSONResponse:
+    person = store.add_person(new.display_name, diabetes=new.diabetes)
+    return _choose(JSONResponse(_people(store, person.id)), person.id)
+
+
+@router.post("/api/people/choose", dependencies=[Household])
+def people_choose(chosen: ChosenPerson, store: WebStore, _person_id: PersonId) -> JSONResponse:
+    person = store.get_person(chosen.id)
+    return _choose(JSONResponse(_people(store, person.id)), person.id)
+
+
+# --- history ------------------------------------------------------------------------------
+def _sessions(overview: PersonOverview) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": h.session.id,
+            "kind": h.session.kind,
+            "started_at": h.session.started_at.isoformat(),
+            "status": h.session.status,
+            "context": list(h.session.context.labels()) if h.session.context else [],
+            "trials": [
+                {
+                    "task": t.task,
+                    "foot": t.foot,
+                    "condition": t.parameters.get("condition"),
+                    "exercise_id": t.parameters.get("exercise_id"),
+                    "figures": [
+                        {
+                            "name": r.name,
+                            "label": _label(r.name),
+                            "value": r.value,
+                            "unit": r.unit,
+                            "foot": r.foot,
+                            "toe": r.toe,
+                        }
+                        for r in t.results
+                    ],
+                }
+                for t in h.trials
+            ],
+        }
+        for h in reversed(overview.sessions)
+    ]
+
+
+def _progress(overview: PersonOverview) -> dict[str, Any]:
+    progress = overview.progress
+    latest: dict[str, Any] = {}
+    for a in progress.asymmetries:
+        if a.toe is None:
+            latest[a.metric] = a
+    return {
+        "changes": [
+            {
+                "metric": c.metric,
+                "label": _label(c.metric),
+                "foot": c.foot,
+                "baseline_day": c.baseline_day.isoformat(),
+                "baseline_value": c.baseline_value,
+                "latest_day": c.latest_day.isoformat(),
+                "latest_value": c.latest_value,
+                "change": c.change,
+                "change_pct": _number(c.change_pct),
+                "pct_of_reference": _number(c.pct_of_reference),
+            }
+            for c in progress.changes
+            if c.toe is None
+        ],
+        "trends": [
+            {
+                "metric": t.metric,
+                "label": _label(t.metric),
+                "foot": t.foot,
+                "direction": t.direction,
+                "slope_per_week": _number(t.slope_per_week),
+                "sessions": t.n_sessions,
+            }
+            for t in progress.trends
+            if t.toe is None
+        ],
+        "asymmetries": [
+            {
+                "metric": a.metric,
+                "label": _label(a.metric),
+                "day": a.day.isoformat(),
+                "left": a.left,
+                "right": a.right,
+                "symmetry_index_pct": _number(a.symmetry_index_pct),
+                "weaker_foot": a.weaker_foot,
+            }
+            for a in latest.values()
+        ],
+        "plateaus": [
+            {
+                "metric": p.metric,
+                "label": _label(p.metric),
+                "foot": p.foot,
+                "weeks": p.weeks,
+                "plateau": p.plateau,
+                "advice": p.advice,
+            }
+            for p in overview.plateaus
+        ],
+    }
+
+
+def _tremor(store: Store, person_id: int) -> dict[str, Any]:
+    lined = tremor_context.line_up(store.tremor_points(person_id))
+    return {
+        "timeline": [
+            {
+                "when": r.when.isoformat(),
+                "foot": r.foot,
+                "condition": r.condition,
+                "amplitude": r.amplitude,
+                "amplitude_unit": r.amplitude_unit,
+                "frequency_hz": r.frequency_hz,
+                "rhythmic": r.rhythmic,
+                "context": list(r.context),
+            }
+            for r in reversed(lined.timeline)
+        ],
+        "comparisons": [c.summary for c in lined.comparisons if c.enough],
+        "caution": lined.caution,
+    }
+
+
+@router.get("/api/history")
+def history(store: WebStore, person_id: PersonId) -> dict[str, Any]:
+    from toelab.report.html import trend_plots
+
+    overview = person_overview(store, person_id)
+    return {
+        "person": {"id": overview.person.id, "display_name": overview.person.display_name},
+        "charts": [{"caption": p.caption, "svg": p.svg} for p in trend_plots(overview)],
+        **_progress(overview),
+        "tremor": _tremor(store, person_id),
+        "flags": [_flag(f) for f in overview.flags],
+        "sessions": _sessions(overview),
+    }
+
+
+# --- plan and exercise log ----------------------------------------------------------------
+class NewPlan(BaseModel):
+    exercise_ids: list[str] = Field(min_length=1)
+
+
+class PlanMark(BaseModel):
+    exercise_id: str
+    done: bool = True
+
+
+class ExerciseDone(BaseModel):
+    exercise_id: str
+    reps: int | None = Field(default=None, ge=0)
+    minutes: float | None = Field(default=None, ge=0)
+    pain: int | None = Field(default=None, ge=0, le=10)
+    comment: str = Field(default="", max_length=1000)
+
+
+def _plan(store: Store, person_id: int, today: date) -> dict[str, Any]:
+    stored = store.current_plan(person_id, today)
+    exercises = [{"id": e.id, "name": e.name} for e in EXERCISES]
+    if stored is None:
+        return {"plan": None, "today": today.isoformat(), "exercises": exercises}
+    done = {i.exercise_id: i.times_done for i in store.plan_items(stored.id) if i.day == today}
+    adherence = store.adherence(stored, until=today)
+    return {
+        "plan": {
+            "id": stored.id,
+            "start_date": stored.plan.start_date.isoformat(),
+            "exercise_ids": list(stored.plan.exercise_ids),
+        },
+        "today": today.isoformat(),
+        "exercises": exercises,
+        "todays": [
+            {
+                "id": e.id,
+                "name": e.name,
+                "frequency": e.frequency.label,
+                "per_day": e.frequency.sessions_per_day,
+                "times_done": done.get(e.id, 0),
+                "camera_judged": e.camera_judged,
+            }
+            for e in todays_exercises(stored.plan, today)
+        ],
+        "adherence": [
+            {
+                "week_start": w.week_start.isoformat(),
+                "done": w.done,
+                "target": w.target,
+                "fraction": _number(w.fraction) if w.target else None,
+            }
+            for w in adherence
+        ],
+        "log": [
+            {
+                "day": e.day.isoformat(),
+                "exercise_id": e.exercise_id,
+                "reps": e.reps,
+                "minutes": e.minutes,
+                "pain": e.pain,
+                "comment": e.comment,
+            }
+            for e in reversed(store.exercise_log(person_id)[-20:])
+        ],
+    }
+
+
+@router.get("/api/plan")
+def plan(store: WebStore, person_id: PersonId) -> dict[str, Any]:
+    return _plan(store, person_id, date.today())
+
+
+@router.post("/api/plan")
+def plan_create(new: NewPlan, store: WebStore, person_id: PersonId) -> dict[str, Any]:
+    today = date.today()
+    store.create_plan(person_id, new.exercise_ids, today)
+    return _plan(store, person_id, today)
+
+
+@router.post("/api/plan/mark")
+def plan_mark(mark: PlanMark, store: WebStore, person_id: PersonId) -> dict[str, Any]:
+    today = date.today()
+    stored = store.current_plan(person_id, today)
+    if stored is None:
+        raise ToelabError("there is no plan yet", hint="choose the exercises of your plan first")
+    if mark.done:
+        store.mark_done(stored, today, mark.exercise_id)
+    else:
+        store.mark_missed(stored, today, mark.exercise_id)
+    return _plan(store, person_id, today)
+
+
+@router.post("/api/exercise-log")
+def exercise_log(done: ExerciseDone, store: WebStore, person_id: PersonId) -> dict[str, Any]:
+    entry, marked = log_exercise(
+        store,
+        person_id,
+        done.exercise_id,
+        date.today(),
+        reps=done.reps,
+        minutes=done.minutes,
+        pain=done.pain,
+        comment=done.comment,
+    )
+    return {
+        "id": entry.id,
+        "exercise_id": entry.exercise_id,
+        "day": entry.day.isoformat(),
+        "plan_marked": marked,
+    }
+
+
+# --- red flags ----------------------------------------------------------------------------
+class RedFlagAnswers(BaseModel):
+    answers: dict[str, bool]
+
+
+@router.get("/api/red-flags")
+def red_flags_now(store: WebStore, person_id: PersonId) -> dict[str, Any]:
+    return {
+        "questions": [{"id": q.id, "text": q.text} for q in red_flags.QUESTIONS],
+        "flags": [_flag(f) for f in person_overview(store, person_id).flags],
+    }
+
+
+@router.post("/api/red-flags")
+def red_flags_answer(given: RedFlagAnswers, store: WebStore, person_id: PersonId) -> dict[str, Any]:
+    store.record_red_flag_answers(person_id, date.today(), given.answers)
+    return red_flags_now(store, person_id)
+
+
+# --- reports and exports ------------------------------------------------------------------
+def _slug(store: Store, person_id: int) -> str:
+    from toelab.report import report_path
+
+    person = store.get_person(person_id)
+    return report_path(store.home, person, pdf=False, session_id=None, today=date.today()).stem
+
+
+@router.get("/api/report")
+def report(store: WebStore, person_id: PersonId, format: str = "html") -> Response:
+    from toelab.report import html_to_pdf, pdf_available, report_html
+
+    if format not in ("html", "pdf"):
+        raise ToelabError(f"a report is html or pdf, not {format!r}")
+    if format == "pdf" and not pdf_available():
+        raise ToelabError("PDF reports are not available on this computer", hint="download the HTML report")
+    html = report_html(store, person_id)
+    name = _slug(store, person_id)
+    if format == "pdf":
+        return Response(
+            html_to_pdf(html),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+        )
+    return Response(
+        html,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.html"'},
+    )
+
+
+@router.get("/api/export")
+def export(store: WebStore, person_id: PersonId, format: str = "csv") -> Response:
+    from toelab.report import export_figures
+
+    text = export_figures(store, person_id, format)
+    name = _slug(store, person_id).replace("-progress-", "-figures-")
+    if format == "csv":
+        return Response(
+            text,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return Response(
+        text,
+        media_type="application/fhir+json",
+        headers={"Content-Disposition": f'attachment; filename="{name}.fhir.json"'},
+    )
+
+
+@router.get("/api/report/available", dependencies=[Depends(signed_in)])
+def report_formats() -> dict[str, bool]:
+    from toelab.report import pdf_available
+
+    return {"html": True, "pdf": pdf_available()}
+
+
+# --- guidance -----------------------------------------------------------------------------
+@router.get("/api/guidance/{kind}/{item_id}", dependencies=[Depends(signed_in)])
+def guidance(kind: str, item_id: str) -> dict[str, Any]:
+    """The instruction sheet of a test or an exercise, and for a test the guide of each step."""
+    if kind not in ("test", "exercise"):
+        raise ToelabError(f"guidance is for a test or an exercise, not {kind!r}")
+    sheet = sheets_for(f"{kind}:{item_id}")[0].as_dict()
+    if kind == "test":
+        guide = guide_for_test(item_id)
+        sheet["steps"] = {s.step_id: {"how_many": s.how_many, "tip": s.tip} for s in guide.steps}
+        sheet["before"] = guide.before
+    else:
+        sheet["steps"] = {}
+        sheet["before"] = guide_for_exercise(item_id).before
+    return sheet
+
+
+@router.get("/api/tremor-context", dependencies=[Depends(signed_in)])
+def tremor_context_questions() -> dict[str, Any]:
+    return {
+        "questions": [dataclasses.asdict(q) for q in tremor_context.QUESTIONS],
+        "condition_words": tremor_context.CONDITIONS,
+        "tests": [t.id for t in BATTERY if t.task == "tremor"],
+    }

@@ -1,0 +1,139 @@
+"""End to end, the person's records: instructions before a test, the finished test in History,
+the plan for today, the red-flag questions and the report download, in headless Chromium
+against a real ``toelab serve``; screenshots of each screen go to ``build/screenshots``."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from feet_camera import chromium_args
+from test_web_browser import calibrate
+
+from toelab.protocols.context import TremorContext
+from toelab.store import ResultFigure, open_store
+
+
+def seed_earlier_weeks(home, person_id: int) -> None:
+    """Five earlier weekly checks, so History has trends to draw and tremor context to show."""
+    url = os.environ.get("TOELAB_DATABASE_URL") or f"sqlite:///{home / 'toelab.db'}"
+    with open_store(url, home=home) as store:
+        first = datetime.now(UTC) - timedelta(weeks=5)
+        for week in range(5):
+            when = first + timedelta(weeks=week)
+            context = TremorContext(part_of_day="morning", caffeine=week % 2 == 0, stress="low")
+            session = store.start_session(person_id, "assessment", started_at=when, context=context)
+            store.add_trial(
+                session,
+                "isolation",
+                "right",
+                toes=(1, 2, 3, 4, 5),
+                results=[ResultFigure("toe_control_score_pct", 45.0 + 6 * week, "%", "right")],
+            )
+            store.add_trial(
+                session,
+                "tremor",
+                "right",
+                parameters={"condition": "postural", "classification": "rhythmic"},
+                results=[
+                    ResultFigure("tremor_amplitude", 0.02 + 0.01 * (week % 2), "", "right"),
+                    ResultFigure("tremor_frequency_hz", 9.0, "Hz", "right"),
+                ],
+            )
+            store.finish_session(session, ended_at=when + timedelta(minutes=10))
+
+
+def test_instructions_history_plan_red_flags_and_report(
+    server, playwright_driver, isolation_camera, screenshots
+):
+    browser = playwright_driver.chromium.launch(
+        executable_path="/usr/bin/chromium", args=chromium_args(isolation_camera.y4m)
+    )
+    # the tests wait on page conditions written as JavaScript, which the page's CSP would refuse
+    page = browser.new_page(viewport={"width": 1000, "height": 900}, bypass_csp=True)
+    try:
+        page.goto(f"{server.url}/?step_s=2&ready_s=1")
+        page.wait_for_selector("body[data-ready='1']")
+        me = page.request.get(f"{server.url}/api/people").json()["current"]
+        seed_earlier_weeks(server.home, me)
+        calibrate(page, isolation_camera.first_points)
+
+        # the tremor test asks what goes with the shaking before it starts
+        page.click("nav button[data-screen='assess']")
+        page.click("#test-tremor")
+        page.wait_for_selector("#guide:not([hidden]) fieldset.context")
+        for question in ("part_of_day", "caffeine", "tired_after_exercise", "stress", "medication_change"):
+            assert page.locator(f"#guide [name='{question}']").count() >= 1, question
+        assert page.is_checked("#guide [name='part_of_day']:checked")
+        page.locator("#guide").screenshot(path=screenshots / "instructions-tremor.png")
+        page.click("#guide-cancel")
+        assert page.is_hidden("#guide") and page.is_hidden("#runner")
+
+        # the instructions, with the camera diagram, come before the countdown
+        page.click("#test-toe_isolation")
+        page.wait_for_selector("#guide:not([hidden]) .diagram img")
+        guide = page.inner_text("#guide")
+        for heading in ("Set-up", "What to do", "Common mistakes"):
+            assert heading in guide
+        assert page.is_hidden("#runner") and page.inner_text("#countdown") == ""
+        assert page.evaluate("document.querySelector('#guide .diagram img').naturalWidth") > 0
+        page.locator("#guide").screenshot(path=screenshots / "instructions.png")
+        page.click("#guide-start")
+        page.wait_for_selector("#assess-results .summary[data-task='isolation']", timeout=40000)
+        # the video's 2nd toe lifts its neighbours: the isolation practice card is shown
+        assert page.locator("#assess-results .tip[data-card='isolation_plan']").count() == 1
+        page.screenshot(path=screenshots / "assess-results-cards.png", full_page=True)
+
+        # History: the finished test is there, with the earlier weeks' trend and tremor context
+        newest = page.request.get(f"{server.url}/api/history").json()["sessions"][0]
+        assert newest["kind"] == "assessment" and newest["trials"][0]["task"] == "isolation"
+        page.click("nav button[data-screen='history']")
+        page.wait_for_selector(f"#history-body li[data-session='{newest['id']}']")
+        assert page.locator("#history-body .chart img").count() >= 1
+        assert "caffeine" in page.inner_text("#history-body")
+        page.screenshot(path=screenshots / "history.png", full_page=True)
+
+        # the plan for today: made, then one exercise marked done
+        page.click("nav button[data-screen='plan']")
+        page.wait_for_selector("#plan-form")
+        page.click("#plan-form button[type='submit']")
+        item = page.locator("ul.today li[data-exercise='towel_scrunch']")
+        item.locator("button", has_text="Done").click()
+        page.wait_for_selector("ul.today li[data-exercise='towel_scrunch'] .count:has-text('1 of')")
+        page.screenshot(path=screenshots / "plan.png", full_page=True)
+
+        # the red-flag questions: an answer is kept and the advice names whom to see
+        page.click("nav button[data-screen='flags']")
+        page.wait_for_selector("[data-question='numbness_burning']")
+        page.check("[data-question='numbness_burning'] input[value='yes']")
+        page.click("#flags-submit")
+        page.wait_for_selector("#flags-advice .flag-box")
+        advice = page.inner_text("#flags-advice")
+        assert "See:" in advice
+        flags = page.request.get(f"{server.url}/api/red-flags").json()["flags"]
+        assert any(f["see"] in advice for f in flags)
+        page.screenshot(path=screenshots / "red-flags.png", full_page=True)
+
+        # the report downloads as a web page
+        page.click("nav button[data-screen='history']")
+        page.wait_for_selector("#history-body li[data-session]")
+        with page.expect_download() as download:
+            page.click("#report-html")
+        report = Path(download.value.path()).read_text(encoding="utf-8")
+        assert download.value.suggested_filename.endswith(".html")
+        assert report.lstrip().lower().startswith("<!doctype html") and "Me" in report
+
+        page.set_viewport_size({"width": 390, "height": 844})  # a phone
+        page.screenshot(path=screenshots / "history-phone.png", full_page=True)
+        wide = page.evaluate(
+            "[...document.querySelectorAll('#screen-history *')]"
+            ".filter((e) => e.getBoundingClientRect().right > 391 && !e.closest('.table-wrap'))"
+            ".map((e) => e.tagName + '#' + e.id + '.' + e.className)"
+        )
+        assert not wide
+    except Exception:
+        page.screenshot(path=screenshots / "failed-records.png", full_page=True)
+        raise
+    finally:
+        browser.close()

@@ -1,0 +1,108 @@
+"""Clinic mode in a real browser: ``toelab serve --clinic`` as its own process, headless
+Chromium signs in; the page works under the Content-Security-Policy, its requests carry the
+CSRF token, and the camera WebSocket opens only with it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from feet_camera import chromium_args
+
+PASSWORD = "correct horse battery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def clinic_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("clinic")
+    env = {**os.environ, "TOELAB_HOME": str(home)}
+    env.pop("TOELAB_DATABASE_URL", None)
+    toelab = str(Path(sys.executable).with_name("toelab"))
+    subprocess.run([toelab, "person", "add", "Ann"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [toelab, "user", "add", "ann", "--role", "patient", "--person", "Ann", "--password-stdin"],
+        env=env,
+        input=PASSWORD.encode(),
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [toelab, "serve", "--clinic", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/login", timeout=1).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"toelab serve did not start: {process.stdout.read().decode()}") from None
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+OPEN_SOCKET = """async (withToken) => {
+  const { csrfToken } = await import("/static/csrf.js");
+  const query = withToken ? `?csrf=${encodeURIComponent(csrfToken())}` : "";
+  const ws = new WebSocket(`ws://${location.host}/ws/live${query}`);
+  return await new Promise((done) => {
+    ws.onmessage = (event) => done(JSON.parse(event.data).type);
+    ws.onopen = () => ws.send(JSON.stringify({ type: "stop" }));
+    ws.onclose = () => done("closed");
+  });
+}"""
+
+
+def test_a_patient_signs_in_and_the_page_works_under_the_policy(
+    clinic_server: str, playwright_driver, isolation_camera, screenshots
+):
+    browser = playwright_driver.chromium.launch(
+        executable_path="/usr/bin/chromium", args=chromium_args(isolation_camera.y4m)
+    )
+    try:
+        page = browser.new_page()
+        blocked: list[str] = []
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(clinic_server)
+        assert page.url.endswith("/login")  # nothing but the sign-in page without an account
+        page.fill("#username", "ann")
+        page.fill("#password", "not the password")
+        page.click("button[type=submit]")
+        page.wait_for_function("() => document.querySelector('#login-status').textContent !== ''")
+        assert "wrong user name or password" in page.inner_text("#login-status")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("body[data-ready='1']")
+        page.screenshot(path=screenshots / "clinic-signed-in.png", full_page=True)
+        assert page.evaluate(OPEN_SOCKET, True) == "error"  # open, and answers: nothing is running
+        assert page.evaluate(OPEN_SOCKET, False) == "closed"
+        status = page.evaluate(
+            """async () => (await fetch("/api/exercise-log", {method: "POST",
+                 headers: {"Content-Type": "application/json"},
+                 body: JSON.stringify({exercise_id: "towel_scrunch", minutes: 2})})).status"""
+        )
+        assert status == 200  # the page's requests carry the CSRF token
+        assert blocked == []
+    finally:
+        browser.close()

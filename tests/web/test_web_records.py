@@ -1,0 +1,249 @@
+"""The person's records in the app: runs kept in the store, history, plan, red flags, reports."""
+
+from __future__ import annotations
+
+import json
+import struct
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import av
+import cv2
+import pytest
+from fastapi.testclient import TestClient
+
+from toelab.protocols.red_flags import QUESTIONS
+from toelab.report import pdf_available
+from toelab.store import ResultFigure
+from toelab.web import create_app
+from toelab.web.people import DEFAULT_PERSON, PERSON_COOKIE
+
+
+@pytest.fixture(scope="module")
+def video(isolation_camera):
+    with av.open(str(isolation_camera.mp4)) as container:
+        frames = [f.to_ndarray(format="bgr24") for f in container.decode(video=0)]
+    return isolation_camera, frames
+
+
+@pytest.fixture()
+def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    monkeypatch.delenv("TOELAB_DATABASE_URL", raising=False)
+    return TestClient(create_app(home=tmp_path))
+
+
+def run_live(client: TestClient, start: dict, frames, times_s, keep: bool = False) -> dict:
+    with client.websocket_connect("/ws/live") as ws:
+        ws.send_text(json.dumps({"type": "start", **start}))
+        assert ws.receive_json()["type"] == "armed"
+        for seq, (image, t) in enumerate(zip(frames, times_s, strict=False)):
+            ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
+            ws.send_bytes(struct.pack("<Id", seq, 1000.0 + 1000.0 * t) + jpeg.tobytes())
+            assert ws.receive_json()["type"] == "state"
+        ws.send_text(json.dumps({"type": "stop", "keep": keep}))
+        return ws.receive_json()
+
+
+def test_a_finished_isolation_test_is_kept_for_the_chosen_person_and_shows_in_history(
+    client: TestClient, video, tmp_path: Path
+):
+    truth, frames = video
+    start = {"task": "isolation", "points": truth.first_points, "extra": {"test_id": "toe_isolation"}}
+    summary = run_live(client, start, frames, truth.time_s)
+    stored = summary["stored"]
+    assert stored["kind"] == "assessment"
+    people = client.get("/api/people").json()
+    assert [p["display_name"] for p in people["people"]] == [DEFAULT_PERSON]
+    assert stored["person_id"] == people["current"]
+    # the do's and don'ts picked by the result: the 2nd toe does not move on its own
+    assert "isolation_plan" in [c["id"] for c in summary["cards"]]
+
+    history = client.get("/api/history").json()
+    (session,) = history["sessions"]
+    assert session["id"] == stored["session_id"] and session["status"] == "complete"
+    (trial,) = session["trials"]
+    names = {f["name"] for f in trial["figures"]}
+    assert {"toe_control_score_pct", "individuation_index"} <= names
+    score = next(f["value"] for f in trial["figures"] if f["name"] == "toe_control_score_pct")
+    assert score == pytest.approx(summary["results"]["toe_control_score"])
+    # the tracks are kept beside the database, and the plain-words summary as before
+    store = client.app.state.store
+    recording = store.load_recording(store.history(stored["person_id"])[0].trials[0])
+    assert recording.time_s.size == len(frames)
+    assert list((tmp_path / "sessions").glob("*.json"))
+
+
+def test_tremor_steps_form_one_session_with_the_context_beside_the_figures(client: TestClient, video):
+    truth, frames = video
+    context = {"part_of_day": "morning", "caffeine": True, "tired_after_exercise": False, "stress": "high"}
+    stored = []
+    for condition, last in (("rest", False), ("postural", True)):
+        extra = {
+            "test_id": "tremor",
+            "run": "run-1",
+            "last": last,
+            "condition": condition,
+            "context": context,
+        }
+        summary = run_live(
+            client,
+            {"task": "tremor", "points": truth.first_points, "extra": extra},
+            frames[:80],
+            truth.time_s[:80],
+        )
+        assert "stored" in summary, summary
+        stored.append(summary["stored"])
+    assert stored[0]["session_id"] == stored[1]["session_id"]
+    history = client.get("/api/history").json()
+    (session,) = history["sessions"]
+    assert [t["condition"] for t in session["trials"]] == ["rest", "postural"]
+    assert "caffeine" in session["context"] and "stress high" in session["context"]
+    timeline = history["tremor"]["timeline"]
+    assert {row["condition"] for row in timeline} == {"at rest", "holding"}
+    assert all("caffeine" in row["context"] for row in timeline)
+    assert history["tremor"]["caution"]
+
+
+def test_a_wrong_tremor_context_answer_is_explained_before_the_run(client: TestClient, video):
+    truth, _ = video
+    with client.websocket_connect("/ws/live") as ws:
+        extra = {"test_id": "tremor", "context": {"stress": "extreme"}}
+        ws.send_text(
+            json.dumps({"type": "start", "task": "tremor", "points": truth.first_points, "extra": extra})
+        )
+        answer = ws.receive_json()
+    assert answer["type"] == "error" and "stress" in answer["message"]
+
+
+def test_a_kept_training_run_counts_as_done_in_today_s_plan(client: TestClient, video):
+    truth, frames = video
+    client.post("/api/plan", json={"exercise_ids": ["toe_isolation", "towel_scrunch"]})
+    start = {
+        "task": "train",
+        "points": truth.first_points,
+        "target": [1],
+        "extra": {"exercise_id": "toe_isolation"},
+    }
+    summary = run_live(client, start, frames, truth.time_s, keep=True)
+    assert summary["stored"]["kind"] == "training" and summary["stored"]["plan_marked"]
+    plan = client.get("/api/plan").json()
+    todays = {e["id"]: e for e in plan["todays"]}
+    assert todays["toe_isolation"]["times_done"] == 1
+    assert plan["log"][0]["exercise_id"] == "toe_isolation"
+    (session,) = client.get("/api/history").json()["sessions"]
+    assert session["kind"] == "training" and session["trials"][0]["task"] == "exercise"
+
+
+def test_people_are_chosen_in_the_page_and_keep_their_own_records(client: TestClient):
+    me = client.get("/api/people").json()["current"]
+    added = client.post("/api/people", json={"display_name": "Grandad", "diabetes": True})
+    grandad = added.json()["current"]
+    assert grandad != me and added.cookies.get(PERSON_COOKIE) == str(grandad)
+    client.cookies.set(PERSON_COOKIE, str(grandad))
+    client.post("/api/exercise-log", json={"exercise_id": "towel_scrunch", "minutes": 3, "pain": 1})
+    assert client.get("/api/history").json()["person"]["display_name"] == "Grandad"
+    client.cookies.set(PERSON_COOKIE, str(me))
+    assert client.get("/api/history").json()["person"]["display_name"] == DEFAULT_PERSON
+    assert client.post("/api/people/choose", json={"id": 999}).status_code == 422
+    assert client.post("/api/people", json={"display_name": "Grandad"}).status_code == 422
+    client.cookies.set(PERSON_COOKIE, "999")  # a person removed since: the default again
+    assert client.get("/api/people").json()["current"] == me
+
+
+def test_plan_for_today_with_done_and_missed_and_weekly_adherence(client: TestClient):
+    assert client.get("/api/plan").json()["plan"] is None
+    assert client.post("/api/plan/mark", json={"exercise_id": "towel_scrunch"}).status_code == 422
+    plan = client.post("/api/plan", json={"exercise_ids": ["towel_scrunch", "toe_isolation"]}).json()
+    assert {e["id"] for e in plan["todays"]} == {"towel_scrunch", "toe_isolation"}
+    plan = client.post("/api/plan/mark", json={"exercise_id": "towel_scrunch", "done": True}).json()
+    assert {e["id"]: e["times_done"] for e in plan["todays"]}["towel_scrunch"] == 1
+    week = plan["adherence"][-1]
+    assert week["done"] == 1 and week["target"] >= 3
+    plan = client.post("/api/plan/mark", json={"exercise_id": "towel_scrunch", "done": False}).json()
+    assert {e["id"]: e["times_done"] for e in plan["todays"]}["towel_scrunch"] == 0
+    logged = client.post("/api/exercise-log", json={"exercise_id": "toe_isolation", "reps": 10}).json()
+    assert logged["plan_marked"]
+    assert client.post("/api/exercise-log", json={"exercise_id": "juggling"}).status_code == 422
+    assert (
+        client.post("/api/exercise-log", json={"exercise_id": "towel_scrunch", "pain": 11}).status_code == 422
+    )
+
+
+def test_red_flag_answers_are_kept_and_the_advice_names_whom_to_see(client: TestClient):
+    asked = client.get("/api/red-flags").json()
+    assert [q["id"] for q in asked["questions"]] == [q.id for q in QUESTIONS] and asked["flags"] == []
+    answers = {q.id: q.id == "numbness_burning" for q in QUESTIONS}
+    flags = client.post("/api/red-flags", json={"answers": answers}).json()["flags"]
+    assert len(flags) == 1 and flags[0]["see"] and flags[0]["advice"]
+    assert client.get("/api/red-flags").json()["flags"] == flags
+    assert client.get("/api/history").json()["flags"] == flags
+    assert client.post("/api/red-flags", json={"answers": {"is_it_cancer": True}}).status_code == 422
+
+
+def seed_weeks(client: TestClient) -> int:
+    """Six weekly isolation checks on each foot, improving."""
+    person = client.get("/api/people").json()["current"]
+    store = client.app.state.store
+    first = datetime.now(UTC) - timedelta(weeks=6)
+    for week in range(6):
+        session = store.start_session(person, "assessment", started_at=first + timedelta(weeks=week))
+        figures = [
+            ResultFigure("toe_control_score_pct", 40.0 + 8 * week + (5 if foot == "left" else 0), "%", foot)
+            for foot in ("left", "right")
+        ]
+        store.add_trial(session, "isolation", "both", toes=(1, 2, 3, 4, 5), results=figures)
+        store.finish_session(session, ended_at=first + timedelta(weeks=week, minutes=5))
+    return person
+
+
+def test_history_shows_trend_charts_asymmetry_and_change_from_baseline(client: TestClient):
+    seed_weeks(client)
+    history = client.get("/api/history").json()
+    (chart,) = history["charts"]
+    assert chart["svg"].lstrip().startswith("<") and "<svg" in chart["svg"] and chart["caption"]
+    change = {c["foot"]: c for c in history["changes"] if c["metric"] == "toe_control_score_pct"}
+    assert change["right"]["change"] == pytest.approx(40.0)
+    assert change["right"]["change_pct"] == pytest.approx(100.0)
+    (asym,) = history["asymmetries"]
+    assert asym["left"] - asym["right"] == pytest.approx(5.0) and asym["weaker_foot"] == "right"
+    assert {t["direction"] for t in history["trends"]} == {"improving"}
+
+
+def test_report_and_exports_download(client: TestClient):
+    seed_weeks(client)
+    report = client.get("/api/report")
+    assert report.status_code == 200 and report.headers["content-type"].startswith("text/html")
+    assert (
+        "attachment" in report.headers["content-disposition"]
+        and ".html" in report.headers["content-disposition"]
+    )
+    assert DEFAULT_PERSON in report.text and "<svg" in report.text or "data:image/svg+xml" in report.text
+    csv = client.get("/api/export?format=csv")
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.text.splitlines()[0].startswith("person,session_id") and len(csv.text.splitlines()) == 13
+    bundle = client.get("/api/export?format=fhir").json()
+    assert bundle["resourceType"] == "Bundle"
+    assert sum(e["resource"]["resourceType"] == "Observation" for e in bundle["entry"]) == 12
+    assert client.get("/api/export?format=xls").status_code == 422
+    assert client.get("/api/report/available").json() == {"html": True, "pdf": pdf_available()}
+    pdf = client.get("/api/report?format=pdf")
+    if pdf_available():
+        assert pdf.content.startswith(b"%PDF")
+    else:
+        assert pdf.status_code == 422 and "HTML" in pdf.json()["hint"]
+
+
+def test_guidance_before_each_step_has_the_set_up_diagram_and_mistakes(client: TestClient):
+    sheet = client.get("/api/guidance/test/toe_isolation").json()
+    titles = [s["title"] for s in sheet["sections"]]
+    assert "Set-up" in titles and "Common mistakes" in titles and "What to do" in titles
+    assert sheet["diagram_svg"].lstrip().startswith("<svg")
+    assert sheet["steps"]["lift_toe1"]["how_many"]
+    side = client.get("/api/guidance/test/big_toe_extension").json()
+    assert "<svg" in side["diagram_svg"] and side["diagram_svg"] != sheet["diagram_svg"]
+    exercise = client.get("/api/guidance/exercise/towel_scrunch").json()
+    assert exercise["kind"] == "exercise" and exercise["sections"]
+    assert client.get("/api/guidance/test/juggling").status_code == 422
+    assert client.get("/api/guidance/poem/x").status_code == 422
+    questions = client.get("/api/tremor-context").json()["questions"]
+    assert [q["id"] for q in questions][:2] == ["condition", "part_of_day"]

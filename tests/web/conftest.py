@@ -4,11 +4,7 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +22,7 @@ from feet_camera import (  # noqa: E402
     music_lifts,
     write_y4m,
 )
+from serving import running_serve  # noqa: E402
 from videogen import render_front  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,12 +52,6 @@ def music_camera(tmp_path_factory: pytest.TempPathFactory) -> Camera:
     return _camera(tmp_path_factory.mktemp("camera"), "music", music_lifts, MUSIC_LOOP_S)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Server:
     url: str
@@ -71,28 +62,8 @@ class Server:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``toelab serve`` as a real process on a free port."""
     home = tmp_path_factory.mktemp("home")
-    port = free_port()
-    command = Path(sys.executable).with_name("toelab")
-    process = subprocess.Popen(
-        [str(command), "serve", "--port", str(port)],
-        env={**os.environ, "TOELAB_HOME": str(home)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/protocols", timeout=1).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"toelab serve did not start: {process.stdout.read().decode()}") from None
-            time.sleep(0.2)
-    yield Server(url, home)
-    process.terminate()
-    process.wait(timeout=10)
+    with running_serve([], {**os.environ, "TOELAB_HOME": str(home)}, "/api/protocols") as url:
+        yield Server(url, home)
 
 
 @pytest.fixture(scope="session")

@@ -35,10 +35,11 @@ from toelab.track.points import VIEW_POINTS, FootPoints
 _LK_WINDOW = (11, 11)
 _LK_LEVELS = 2
 _LK_CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.01)
-# flow that starts from a predicted position (matching first-frame features into a later frame)
-_LK_GUIDED = dict(
-    winSize=_LK_WINDOW, maxLevel=_LK_LEVELS, criteria=_LK_CRITERIA, flags=cv2.OPTFLOW_USE_INITIAL_FLOW
-)
+# flow that refines a predicted position (matching first-frame features into a later frame):
+# the prediction already holds this frame's motion, and a match further from it than
+# _REFERENCE_GATE_PX is dropped anyway, so the full-resolution level alone is searched
+# (a third of the work of the three-level pyramid)
+_LK_GUIDED = dict(winSize=_LK_WINDOW, maxLevel=0, criteria=_LK_CRITERIA, flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
 _FB_MAX_PX = 0.5  # forward-backward disagreement above which a feature is dropped
 _RESEED_FRACTION = 0.6  # re-seed a region when fewer than this share of its features remain
 _MIN_FEATURES = 3
@@ -51,6 +52,10 @@ _REFERENCE_GATE_PX = 1.5
 _RIGID_MARGIN_PX = 12
 # room around the tracked features for motion between two frames and the flow window
 _CROP_MARGIN_PX = 64
+# room around the first-frame matches: they start at their predicted position and move less than
+# _REFERENCE_GATE_PX from it, so the flow window and a little more suffice (the flow's cost
+# includes filtering the whole crop, so a tight crop is much faster)
+_REFERENCE_MARGIN_PX = 16
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,19 @@ def _median(values: np.ndarray) -> float:
     return float(ordered[n // 2] if n % 2 else 0.5 * (ordered[n // 2 - 1] + ordered[n // 2]))
 
 
+def _median_xy(values: np.ndarray) -> np.ndarray:
+    """Per-column median of a short (n, 2) array, with one sort."""
+    ordered = np.sort(values, axis=0)
+    n = len(ordered)
+    return ordered[n // 2] if n % 2 else 0.5 * (ordered[n // 2 - 1] + ordered[n // 2])
+
+
+def _lengths(vectors: np.ndarray) -> np.ndarray:
+    """Length of each row of an (n, 2) array (or an (n, 1, 2) one)."""
+    flat = vectors.reshape(-1, 2)
+    return np.hypot(flat[:, 0], flat[:, 1])
+
+
 def _affine_inverse(m: np.ndarray) -> np.ndarray:
     return cv2.invertAffineTransform(m)
 
@@ -114,6 +132,8 @@ class _Region:
         self.pts = np.zeros((0, 2), np.float32)  # current image positions
         self.fb_error = np.zeros(0, np.float32)
         self.ok = True
+        # median motion of the features from the last frame into this one (predicts the first-frame matches)
+        self.flow_shift = np.zeros(2)
         # the features found on the first frame, in the patch's own coordinates (drift correction)
         self.reference = np.zeros((0, 2), np.float32)
 
@@ -168,17 +188,19 @@ def _enough(region: _Region, n_matched: int) -> bool:
 def _robust_shift(moved: np.ndarray) -> np.ndarray | None:
     """Median shift of features that move together, after dropping those that do not
     (floor or a neighbouring toe seen in the box); None when too few agree."""
-    shift = np.array([_median(moved[:, 0]), _median(moved[:, 1])])
-    residual = np.linalg.norm(moved - shift, axis=1)
+    shift = _median_xy(moved)
+    residual = _lengths(moved - shift)
     agree = residual <= max(1.0, 3.0 * 1.4826 * _median(residual))
     if agree.sum() < _MIN_FEATURES:
         return None
-    return np.array([_median(moved[agree, 0]), _median(moved[agree, 1])])
+    return _median_xy(moved[agree])
 
 
 def _compose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The 2x3 transform a after b."""
-    return (np.vstack([a, [0, 0, 1]]) @ np.vstack([b, [0, 0, 1]]))[:2]
+    out = a[:, :2] @ b
+    out[:, 2] += a[:, 2]
+    return out
 
 
 def _box(
@@ -285,6 +307,15 @@ class ToeTracker:
             for region in foot.all_regions():
                 region.seed(gray, foot.region_transform(region))
                 region.reference = region.anchors.copy()
+        self._regions = [r for f in self.feet for r in f.all_regions()]
+        # regions whose first-frame features are matched straight into each frame
+        self._matched = [
+            (foot, r)
+            for foot in self.feet
+            for r in foot.all_regions()
+            if len(r.reference) and r.kind != "rigid"
+        ]
+        self._matched_reference = np.vstack([r.reference for _, r in self._matched] or [np.zeros((0, 2))])
         self.initial_state = self._state(time_s)
 
     # -- image helpers ------------------------------------------------------------------
@@ -318,7 +349,7 @@ class ToeTracker:
         if (gray.shape[1], gray.shape[0]) != self.frame_size:
             raise ToelabError(f"frame size {gray.shape[1]}x{gray.shape[0]} differs from the first frame's")
         gray = self._normalise(gray)
-        regions = [r for f in self.feet for r in f.all_regions()]
+        regions = self._regions
         counts = [len(r.pts) for r in regions]
         if sum(counts):
             prev = np.vstack([r.pts for r in regions])
@@ -333,17 +364,23 @@ class ToeTracker:
             back, status_back, _ = cv2.calcOpticalFlowPyrLK(
                 after, before, nxt, None, winSize=_LK_WINDOW, maxLevel=_LK_LEVELS, criteria=_LK_CRITERIA
             )
-            fb = np.linalg.norm((back - prev).reshape(-1, 2), axis=1)
+            fb = _lengths(back - prev)
             good = (status.ravel() == 1) & (status_back.ravel() == 1) & (fb < _FB_MAX_PX)
             nxt = nxt.reshape(-1, 2) + (x0, y0)
+            flow = nxt - prev.reshape(-1, 2) - (x0, y0)
             start = 0
             for region, count in zip(regions, counts, strict=True):
                 sl = slice(start, start + count)
                 start += count
+                moved = flow[sl][good[sl]]
+                region.flow_shift = _median_xy(moved) if len(moved) else np.zeros(2)
                 region.pts = nxt[sl]
                 region.fb_error = fb[sl].astype(np.float32)
                 region.keep(good[sl])
-        # the first-frame features, matched from where the last frame's estimate puts them
+        else:
+            for region in regions:
+                region.flow_shift = np.zeros(2)
+        # the first-frame features, matched from where the frame-to-frame flow predicts them
         references = self._match_references(gray)
         self._previous = gray
         for foot in self.feet:
@@ -356,25 +393,23 @@ class ToeTracker:
     def _match_references(self, gray: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """Every region's first-frame features matched straight into this frame: ``{id(region):
         (first-frame positions, positions now)}`` for the matches that pass the forward-backward check."""
-        regions = [
-            (foot, r)
-            for foot in self.feet
-            for r in foot.all_regions()
-            if len(r.reference) and r.kind != "rigid"
-        ]
+        regions = self._matched
         if not regions:
             return {}
-        reference = np.vstack([r.reference for _, r in regions])
-        predicted = np.vstack([_apply(foot.region_transform(r), r.reference) for foot, r in regions])
+        reference = self._matched_reference
+        # where the last frame's estimate puts them, moved on by this frame's flow
+        predicted = np.vstack(
+            [_apply(foot.region_transform(r), r.reference) + r.flow_shift for foot, r in regions]
+        )
         both = np.vstack([reference, predicted])
-        x0, y0 = np.maximum(np.floor(both.min(axis=0) - _CROP_MARGIN_PX).astype(int), 0)
-        x1, y1 = np.ceil(both.max(axis=0) + _CROP_MARGIN_PX).astype(int)
+        x0, y0 = np.maximum(np.floor(both.min(axis=0) - _REFERENCE_MARGIN_PX).astype(int), 0)
+        x1, y1 = np.ceil(both.max(axis=0) + _REFERENCE_MARGIN_PX).astype(int)
         first, now = self._first[y0:y1, x0:x1], gray[y0:y1, x0:x1]
         start = (reference - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
         guess = (predicted - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
         found, status, _ = cv2.calcOpticalFlowPyrLK(first, now, start, guess, **_LK_GUIDED)
         back, status_back, _ = cv2.calcOpticalFlowPyrLK(now, first, found, start.copy(), **_LK_GUIDED)
-        fb = np.linalg.norm((back - start).reshape(-1, 2), axis=1)
+        fb = _lengths(back - start)
         good = (status.ravel() == 1) & (status_back.ravel() == 1) & (fb < _FB_MAX_PX)
         found = found.reshape(-1, 2) + (x0, y0)
         matches: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -417,7 +452,7 @@ class ToeTracker:
         if matched is None:
             return
         reference, seen = matched
-        near = np.linalg.norm(seen - _apply(foot.to_image, reference), axis=1) < _REFERENCE_GATE_PX
+        near = _lengths(seen - _apply(foot.to_image, reference)) < _REFERENCE_GATE_PX
         if not _enough(region, int(near.sum())):
             return
         m, _ = cv2.estimateAffinePartial2D(
@@ -441,7 +476,7 @@ class ToeTracker:
         reference, seen = matched
         moved = _apply(to_foot, seen.astype(float)) - reference
         predicted = part.local[:, 2]
-        near = np.linalg.norm(moved - predicted, axis=1) < _REFERENCE_GATE_PX
+        near = _lengths(moved - predicted) < _REFERENCE_GATE_PX
         if not _enough(part, int(near.sum())):
             return
         shift = _robust_shift(moved[near])
@@ -468,8 +503,8 @@ class ToeTracker:
         start = (part.reference - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
         found, status, _ = cv2.calcOpticalFlowPyrLK(first, back, start, start.copy(), **_LK_GUIDED)
         again, status_back, _ = cv2.calcOpticalFlowPyrLK(back, first, found, start.copy(), **_LK_GUIDED)
-        fb = np.linalg.norm((again - start).reshape(-1, 2), axis=1)
-        moved = np.linalg.norm((found - start).reshape(-1, 2), axis=1)
+        fb = _lengths(again - start)
+        moved = _lengths(found - start)
         good = (
             (status.ravel() == 1)
             & (status_back.ravel() == 1)
@@ -502,8 +537,8 @@ class ToeTracker:
         in_foot = _apply(to_foot, part.pts.astype(float))
         if part.kind == "shift":
             moved = in_foot - part.anchors
-            shift = np.array([_median(moved[:, 0]), _median(moved[:, 1])])
-            residual = np.linalg.norm(moved - shift, axis=1)
+            shift = _median_xy(moved)
+            residual = _lengths(moved - shift)
             # drop features that do not move with the toe (floor or neighbour seen in the box)
             spread = 1.4826 * _median(residual)
             part.keep(residual <= max(1.0, 3.0 * spread))

@@ -1,0 +1,47 @@
+"""Start a real ``toelab serve`` process for the browser tests and wait until it answers."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_serve(args: list[str], env: Mapping[str, str], ready_path: str) -> Iterator[str]:
+    """``toelab serve ARGS --port P`` as a subprocess; yields its URL once ``ready_path`` answers."""
+    port = free_port()
+    toelab = Path(sys.executable).with_name("toelab")
+    process = subprocess.Popen(
+        [str(toelab), "serve", *args, "--port", str(port)],
+        env=dict(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}{ready_path}", timeout=1).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"toelab serve did not start: {process.stdout.read().decode()}") from None
+            time.sleep(0.2)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

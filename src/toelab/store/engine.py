@@ -8,6 +8,8 @@ SQLite by default, at ``$TOELAB_HOME/toelab.db``; PostgreSQL (or any SQLAlchemy 
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 
 from alembic import command
@@ -32,13 +34,26 @@ def database_url(url: str | None = None) -> str:
     return url or f"sqlite:///{toelab_home() / 'toelab.db'}"
 
 
+_WAL_ATTEMPTS = 100
+
+
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    # WAL: readers do not block the writer, and a killed writer leaves a consistent file
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    # wait for another process's write instead of failing at once
+    # wait for another process's write instead of failing at once (set first: the journal
+    # mode switch below needs the lock too)
     cursor.execute("PRAGMA busy_timeout=10000")
+    # WAL: readers do not block the writer, and a killed writer leaves a consistent file.
+    # SQLite answers "locked" at once, without the busy wait, when two programs switch a new
+    # file to WAL together: try again for a moment.
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == _WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05)
+    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -17,7 +16,15 @@ from toelab import __version__
 from toelab.errors import ToelabError
 from toelab.explain import rows_for
 from toelab.landmarks import parse_mapping
-from toelab.pipeline import TASKS, BeatSource, load_input, parse_toes, run_task, write_overlay_video
+from toelab.pipeline import (
+    TASKS,
+    BeatSource,
+    json_safe,
+    load_input,
+    parse_toes,
+    run_task,
+    write_overlay_video,
+)
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -58,16 +65,6 @@ def main(
     ] = False,
 ) -> None:
     """toelab: assess, train and track toe function."""
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value
 
 
 def print_summary(
@@ -169,7 +166,7 @@ def analyze(
     warnings = loaded.warnings + outcome.warnings
     if as_json:
         payload = {"task": task, "input": str(input_path), "results": outcome.results, "warnings": warnings}
-        typer.echo(json.dumps(_json_safe(payload), indent=2, allow_nan=False))
+        typer.echo(json.dumps(json_safe(payload), indent=2, allow_nan=False))
     else:
         condition = tremor_context.condition if tremor_context is not None else None
         print_summary(task, outcome.results, warnings, f"{task} — {input_path.name}", condition=condition)

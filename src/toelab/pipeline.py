@@ -47,6 +47,19 @@ class TaskOutcome:
     by_foot: dict[str | None, Any]  # the analysis result objects, per foot (None = unknown foot)
 
 
+def json_safe(value: Any) -> Any:
+    """``value`` with NaN/inf as None and NumPy scalars as Python ones, ready for strict JSON."""
+    if isinstance(value, np.floating | float):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer | np.bool_):
+        return value.item()
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def looks_like_video(path: Path) -> bool:
     """True for common video containers, judged by content with the suffix as a fallback."""
     if path.is_dir():

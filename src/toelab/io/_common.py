@@ -55,34 +55,13 @@ def time_factor_s(time_unit: str, path: Path | None = None) -> float:
 
 
 def probe_fps(video: Path) -> float | None:
-    """The average frame rate of a video file, with PyAV or else OpenCV; None when neither can tell."""
-    rate = _probe_with_av(video)
-    return rate if rate is not None else _probe_with_opencv(video)
+    """The average frame rate of a video file (toelab's video reader); None when it cannot tell."""
+    from toelab.io.video import probe_video
 
-
-def _probe_with_av(video: Path) -> float | None:
     try:
-        import av
-    except ImportError:
+        return _valid_rate(probe_video(video).fps)
+    except ToelabError:
         return None
-    try:
-        with av.open(str(video)) as container:
-            rate = container.streams.video[0].average_rate
-    except (av.FFmpegError, OSError, ValueError, IndexError):
-        return None
-    return _valid_rate(rate)
-
-
-def _probe_with_opencv(video: Path) -> float | None:
-    try:
-        import cv2
-    except ImportError:
-        return None
-    capture = cv2.VideoCapture(str(video))
-    try:
-        return _valid_rate(capture.get(cv2.CAP_PROP_FPS)) if capture.isOpened() else None
-    finally:
-        capture.release()
 
 
 def _valid_rate(rate: object) -> float | None:

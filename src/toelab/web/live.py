@@ -34,7 +34,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from toelab.analysis.live import LiveScorer, beat_asynchrony_ms
 from toelab.errors import ToelabError
 from toelab.explain import rows_for
-from toelab.pipeline import TaskOutcome
+from toelab.pipeline import TaskOutcome, json_safe
 from toelab.protocols.cards import Findings, cards_for, findings_from_results
 from toelab.recording import Recording, RecordingMeta
 from toelab.track.points import VIEW_POINTS, FootPoints, parse_points
@@ -304,7 +304,7 @@ class LiveConnection:
             self.worker.shutdown(wait=False, cancel_futures=True)
 
     async def _send(self, payload: dict[str, Any]) -> None:
-        await self.ws.send_text(json.dumps(_finite(payload), allow_nan=False))
+        await self.ws.send_text(json.dumps(json_safe(payload), allow_nan=False))
 
     async def _text(self, text: str) -> None:
         """A command, checked: a size a page sends, JSON, an object."""
@@ -405,17 +405,3 @@ class LiveConnection:
         pending = [t for t in self.busy if not t.done()]
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    if isinstance(value, np.floating):
-        return _finite(float(value))
-    if isinstance(value, np.integer | np.bool_):
-        return value.item()
-    if isinstance(value, dict):
-        return {str(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value

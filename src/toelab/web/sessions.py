@@ -7,30 +7,20 @@ per-figure names the store keeps, so a run from then cannot become a faithful st
 from __future__ import annotations
 
 import json
-import math
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from toelab.errors import ToelabError
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value
+from toelab.pipeline import json_safe
 
 
 def save_session(folder: Path, record: dict[str, Any]) -> dict[str, Any]:
     """Write one session record (adds ``id`` and ``saved_at``) and return it as written."""
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
-    saved = _json_safe(
+    saved = json_safe(
         {"id": f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}", "saved_at": now.isoformat(), **record}
     )
     path = folder / f"{saved['id']}.json"

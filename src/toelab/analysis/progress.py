@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-from scipy.stats import theilslopes
 
 from toelab.errors import ToelabError
 
@@ -161,6 +160,14 @@ def _daily(
     return [(day, float(np.mean(values))) for day, values in sorted(by_day.items())]
 
 
+def _theilslopes(values, weeks, **kwargs):
+    # imported here: scipy.stats takes most of a second to import, and every command that
+    # only measures (``toelab analyze``) would pay for it
+    from scipy.stats import theilslopes
+
+    return theilslopes(values, weeks, **kwargs)
+
+
 def _weeks(days: Sequence[date], origin: date) -> np.ndarray:
     return np.array([(d - origin).days / 7.0 for d in days])
 
@@ -174,7 +181,7 @@ def trend(
         return None
     days = [d for d, _ in series]
     values = np.array([v for _, v in series])
-    fit = theilslopes(values, _weeks(days, days[0]), alpha=0.95)
+    fit = _theilslopes(values, _weeks(days, days[0]), alpha=0.95)
     slope, low, high = float(fit.slope), float(fit.low_slope), float(fit.high_slope)
     better = METRICS[metric].higher_is_better if metric in METRICS else None
     if len(series) < 3:
@@ -260,7 +267,7 @@ def detect_plateau(
     if weeks < PLATEAU_MIN_WEEKS or len(window) < PLATEAU_MIN_SESSIONS:
         return None
     values = np.array([v for _, v in window])
-    slope = float(theilslopes(values, _weeks([d for d, _ in window], start)).slope)
+    slope = float(_theilslopes(values, _weeks([d for d, _ in window], start)).slope)
     improvement = slope * weeks
     if not spec.higher_is_better:
         improvement = -improvement

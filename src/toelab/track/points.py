@@ -18,7 +18,6 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from scipy.signal import find_peaks
 
 from toelab.errors import ToelabError
 from toelab.landmarks import TOES, landmark_key
@@ -192,6 +191,10 @@ def _segment_feet(frame: np.ndarray) -> tuple[np.ndarray, float]:
 
 def _toes_of_component(component: np.ndarray) -> tuple[np.ndarray, float, str] | None:
     """Five nail points (image-left to right), a plausibility score and the big toe's side."""
+    # imported here: scipy.signal takes most of a second to import, and tracking from a
+    # points file never needs it
+    from scipy.signal import find_peaks
+
     cols = np.flatnonzero(component.any(axis=0))
     if cols.size < 20:
         return None

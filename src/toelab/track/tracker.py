@@ -83,6 +83,19 @@ class FrameState:
     foot_motion: dict[str, tuple[float, float, float, float]]
 
 
+@dataclass(frozen=True)
+class FrameArrays:
+    """The figures of one frame as arrays, one row per point in ``ToeTracker.landmark_names`` order."""
+
+    xy: np.ndarray  # (n, 2) as PointState.xy
+    displacement_px: np.ndarray  # (n, 2)
+    confidence: np.ndarray  # (n,)
+    n_features: np.ndarray  # (n,)
+    hallux_angle_deg: dict[str, float]
+    foot_confidence: dict[str, float]
+    foot_motion: np.ndarray  # (n_feet, 4): dx_px, dy_px, rotation_deg, scale
+
+
 def hallux_angle_deg(heel: np.ndarray, mtp1: np.ndarray, hallux_tip: np.ndarray) -> np.ndarray:
     """Signed angle (deg) of mtp1->hallux_tip against heel->mtp1; positive = toe bent up (image y down)."""
     a = np.asarray(mtp1, float) - np.asarray(heel, float)
@@ -111,6 +124,35 @@ def _lengths(vectors: np.ndarray) -> np.ndarray:
     return np.hypot(flat[:, 0], flat[:, 1])
 
 
+def _lengths3(vectors: np.ndarray) -> np.ndarray:
+    """Length of each (x, y) in a (rows, n, 2) array."""
+    return np.hypot(vectors[..., 0], vectors[..., 1])
+
+
+def _fit_similarity(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """The similarity transform (rotation, uniform scale, shift) taking ``src`` onto ``dst`` and
+    which points agree with it (within 1 px): RANSAC (Fischler & Bolles 1981) picks the points,
+    then the transform is the least-squares fit to them, in closed form (Umeyama 1991, IEEE
+    TPAMI 13:376). The model is linear in its four parameters, so this is the optimum that
+    OpenCV's iterative refinement approaches, at a tenth of its cost."""
+    m, inliers = cv2.estimateAffinePartial2D(
+        src, dst, method=cv2.RANSAC, ransacReprojThreshold=1.0, refineIters=0
+    )
+    if m is None:
+        return None, np.zeros(len(src), bool)
+    agree = inliers.ravel() == 1
+    a, b = np.asarray(src, float)[agree], np.asarray(dst, float)[agree]
+    a_mean, b_mean = a.mean(axis=0), b.mean(axis=0)
+    a, b = a - a_mean, b - b_mean
+    spread = float((a * a).sum())
+    if spread == 0.0:
+        return None, agree
+    cos = float((a * b).sum()) / spread  # scale * cos(angle)
+    sin = float((a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]).sum()) / spread  # scale * sin(angle)
+    rotation = np.array([[cos, -sin], [sin, cos]])
+    return np.hstack([rotation, (b_mean - rotation @ a_mean)[:, None]]), agree
+
+
 def _affine_inverse(m: np.ndarray) -> np.ndarray:
     return cv2.invertAffineTransform(m)
 
@@ -119,12 +161,49 @@ def _apply(m: np.ndarray, pts: np.ndarray) -> np.ndarray:
     return pts @ m[:, :2].T + m[:, 2]
 
 
+def _masked_median(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Median along axis 1 of ``(rows, n)`` or ``(rows, n, 2)`` values over the entries that
+    ``valid`` ``(rows, n)`` marks (column by column); NaN for a row with none."""
+    mask = valid if values.ndim == 2 else valid[..., None]
+    ordered = np.sort(np.where(mask, values, np.inf), axis=1)
+    n = valid.sum(axis=1)
+    rows = np.arange(len(n))
+    median = 0.5 * (ordered[rows, np.maximum((n - 1) // 2, 0)] + ordered[rows, n // 2])
+    median[n == 0] = np.nan
+    return median
+
+
+def _translation(shift: np.ndarray) -> np.ndarray:
+    return np.array([[1.0, 0, shift[0]], [0, 1.0, shift[1]]])
+
+
+def _find_features(
+    gray: np.ndarray, outline: np.ndarray, existing: np.ndarray, want: int, min_distance: float
+) -> np.ndarray | None:
+    """Up to ``want`` good features (Shi-Tomasi) inside ``outline`` (image pixels), at least
+    ``min_distance`` from each other and from the ``existing`` ones; None when there are none."""
+    x0, y0 = np.floor(outline.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(outline.max(axis=0)).astype(int) + 1
+    x0, y0 = max(x0, 0), max(y0, 0)
+    x1, y1 = min(x1, gray.shape[1]), min(y1, gray.shape[0])
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillConvexPoly(mask, np.round(outline - (x0, y0)).astype(np.int32), 255)
+    for point in existing:
+        cv2.circle(mask, (int(point[0] - x0), int(point[1] - y0)), int(min_distance), 0, -1)
+    found = cv2.goodFeaturesToTrack(gray[y0:y1, x0:x1], want, 0.005, min_distance, mask=mask, blockSize=5)
+    if found is None:
+        return None
+    return found.reshape(-1, 2) + (x0, y0)
+
+
 class _Region:
     """Features on one rigid patch; ``local`` maps the patch's first-frame coordinates into the foot's."""
 
     def __init__(self, polygon: np.ndarray, kind: str, target: int, min_distance: float):
         self.polygon = polygon  # first-frame foot coordinates
-        self.kind = kind  # "foot", "shift" (translation) or "rigid" (similarity)
+        self.kind = kind  # "foot" or "rigid" (a turning part: similarity against the foot)
         self.target = target
         self.min_distance = min_distance
         self.local = np.array([[1.0, 0, 0], [0, 1.0, 0]])
@@ -142,23 +221,9 @@ class _Region:
         want = self.target - len(self.pts)
         if want <= 0:
             return
-        outline = _apply(to_image, self.polygon)
-        x0, y0 = np.floor(outline.min(axis=0)).astype(int)
-        x1, y1 = np.ceil(outline.max(axis=0)).astype(int) + 1
-        x0, y0 = max(x0, 0), max(y0, 0)
-        x1, y1 = min(x1, gray.shape[1]), min(y1, gray.shape[0])
-        if x1 - x0 < 4 or y1 - y0 < 4:
-            return
-        mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
-        cv2.fillConvexPoly(mask, np.round(outline - (x0, y0)).astype(np.int32), 255)
-        for existing in self.pts:
-            cv2.circle(mask, (int(existing[0] - x0), int(existing[1] - y0)), int(self.min_distance), 0, -1)
-        found = cv2.goodFeaturesToTrack(
-            gray[y0:y1, x0:x1], want, 0.005, self.min_distance, mask=mask, blockSize=5
-        )
+        found = _find_features(gray, _apply(to_image, self.polygon), self.pts, want, self.min_distance)
         if found is None:
             return
-        found = found.reshape(-1, 2) + (x0, y0)
         # anchors: where the new features were in the patch's first-frame coordinates
         anchors = _apply(_affine_inverse(to_image), found)
         self.pts = np.vstack([self.pts, found]).astype(np.float32)
@@ -185,15 +250,133 @@ def _enough(region: _Region, n_matched: int) -> bool:
     return n_matched >= max(_MIN_FEATURES, _REFERENCE_MIN_SHARE * len(region.reference))
 
 
-def _robust_shift(moved: np.ndarray) -> np.ndarray | None:
-    """Median shift of features that move together, after dropping those that do not
-    (floor or a neighbouring toe seen in the box); None when too few agree."""
-    shift = _median_xy(moved)
-    residual = _lengths(moved - shift)
-    agree = residual <= max(1.0, 3.0 * 1.4826 * _median(residual))
-    if agree.sum() < _MIN_FEATURES:
-        return None
-    return _median_xy(moved[agree])
+class _Toes:
+    """The toe patches of one foot in the front view, updated together.
+
+    Each toe moves by a plain shift against its foot, so the five are kept in fixed-size
+    arrays (one row per toe, one slot per feature, ``valid`` marking the slots in use) and
+    every step is done for all of them at once. The steps are those of a single patch: the
+    toe's shift is the median motion of its features against the foot after dropping those
+    that do not move with it, then corrected from its first-frame features matched into the
+    frame."""
+
+    def __init__(self, names: list[str], polygons: np.ndarray, min_distances: np.ndarray, target: int):
+        n = len(names)
+        self.names = names
+        self.polygons = polygons  # (n, 4, 2) first-frame foot coordinates
+        self.min_distances = min_distances
+        self.target = target
+        self.shift = np.zeros((n, 2))  # each toe's shift against the foot since the first frame (px)
+        self.pts = np.zeros((n, target, 2))  # current image positions
+        self.anchors = np.zeros((n, target, 2), np.float32)  # positions in the toe's own coordinates
+        self.fb_error = np.zeros((n, target), np.float32)
+        self.valid = np.zeros((n, target), bool)
+        self.ok = np.ones(n, bool)
+        self.flow_shift = np.zeros((n, 2))  # median motion from the last frame into this one
+        # the features found on the first frame (drift correction), flat, with their toe and slot
+        self.reference = np.zeros((0, 2), np.float32)
+        self.reference_toe = np.zeros(0, int)
+        self.reference_slot = np.zeros(0, int)
+        self.reference_count = np.zeros(n, int)
+
+    def seed(self, toe: int, gray: np.ndarray, foot_to_image: np.ndarray) -> None:
+        """Fill the toe's free slots with features found inside its current outline."""
+        free = np.flatnonzero(~self.valid[toe])
+        if not len(free):
+            return
+        to_image = _compose(foot_to_image, _translation(self.shift[toe]))
+        found = _find_features(
+            gray,
+            _apply(to_image, self.polygons[toe]),
+            self.pts[toe][self.valid[toe]],
+            len(free),
+            self.min_distances[toe],
+        )
+        if found is None:
+            return
+        slots = free[: len(found)]
+        self.pts[toe, slots] = found
+        self.anchors[toe, slots] = _apply(_affine_inverse(to_image), found)
+        self.fb_error[toe, slots] = 0.0
+        self.valid[toe, slots] = True
+
+    def keep_first_frame_features(self) -> None:
+        self.reference_toe, self.reference_slot = np.nonzero(self.valid)
+        self.reference = self.anchors[self.valid].copy()
+        self.reference_count = self.valid.sum(axis=1)
+
+    def current(self) -> np.ndarray:
+        return self.pts[self.valid]
+
+    def take_flow(self, nxt: np.ndarray, flow: np.ndarray, fb: np.ndarray, good: np.ndarray) -> None:
+        """Move the features by their frame-to-frame flow (given for the valid slots in order)."""
+        valid = self.valid
+        self.pts[valid] = nxt
+        self.fb_error[valid] = fb
+        kept = valid.copy()
+        kept[valid] = good
+        moved = np.zeros(self.pts.shape)
+        moved[valid] = flow
+        shift = _masked_median(moved, kept)
+        self.flow_shift = np.where(np.isnan(shift), 0.0, shift)
+        self.valid = kept
+
+    def predicted_reference(self, foot_to_image: np.ndarray) -> np.ndarray:
+        """Where the first-frame features should be now: the last estimate moved on by this frame's flow."""
+        toe = self.reference_toe
+        a = foot_to_image[:, :2]
+        offset = self.shift @ a.T + foot_to_image[:, 2]  # each toe's translation in the image
+        return self.reference @ a.T + offset[toe] + self.flow_shift[toe]
+
+    def follow_foot(self, to_foot: np.ndarray) -> None:
+        """Each toe's shift against the foot from its frame-to-frame features."""
+        valid = self.valid
+        enough = valid.sum(axis=1) >= _MIN_FEATURES
+        moved = _apply(to_foot, self.pts.astype(float)) - self.anchors
+        shift = _masked_median(moved, valid)
+        residual = _lengths3(moved - shift[:, None])
+        # drop features that do not move with the toe (floor or neighbour seen in the box)
+        spread = 1.4826 * _masked_median(residual, valid)
+        kept = valid & (residual <= np.maximum(1.0, 3.0 * spread)[:, None])
+        # a toe with too few features keeps its last shift and is marked lost
+        self.valid = np.where(enough[:, None], kept, valid)
+        self.shift = np.where(enough[:, None], shift, self.shift)
+        self.ok = enough & (self.valid.sum(axis=1) >= _MIN_FEATURES)
+
+    def correct(self, to_foot: np.ndarray, found: np.ndarray, good: np.ndarray) -> None:
+        """Each toe's shift from its first-frame matches (``found`` in the image, ``good`` passed the
+        forward-backward check) that agree with the frame-to-frame shift."""
+        if not len(self.reference):
+            return
+        moved_flat = _apply(to_foot, found.astype(float)) - self.reference
+        predicted = self.shift
+        near_flat = good & (_lengths(moved_flat - predicted[self.reference_toe]) < _REFERENCE_GATE_PX)
+        moved = np.zeros(self.pts.shape)
+        near = np.zeros(self.valid.shape, bool)
+        moved[self.reference_toe, self.reference_slot] = moved_flat
+        near[self.reference_toe, self.reference_slot] = near_flat
+        enough = near.sum(axis=1) >= np.maximum(_MIN_FEATURES, _REFERENCE_MIN_SHARE * self.reference_count)
+        # the median shift after dropping matches that do not move with the rest
+        first = _masked_median(moved, near)
+        residual = _lengths3(moved - first[:, None])
+        limit = np.maximum(1.0, 3.0 * 1.4826 * _masked_median(residual, near))
+        agree = near & (residual <= limit[:, None])
+        enough &= agree.sum(axis=1) >= _MIN_FEATURES
+        shift = _masked_median(moved, agree)
+        # keep each frame-to-frame feature's own offset from the toe; move them all by the correction
+        corrected = (self.anchors + predicted[:, None] - shift[:, None]).astype(np.float32)
+        self.anchors = np.where(enough[:, None, None], corrected, self.anchors)
+        self.shift = np.where(enough[:, None], shift, self.shift)
+        self.ok = self.ok | enough
+
+    def confidence(self) -> np.ndarray:
+        """Per toe, 0..1: share of features kept, lowered by forward-backward error."""
+        count = self.valid.sum(axis=1)
+        share = np.minimum(1.0, count / self.target)
+        fb = _masked_median(self.fb_error, self.valid).astype(float)
+        out = share * np.maximum(0.0, 1.0 - fb / _FB_MAX_PX / 2)
+        out[~self.ok | (count < _MIN_FEATURES)] = 0.0
+        return out
 
 
 def _compose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -216,7 +399,9 @@ class _Foot:
         self.mm_per_px = mm_per_px
         self.size_px = points.size_px
         self.to_image = np.array([[1.0, 0, 0], [0, 1.0, 0]])  # foot coordinates (first frame) -> image
+        # the foot body and, in the side view, the hallux; the front view's toes are in ``toes``
         self.regions: dict[str, _Region] = {}
+        self.toes: _Toes | None = None
         p = {k: np.asarray(v, float) for k, v in points.points.items()}
         if points.view == "front":
             along = p["toe1"] - p["toe5"]
@@ -233,16 +418,15 @@ class _Foot:
                 4.0,
             )
             nails = np.array([p[t] for t in VIEW_POINTS["front"]])
-            for i, toe in enumerate(VIEW_POINTS["front"]):
+            self.nails = nails  # first-frame nail points, toe1..toe5
+            boxes, min_distances = [], []
+            for i in range(len(nails)):
                 others = np.delete(nails, i, axis=0)
                 spacing = float(np.min(np.linalg.norm(others - nails[i], axis=1)))
                 half = 0.4 * spacing
-                self.regions[toe] = _Region(
-                    _box(nails[i], along, up, -half, half, -0.35 * spacing, 0.45 * spacing),
-                    "shift",
-                    16,
-                    max(2.0, spacing / 12),
-                )
+                boxes.append(_box(nails[i], along, up, -half, half, -0.35 * spacing, 0.45 * spacing))
+                min_distances.append(max(2.0, spacing / 12))
+            self.toes = _Toes(list(VIEW_POINTS["front"]), np.array(boxes), np.array(min_distances), 16)
         else:
             along = p["mtp1"] - p["heel"]
             length = float(np.linalg.norm(along))
@@ -307,15 +491,27 @@ class ToeTracker:
             for region in foot.all_regions():
                 region.seed(gray, foot.region_transform(region))
                 region.reference = region.anchors.copy()
-        self._regions = [r for f in self.feet for r in f.all_regions()]
-        # regions whose first-frame features are matched straight into each frame
-        self._matched = [
-            (foot, r)
-            for foot in self.feet
-            for r in foot.all_regions()
-            if len(r.reference) and r.kind != "rigid"
+            if foot.toes is not None:
+                for toe in range(len(foot.toes.names)):
+                    foot.toes.seed(toe, gray, foot.to_image)
+                foot.toes.keep_first_frame_features()
+        # the first-frame features matched straight into each frame: every foot body's and toe's
+        # (a turning part is matched separately, after warping the frame back)
+        self._matched_reference = np.vstack(
+            [
+                part
+                for foot in self.feet
+                for part in (
+                    foot.regions["foot"].reference,
+                    foot.toes.reference if foot.toes is not None else None,
+                )
+                if part is not None
+            ]
+        )
+        # every patch's features, in the order they go through the frame-to-frame flow
+        self._groups: list[_Region | _Toes] = [
+            g for foot in self.feet for g in (*foot.all_regions(), foot.toes) if g is not None
         ]
-        self._matched_reference = np.vstack([r.reference for _, r in self._matched] or [np.zeros((0, 2))])
         self.initial_state = self._state(time_s)
 
     # -- image helpers ------------------------------------------------------------------
@@ -333,11 +529,11 @@ class ToeTracker:
         x0, y0 = np.clip(np.floor(boxes.min(axis=0)).astype(int), 0, None)
         x1, y1 = np.ceil(boxes.max(axis=0)).astype(int) + 1
         self._level_box = (x0, y0, x1, y1)
-        return float(gray[y0:y1, x0:x1].mean())
+        return cv2.mean(gray[y0:y1, x0:x1])[0]
 
     def _normalise(self, gray: np.ndarray) -> np.ndarray:
         x0, y0, x1, y1 = self._level_box
-        level = float(gray[y0:y1, x0:x1].mean())
+        level = cv2.mean(gray[y0:y1, x0:x1])[0]
         if level <= 1.0:
             return gray
         return cv2.convertScaleAbs(gray, alpha=self._reference_level / level)
@@ -345,14 +541,21 @@ class ToeTracker:
     # -- tracking -----------------------------------------------------------------------
     def update(self, frame: np.ndarray, time_s: float) -> FrameState:
         """Track one more frame and return every point's state."""
+        self.advance(frame)
+        return self._state(time_s)
+
+    def advance(self, frame: np.ndarray) -> None:
+        """Track one more frame; its figures are then read with ``measure``."""
         gray = self._gray(frame)
         if (gray.shape[1], gray.shape[0]) != self.frame_size:
             raise ToelabError(f"frame size {gray.shape[1]}x{gray.shape[0]} differs from the first frame's")
         gray = self._normalise(gray)
-        regions = self._regions
-        counts = [len(r.pts) for r in regions]
+        # every feature of every patch, in one optical-flow call
+        groups = self._groups
+        current = [g.current() if isinstance(g, _Toes) else g.pts for g in groups]
+        counts = [len(c) for c in current]
         if sum(counts):
-            prev = np.vstack([r.pts for r in regions])
+            prev = np.vstack(current)
             # optical flow on the part of the image around the feet only (much faster)
             x0, y0 = np.maximum(np.floor(prev.min(axis=0) - _CROP_MARGIN_PX).astype(int), 0)
             x1, y1 = np.ceil(prev.max(axis=0) + _CROP_MARGIN_PX).astype(int)
@@ -369,17 +572,20 @@ class ToeTracker:
             nxt = nxt.reshape(-1, 2) + (x0, y0)
             flow = nxt - prev.reshape(-1, 2) - (x0, y0)
             start = 0
-            for region, count in zip(regions, counts, strict=True):
+            for group, count in zip(groups, counts, strict=True):
                 sl = slice(start, start + count)
                 start += count
+                if isinstance(group, _Toes):
+                    group.take_flow(nxt[sl], flow[sl], fb[sl].astype(np.float32), good[sl])
+                    continue
                 moved = flow[sl][good[sl]]
-                region.flow_shift = _median_xy(moved) if len(moved) else np.zeros(2)
-                region.pts = nxt[sl]
-                region.fb_error = fb[sl].astype(np.float32)
-                region.keep(good[sl])
+                group.flow_shift = _median_xy(moved) if len(moved) else np.zeros(2)
+                group.pts = nxt[sl]
+                group.fb_error = fb[sl].astype(np.float32)
+                group.keep(good[sl])
         else:
-            for region in regions:
-                region.flow_shift = np.zeros(2)
+            for group in groups:
+                group.flow_shift = np.zeros_like(group.flow_shift)
         # the first-frame features, matched from where the frame-to-frame flow predicts them
         references = self._match_references(gray)
         self._previous = gray
@@ -388,19 +594,29 @@ class ToeTracker:
             for region in foot.all_regions():
                 if len(region.pts) < _RESEED_FRACTION * region.target:
                     region.seed(gray, foot.region_transform(region))
-        return self._state(time_s)
+            if foot.toes is not None:
+                counts = foot.toes.valid.sum(axis=1)
+                for toe in np.flatnonzero(counts < _RESEED_FRACTION * foot.toes.target):
+                    foot.toes.seed(toe, gray, foot.to_image)
 
     def _match_references(self, gray: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        """Every region's first-frame features matched straight into this frame: ``{id(region):
-        (first-frame positions, positions now)}`` for the matches that pass the forward-backward check."""
-        regions = self._matched
-        if not regions:
-            return {}
+        """The first-frame features of every foot body and toe matched straight into this frame:
+        ``{id(part): (found, good)}``, ``found`` in image pixels for each first-frame feature and
+        ``good`` where the match passed the forward-backward check."""
         reference = self._matched_reference
+        if not len(reference):
+            return {}
         # where the last frame's estimate puts them, moved on by this frame's flow
-        predicted = np.vstack(
-            [_apply(foot.region_transform(r), r.reference) + r.flow_shift for foot, r in regions]
-        )
+        parts: list[tuple[object, int]] = []
+        predicted = []
+        for foot in self.feet:
+            body = foot.regions["foot"]
+            predicted.append(_apply(foot.to_image, body.reference) + body.flow_shift)
+            parts.append((body, len(body.reference)))
+            if foot.toes is not None:
+                predicted.append(foot.toes.predicted_reference(foot.to_image))
+                parts.append((foot.toes, len(foot.toes.reference)))
+        predicted = np.vstack(predicted)
         both = np.vstack([reference, predicted])
         x0, y0 = np.maximum(np.floor(both.min(axis=0) - _REFERENCE_MARGIN_PX).astype(int), 0)
         x1, y1 = np.ceil(both.max(axis=0) + _REFERENCE_MARGIN_PX).astype(int)
@@ -414,10 +630,10 @@ class ToeTracker:
         found = found.reshape(-1, 2) + (x0, y0)
         matches: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         offset = 0
-        for _, region in regions:
-            sl = slice(offset, offset + len(region.reference))
-            offset += len(region.reference)
-            matches[id(region)] = (region.reference[good[sl]], found[sl][good[sl]])
+        for part, count in parts:
+            sl = slice(offset, offset + count)
+            offset += count
+            matches[id(part)] = (found[sl], good[sl])
         return matches
 
     def _update_foot(
@@ -425,24 +641,22 @@ class ToeTracker:
     ) -> None:
         region = foot.regions["foot"]
         if len(region.pts) >= _MIN_FEATURES:
-            m, inliers = cv2.estimateAffinePartial2D(
-                region.anchors, region.pts, method=cv2.RANSAC, ransacReprojThreshold=1.0
-            )
+            m, inliers = _fit_similarity(region.anchors, region.pts)
             region.ok = m is not None
             if m is not None:
                 foot.to_image = m
-                region.keep(inliers.ravel() == 1)
+                region.keep(inliers)
         else:
             region.ok = False
         self._correct_foot(foot, references.get(id(region)))
         to_foot = _affine_inverse(foot.to_image)
+        if foot.toes is not None:
+            foot.toes.follow_foot(to_foot)
+            if id(foot.toes) in references:
+                foot.toes.correct(to_foot, *references[id(foot.toes)])
         for name, part in foot.regions.items():
-            if name == "foot":
-                continue
-            self._update_part(part, to_foot)
-            if part.kind == "shift":
-                self._correct_part(part, to_foot, references.get(id(part)))
-            else:
+            if name != "foot":
+                self._update_rigid(part, to_foot)
                 self._correct_rigid(foot, part, gray)
 
     def _correct_foot(self, foot: _Foot, matched: tuple[np.ndarray, np.ndarray] | None) -> None:
@@ -451,13 +665,12 @@ class ToeTracker:
         region = foot.regions["foot"]
         if matched is None:
             return
-        reference, seen = matched
+        found, good = matched
+        reference, seen = region.reference[good], found[good]
         near = _lengths(seen - _apply(foot.to_image, reference)) < _REFERENCE_GATE_PX
         if not _enough(region, int(near.sum())):
             return
-        m, _ = cv2.estimateAffinePartial2D(
-            reference[near], seen[near], method=cv2.RANSAC, ransacReprojThreshold=1.0
-        )
+        m, _ = _fit_similarity(reference[near], seen[near])
         if m is None:
             return
         if len(region.anchors):
@@ -466,26 +679,6 @@ class ToeTracker:
             )
         foot.to_image = m
         region.ok = True
-
-    def _correct_part(
-        self, part: _Region, to_foot: np.ndarray, matched: tuple[np.ndarray, np.ndarray] | None
-    ) -> None:
-        """The toe's shift from its first-frame matches that agree with the frame-to-frame shift."""
-        if matched is None:
-            return
-        reference, seen = matched
-        moved = _apply(to_foot, seen.astype(float)) - reference
-        predicted = part.local[:, 2]
-        near = _lengths(moved - predicted) < _REFERENCE_GATE_PX
-        if not _enough(part, int(near.sum())):
-            return
-        shift = _robust_shift(moved[near])
-        if shift is None:
-            return
-        # keep each frame-to-frame feature's own offset from the toe; move them all by the correction
-        part.anchors = (part.anchors + predicted - shift).astype(np.float32)
-        part.local = np.array([[1.0, 0, shift[0]], [0, 1.0, shift[1]]])
-        part.ok = True
 
     def _correct_rigid(self, foot: _Foot, part: _Region, gray: np.ndarray) -> None:
         """Align a turning part (the hallux) with its first-frame look: the frame is warped back by
@@ -513,12 +706,7 @@ class ToeTracker:
         )
         if not _enough(part, int(good.sum())):
             return
-        residual, _ = cv2.estimateAffinePartial2D(
-            start.reshape(-1, 2)[good],
-            found.reshape(-1, 2)[good],
-            method=cv2.RANSAC,
-            ransacReprojThreshold=1.0,
-        )
+        residual, _ = _fit_similarity(start.reshape(-1, 2)[good], found.reshape(-1, 2)[good])
         if residual is None:
             return
         # residual maps the first frame's crop onto the warped-back frame's; in patch coordinates:
@@ -530,61 +718,88 @@ class ToeTracker:
         part.ok = True
 
     @staticmethod
-    def _update_part(part: _Region, to_foot: np.ndarray) -> None:
+    def _update_rigid(part: _Region, to_foot: np.ndarray) -> None:
+        """A turning part's similarity transform against the foot from its frame-to-frame features."""
         if len(part.pts) < _MIN_FEATURES:
             part.ok = False
             return
         in_foot = _apply(to_foot, part.pts.astype(float))
-        if part.kind == "shift":
-            moved = in_foot - part.anchors
-            shift = _median_xy(moved)
-            residual = _lengths(moved - shift)
-            # drop features that do not move with the toe (floor or neighbour seen in the box)
-            spread = 1.4826 * _median(residual)
-            part.keep(residual <= max(1.0, 3.0 * spread))
-            part.local = np.array([[1.0, 0, shift[0]], [0, 1.0, shift[1]]])
-            part.ok = len(part.pts) >= _MIN_FEATURES
-        else:
-            m, inliers = cv2.estimateAffinePartial2D(
-                part.anchors, in_foot.astype(np.float32), method=cv2.RANSAC, ransacReprojThreshold=1.0
-            )
-            part.ok = m is not None
-            if m is not None:
-                part.local = m
-                part.keep(inliers.ravel() == 1)
+        m, inliers = _fit_similarity(part.anchors, in_foot.astype(np.float32))
+        part.ok = m is not None
+        if m is not None:
+            part.local = m
+            part.keep(inliers)
 
     # -- output -------------------------------------------------------------------------
-    def _state(self, time_s: float) -> FrameState:
-        points: dict[str, PointState] = {}
+    @property
+    def landmark_names(self) -> list[str]:
+        """Every tracked point's landmark name, in the order of ``measure``'s arrays."""
+        return [foot.points.landmark(name) for foot in self.feet for name in VIEW_POINTS[foot.points.view]]
+
+    def measure(self) -> FrameArrays:
+        """The current frame's figures as arrays (cheaper than ``update``'s objects over a whole file)."""
+        xy, displacement, confidence, n_features = [], [], [], []
         angles: dict[str, float] = {}
         foot_conf: dict[str, float] = {}
-        motion: dict[str, tuple[float, float, float, float]] = {}
-        for foot in self.feet:
+        motion = np.empty((len(self.feet), 4))
+        for f_idx, foot in enumerate(self.feet):
             fp = foot.points
             foot_region = foot.regions["foot"]
             foot_conf[fp.foot] = foot_region.confidence
             m = foot.to_image
-            motion[fp.foot] = (
-                float(m[0, 2]),
-                float(m[1, 2]),
-                float(np.degrees(np.arctan2(m[1, 0], m[0, 0]))),
-                float(np.hypot(m[0, 0], m[1, 0])),
+            motion[f_idx] = (
+                m[0, 2],
+                m[1, 2],
+                np.degrees(np.arctan2(m[1, 0], m[0, 0])),
+                np.hypot(m[0, 0], m[1, 0]),
             )
-            positions: dict[str, np.ndarray] = {}
+            if foot.toes is not None:
+                toes = foot.toes
+                first = foot.nails
+                d = toes.shift
+                # motion-compensated: first-frame pixels of the foot
+                at = first + d
+                conf = np.minimum(toes.confidence(), 1.0 if foot_region.ok else 0.5)
+                at[conf == 0.0] = np.nan
+                xy.append(at)
+                displacement.append(d)
+                confidence.append(conf)
+                n_features.append(toes.valid.sum(axis=1))
+                continue
+            positions = []
             for name in VIEW_POINTS[fp.view]:
                 p0 = np.asarray(fp.points[name], float)
                 part = foot.regions.get(name, foot_region)
                 in_foot = _apply(part.local, p0[None])[0]
-                if fp.view == "front":
-                    xy = in_foot  # motion-compensated: first-frame pixels of the foot
-                    conf = min(part.confidence, 1.0 if foot_region.ok else 0.5)
-                else:
-                    xy = _apply(foot.to_image, in_foot[None])[0]
-                    conf = part.confidence
-                d = in_foot - p0
+                at = _apply(foot.to_image, in_foot[None])[0]
+                conf = part.confidence
                 if conf == 0.0:
-                    xy = np.full(2, np.nan)
-                positions[name] = xy
+                    at = np.full(2, np.nan)
+                positions.append(at)
+                displacement.append((in_foot - p0)[None])
+                confidence.append([conf])
+                n_features.append([len(part.pts)])
+            xy.append(np.array(positions))
+            angles[fp.foot] = float(hallux_angle_deg(*positions))
+        return FrameArrays(
+            xy=np.vstack(xy),
+            displacement_px=np.vstack(displacement),
+            confidence=np.concatenate(confidence).astype(float),
+            n_features=np.concatenate(n_features).astype(int),
+            hallux_angle_deg=angles,
+            foot_confidence=foot_conf,
+            foot_motion=motion,
+        )
+
+    def _state(self, time_s: float) -> FrameState:
+        figures = self.measure()
+        points: dict[str, PointState] = {}
+        k = 0
+        for foot in self.feet:
+            fp = foot.points
+            for name in VIEW_POINTS[fp.view]:
+                xy, d = figures.xy[k], figures.displacement_px[k]
+                # a toe's lift is its upward displacement (image y points down)
                 lift_px = -float(d[1]) if fp.view == "front" else 0.0
                 points[fp.landmark(name)] = PointState(
                     name=fp.landmark(name),
@@ -592,11 +807,12 @@ class ToeTracker:
                     displacement_px=(float(d[0]), float(d[1])),
                     lift=lift_px / foot.size_px,
                     lift_mm=None if foot.mm_per_px is None else lift_px * foot.mm_per_px,
-                    confidence=conf,
-                    n_features=len(part.pts),
+                    confidence=float(figures.confidence[k]),
+                    n_features=int(figures.n_features[k]),
                 )
-            if fp.view == "side":
-                angles[fp.foot] = float(
-                    hallux_angle_deg(positions["heel"], positions["mtp1"], positions["hallux_tip"])
-                )
-        return FrameState(float(time_s), points, angles, foot_conf, motion)
+                k += 1
+        motion = {
+            foot.points.foot: tuple(float(v) for v in row)
+            for foot, row in zip(self.feet, figures.foot_motion, strict=True)
+        }
+        return FrameState(float(time_s), points, figures.hallux_angle_deg, figures.foot_confidence, motion)

@@ -11,8 +11,8 @@ import numpy as np
 from toelab.errors import ToelabError
 from toelab.io.video import open_video
 from toelab.recording import Recording, RecordingMeta
-from toelab.track.points import VIEW_POINTS, FootPoints, parse_points, propose_points
-from toelab.track.tracker import FrameState, ToeTracker
+from toelab.track.points import FootPoints, parse_points, propose_points
+from toelab.track.tracker import ToeTracker
 
 # A point whose confidence stays below this on most frames is reported to the user.
 _LOW_CONFIDENCE = 0.3
@@ -34,7 +34,7 @@ class _Rows:
         self._data = np.empty((1024, width))
         self._n = 0
 
-    def append(self, row: list[float]) -> None:
+    def append(self, row: np.ndarray) -> None:
         if self._n == len(self._data):
             self._data = np.concatenate([self._data, np.empty_like(self._data)])
         self._data[self._n] = row
@@ -81,23 +81,21 @@ def track_video(
     t0, first = first_grey
     points = _check_inside(points, first.shape[1], first.shape[0], path)
     tracker = ToeTracker(points, first, t0, mm_per_px=mm_per_px)
-    names = [fp.landmark(p) for fp in points for p in VIEW_POINTS[fp.view]]
+    names = tracker.landmark_names
     n_points, n_feet = len(names), len(points)
     rows = _Rows(1 + 3 * n_points + 4 * n_feet)
 
-    def collect(state: FrameState) -> None:
-        row = [state.time_s]
-        for n in names:
-            row.extend(state.points[n].xy)
-        row.extend(state.points[n].confidence for n in names)
-        for fp in points:
-            row.extend(state.foot_motion[fp.foot])
-        rows.append(row)
+    def collect(time_s: float) -> None:
+        figures = tracker.measure()
+        rows.append(
+            np.concatenate(([time_s], figures.xy.ravel(), figures.confidence, figures.foot_motion.ravel()))
+        )
 
-    collect(tracker.initial_state)
+    collect(t0)
     duration = reader.info.duration_s
     for t, frame in frames:
-        collect(tracker.update(frame, t))
+        tracker.advance(frame)
+        collect(t)
         if progress is not None:
             progress(t, duration)
     table = rows.array()

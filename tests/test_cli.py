@@ -73,6 +73,20 @@ def test_frame_indexed_input_without_a_frame_rate_says_what_to_do(tmp_path):
     assert "--fps" in result.stderr and "Traceback" not in result.output
 
 
+def test_a_failed_analysis_still_shows_what_the_reader_noticed(tmp_path):
+    # a phone export with its times in milliseconds, read as seconds: the tremor analysis
+    # cannot work at 0.01 samples/s, and the reader's hint says why
+    recording = tremor_recording(5.0, 0.35, 10.0, 100.0, sensor="imu", seed=2)
+    path = tmp_path / "ms.csv"
+    table = np.column_stack([recording.time_s * 1000.0] + [recording.signals[f"acc_{a}"] for a in "xyz"])
+    np.savetxt(path, table, delimiter=",", header="time,acc_x,acc_y,acc_z", comments="", fmt="%.6f")
+    result = runner.invoke(app, ["analyze", str(path), "--task", "tremor"])
+    assert result.exit_code == 2
+    assert "--time-unit ms" in result.stderr and "Traceback" not in result.output
+    fixed = analyze_json(str(path), "--task", "tremor", "--time-unit", "ms")
+    assert fixed["results"]["dominant_frequency_hz"] == pytest.approx(5.0, abs=0.2)
+
+
 def test_rom_json_contract(tmp_path):
     recording, _ = rom_recording(34.0, fps=30)
     results = analyze_json(str(recording.save(tmp_path / "side.npz")), "--task", "rom")["results"]

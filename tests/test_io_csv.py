@@ -107,6 +107,20 @@ def test_milliseconds_from_option_or_from_header(tmp_path):
     np.testing.assert_allclose(by_header.time_s, [0, 0.02])
 
 
+def _five_seconds_at_60_hz(scale: float) -> str:
+    t = np.arange(300) / 60.0
+    return "time,toe1_x,toe1_y\n" + "".join(f"{ti * scale:.3f},100,{200 + np.sin(ti):.3f}\n" for ti in t)
+
+
+def test_milliseconds_read_as_seconds_are_pointed_out(tmp_path):
+    in_ms = write(tmp_path, "ms.csv", _five_seconds_at_60_hz(1000.0))
+    warned = read(in_ms).meta.extra["warnings"]
+    assert any("--time-unit ms" in w and "16.667" in w for w in warned), warned
+    assert not read(in_ms, time_unit="ms").meta.extra["warnings"]
+    in_s = write(tmp_path, "s.csv", _five_seconds_at_60_hz(1.0))
+    assert not read(in_s).meta.extra["warnings"]
+
+
 def test_unsorted_rows_are_sorted_and_exact_duplicates_dropped_with_warnings(tmp_path):
     text = "time,v\n0.2,3\n0.0,1\n0.1,2\n0.1,2\n"
     rec = read(write(tmp_path, "d.csv", text))

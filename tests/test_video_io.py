@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from videogen import write_frames
@@ -71,6 +74,21 @@ def test_video_cut_before_its_index_is_a_clear_error(tmp_path):
     cut.write_bytes(path.read_bytes()[:2000])
     with pytest.raises(ToelabError, match="cut.mp4"):
         list(iter_frames(cut))
+
+
+def test_a_cut_video_gives_one_line_on_the_command_line(tmp_path):
+    # FFmpeg inside OpenCV would print its own "moov atom not found" line beside toelab's
+    path = write_frames(tmp_path / "full.mp4", _marked_frames(30), np.arange(30) / 30.0)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(path.read_bytes()[:2000])
+    done = subprocess.run(
+        [sys.executable, "-m", "toelab", "analyze", str(cut), "--task", "tremor"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cut.mp4" in lines[0] and "not a readable video" in lines[0], done.stderr
 
 
 def test_text_file_named_mp4_is_not_a_video(tmp_path):

@@ -152,15 +152,21 @@ def analyze(
     if save_tracks is not None:
         loaded.recording.save(save_tracks)
     beat_source = BeatSource(bpm=bpm, offset_s=offset, beats_path=beats)
-    outcome = run_task(
-        loaded.recording,
-        task,
-        beats=beat_source,
-        toes=parse_toes(toes),
-        event=event,
-        input_path=input_path,
-        time_unit=time_unit,
-    )
+    try:
+        outcome = run_task(
+            loaded.recording,
+            task,
+            beats=beat_source,
+            toes=parse_toes(toes),
+            event=event,
+            input_path=input_path,
+            time_unit=time_unit,
+        )
+    except ToelabError:
+        # what the reader noticed often explains the failure (a time column in milliseconds)
+        for warning in loaded.warnings:
+            error_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        raise
     if overlay is not None:
         write_overlay_video(input_path, loaded.recording, overlay)
     warnings = loaded.warnings + outcome.warnings

@@ -105,7 +105,7 @@ def read_csv(
                 hint="fix or remove that cell",
             )
 
-    time_s, used, rate = _time(path, bases, names, values, fps, factor_s)
+    time_s, used, rate = _time(path, bases, names, values, fps, factor_s, warnings)
     app = "sensor_logger" if "seconds_elapsed" in bases else "phyphox" if "Time (s)" in header else None
     tracks, units, landmark_columns = _landmarks(path, names, values, mapping, foot)
     used |= landmark_columns
@@ -200,6 +200,7 @@ def _time(
     values: dict[int, np.ndarray],
     fps: float | None,
     factor_s: float,
+    warnings: list[str],
 ) -> tuple[np.ndarray, set[int], float | None]:
     """Timestamps in seconds, the columns that hold time (they are not signals), and the frame
     rate when the time came from frame numbers (else ``fps`` as given)."""
@@ -217,6 +218,8 @@ def _time(
                 unit = "s"
             scale = factor_s if unit is None else time_factor_s(unit.replace("µ", "u"), path)
             time_s = values[index] * scale
+            if unit is None and scale == 1.0:
+                _check_seconds(time_s, names[index][0], warnings)
             break
     else:
         frame = next((i for i, b in enumerate(bases) if b in FRAME_COLUMNS), None)
@@ -233,6 +236,19 @@ def _time(
     if missing.size:
         raise ToelabError(f"data row {missing[0] + 1} has no time", path, hint="fill or remove that row")
     return time_s, time_columns, rate
+
+
+def _check_seconds(time_s: np.ndarray, column: str, warnings: list[str]) -> None:
+    """Warn when a time column read as seconds steps by a second or more per row: no recording
+    of toe movement is that slow, so the column is most likely in milliseconds."""
+    steps = np.diff(np.sort(time_s))
+    steps = steps[steps > 0]
+    if steps.size >= 4 and float(np.median(steps)) >= 1.0:
+        step = float(np.median(steps))
+        warnings.append(
+            f"the time column {column!r} rises by {step:g} per row: read as seconds that is "
+            f"{1.0 / step:.2g} samples/s; if it holds milliseconds, pass --time-unit ms"
+        )
 
 
 def _landmarks(

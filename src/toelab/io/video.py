@@ -11,6 +11,7 @@ the file.
 
 from __future__ import annotations
 
+import os
 import warnings as _warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,10 @@ import cv2
 import numpy as np
 
 from toelab.errors import ToelabError
+
+# OpenCV's FFmpeg prints its own lines ("moov atom not found") on a damaged file, next to
+# toelab's one-line error that says the same and what to do; a user's own setting is kept.
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 # Below this rate a camera limits what can be measured: a tremor is only seen up to half
 # the frame rate (Nyquist), and a lift's timing only to one frame interval.

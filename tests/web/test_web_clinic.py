@@ -184,6 +184,23 @@ def test_a_clinician_sees_their_own_patients_only(app, clinic: Clinic):
     assert admin.get(f"/api/history?person_id={person(clinic, 'Ann')}").status_code == 403
 
 
+def test_a_clinician_chooses_among_their_own_patients_in_the_page(app, clinic: Clinic):
+    smith = signed_in_client(app, "dr.smith")
+    listed = smith.get("/api/people").json()
+    assert {p["display_name"] for p in listed["people"]} == {"Ann", "Cy"}
+    assert listed["current"] is None and listed["can_add"] is False
+    assert listed["account"] == {"username": "dr.smith", "role": "clinician"}
+    assert smith.post("/api/people/choose", json={"id": person(clinic, OTHER)}).status_code == 403
+    chosen = smith.post("/api/people/choose", json={"id": person(clinic, "Cy")})
+    assert chosen.status_code == 200 and chosen.json()["current"] == person(clinic, "Cy")
+    assert smith.get("/api/history").json()["person"]["display_name"] == "Cy"
+    assert smith.post("/api/people", json={"display_name": "Eve"}).status_code == 403
+    ann = signed_in_client(app, "ann")
+    assert ann.get("/api/people").json()["current"] == person(clinic, "Ann")
+    assert ann.post("/api/people/choose", json={"id": person(clinic, "Cy")}).status_code == 403
+    assert signed_in_client(app, "admin").get("/api/people").json()["people"] == []
+
+
 def test_state_changing_requests_need_the_csrf_token_and_the_pages_origin(app):
     ann = signed_in_client(app, "ann")
     token = ann.headers.pop("X-CSRF-Token")

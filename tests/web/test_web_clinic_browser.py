@@ -23,14 +23,20 @@ def clinic_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "TOELAB_HOME": str(home)}
     env.pop("TOELAB_DATABASE_URL", None)
     toelab = str(Path(sys.executable).with_name("toelab"))
-    subprocess.run([toelab, "person", "add", "Ann"], env=env, check=True, capture_output=True)
-    subprocess.run(
-        [toelab, "user", "add", "ann", "--role", "patient", "--person", "Ann", "--password-stdin"],
-        env=env,
-        input=PASSWORD.encode(),
-        check=True,
-        capture_output=True,
-    )
+    for name in ("Ann", "Cy", "Dee"):
+        subprocess.run([toelab, "person", "add", name], env=env, check=True, capture_output=True)
+    for user in (
+        ["dr.smith", "--role", "clinician"],
+        ["ann", "--role", "patient", "--person", "Ann", "--clinician", "dr.smith"],
+        ["cy", "--role", "patient", "--person", "Cy", "--clinician", "dr.smith"],
+    ):
+        subprocess.run(
+            [toelab, "user", "add", *user, "--password-stdin"],
+            env=env,
+            input=PASSWORD.encode(),
+            check=True,
+            capture_output=True,
+        )
     with running_serve(["--clinic"], env, "/login") as url:
         yield url
 
@@ -77,5 +83,33 @@ def test_a_patient_signs_in_and_the_page_works_under_the_policy(
         )
         assert status == 200  # the page's requests carry the CSRF token
         assert blocked == []
+    finally:
+        browser.close()
+
+
+def test_a_clinician_picks_a_patient_and_signs_out(clinic_server: str, playwright_driver, screenshots):
+    browser = playwright_driver.chromium.launch(executable_path="/usr/bin/chromium")
+    try:
+        page = browser.new_page(viewport={"width": 1000, "height": 800})
+        page.goto(clinic_server)
+        page.fill("#username", "dr.smith")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("body[data-ready='1']")
+        assert "Signed in as dr.smith (clinician)" in page.inner_text("#account")
+        # their own patients only (Dee is no one's), and none chosen yet
+        options = page.locator("#person option").all_inner_texts()
+        assert options == ["Choose a patient", "Ann", "Cy"]
+        assert page.is_hidden("#person-add-box")
+        page.select_option("#person", label="Cy")
+        page.wait_for_function("() => document.querySelector('#status').textContent.includes('Cy')")
+        page.click("nav button[data-screen='history']")
+        page.wait_for_function(
+            "() => document.querySelector('#history-body').textContent.includes('Records of Cy')"
+        )
+        page.screenshot(path=screenshots / "clinic-clinician-patient.png")
+        page.click("#sign-out")
+        page.wait_for_url("**/login")
+        assert page.request.get(f"{clinic_server}/api/people").status == 401
     finally:
         browser.close()

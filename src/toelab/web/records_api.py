@@ -9,7 +9,7 @@ import math
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.requests import HTTPConnection
@@ -22,7 +22,7 @@ from toelab.protocols.guidance import guide_for_exercise, guide_for_test, sheets
 from toelab.protocols.plan import todays_exercises
 from toelab.records import PersonOverview, log_exercise, person_overview
 from toelab.store import Store
-from toelab.web.auth import clinic_of, refuse, signed_in
+from toelab.web.auth import account_of, clinic_of, refuse, signed_in
 from toelab.web.people import PERSON_COOKIE, current_person_id, web_store
 
 router = APIRouter()
@@ -72,11 +72,32 @@ def household_only(connection: HTTPConnection) -> None:
 Household = Depends(household_only)
 
 
-def _people(store: Store, current: int) -> dict[str, Any]:
+def _people(store: Store, current: int | None, connection: HTTPConnection | None = None) -> dict[str, Any]:
+    """The people the page may keep records for, the one it keeps them for now, and who is
+    signed in (clinic mode): a household's whole list; a clinician's own patients; a patient
+    themselves; an admin no one."""
+    account = account_of(connection) if connection is not None else None
+    people = store.list_people()
+    if account is not None:
+        visible = store.accounts.visible_person_ids(account)
+        people = [p for p in people if p.id in visible]
     return {
-        "people": [{"id": p.id, "display_name": p.display_name} for p in store.list_people()],
+        "people": [{"id": p.id, "display_name": p.display_name} for p in people],
         "current": current,
+        "account": None if account is None else {"username": account.username, "role": account.role},
+        "can_add": account is None,
     }
+
+
+def _clinic_choice(connection: HTTPConnection) -> int | None:
+    """The person a signed-in account works on now, or None while a clinician has not chosen."""
+    account = account_of(connection)
+    if account is not None and account.role == "patient":
+        return account.person_id
+    try:
+        return current_person_id(connection)
+    except HTTPException:
+        return None
 
 
 def _choose(response: JSONResponse, person_id: int) -> JSONResponse:
@@ -84,9 +105,11 @@ def _choose(response: JSONResponse, person_id: int) -> JSONResponse:
     return response
 
 
-@router.get("/api/people", dependencies=[Household])
-def people(store: WebStore, person_id: PersonId) -> dict[str, Any]:
-    return _people(store, person_id)
+@router.get("/api/people", dependencies=[Depends(signed_in)])
+def people(request: Request, store: WebStore) -> dict[str, Any]:
+    if clinic_of(request) is None:
+        return _people(store, current_person_id(request))
+    return _people(store, _clinic_choice(request), request)
 
 
 @router.post("/api/people", dependencies=[Household])
@@ -95,10 +118,14 @@ def people_add(new: NewPerson, store: WebStore, _person_id: PersonId) -> JSONRes
     return _choose(JSONResponse(_people(store, person.id)), person.id)
 
 
-@router.post("/api/people/choose", dependencies=[Household])
-def people_choose(chosen: ChosenPerson, store: WebStore, _person_id: PersonId) -> JSONResponse:
-    person = store.get_person(chosen.id)
-    return _choose(JSONResponse(_people(store, person.id)), person.id)
+@router.post("/api/people/choose", dependencies=[Depends(signed_in)])
+def people_choose(chosen: ChosenPerson, request: Request, store: WebStore) -> JSONResponse:
+    if clinic_of(request) is None:
+        person_id = store.get_person(chosen.id).id
+        return _choose(JSONResponse(_people(store, person_id)), person_id)
+    # the one access decision: a clinician may choose their own patients only
+    person_id = current_person_id(request, chosen.id)
+    return _choose(JSONResponse(_people(store, person_id, request)), person_id)
 
 
 # --- history ------------------------------------------------------------------------------

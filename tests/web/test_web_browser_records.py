@@ -114,6 +114,13 @@ def test_instructions_history_plan_red_flags_and_report(
         flags = page.request.get(f"{server.url}/api/red-flags").json()["flags"]
         assert any(f["see"] in advice for f in flags)
         page.screenshot(path=screenshots / "red-flags.png", full_page=True)
+        # opened again later, the form starts from these answers
+        page.reload()
+        page.wait_for_selector("body[data-ready='1']")
+        page.click("nav button[data-screen='flags']")
+        page.wait_for_selector("#flags-last")
+        assert page.is_checked("[data-question='numbness_burning'] input[value='yes']")
+        assert page.is_checked("[data-question='visible_deformity'] input[value='no']")
 
         # the report downloads as a web page
         page.click("nav button[data-screen='history']")

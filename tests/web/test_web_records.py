@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import av
@@ -172,10 +172,14 @@ def test_plan_for_today_with_done_and_missed_and_weekly_adherence(client: TestCl
 def test_red_flag_answers_are_kept_and_the_advice_names_whom_to_see(client: TestClient):
     asked = client.get("/api/red-flags").json()
     assert [q["id"] for q in asked["questions"]] == [q.id for q in QUESTIONS] and asked["flags"] == []
+    assert asked["last_answers"] == {} and asked["answered_on"] is None
     answers = {q.id: q.id == "numbness_burning" for q in QUESTIONS}
     flags = client.post("/api/red-flags", json={"answers": answers}).json()["flags"]
     assert len(flags) == 1 and flags[0]["see"] and flags[0]["advice"]
-    assert client.get("/api/red-flags").json()["flags"] == flags
+    again = client.get("/api/red-flags").json()
+    assert again["flags"] == flags
+    # the form opens with these answers filled in
+    assert again["last_answers"] == answers and again["answered_on"] == date.today().isoformat()
     assert client.get("/api/history").json()["flags"] == flags
     assert client.post("/api/red-flags", json={"answers": {"is_it_cancer": True}}).status_code == 422
 

@@ -517,15 +517,16 @@ class Store:
             s.add_all(rows)
         return [RedFlagAnswer(r.id, r.person_id, r.day, r.question_id, r.answer, r.note) for r in rows]
 
-    def red_flags(self, person: int | str | Person) -> tuple[RaisedFlag, ...]:
-        """The flags raised by a person's latest questionnaire, knowing whether they have diabetes."""
+    def latest_red_flag_answers(self, person: int | str | Person) -> tuple[date, dict[str, bool]] | None:
+        """The day of a person's latest questionnaire and its answers (the last one given for a
+        question that day counts); None when they have never answered."""
         with self._transaction() as s:
             row = self._person_row(s, person)
             latest = s.scalar(
                 select(func.max(RedFlagAnswerModel.day)).where(RedFlagAnswerModel.person_id == row.id)
             )
             if latest is None:
-                return ()
+                return None
             answers = {
                 a.question_id: a.answer
                 for a in s.scalars(
@@ -534,7 +535,15 @@ class Store:
                     .order_by(RedFlagAnswerModel.id)
                 )
             }
-            return flags_from_answers(answers, diabetes=row.diabetes, day=latest)
+            return latest, answers
+
+    def red_flags(self, person: int | str | Person) -> tuple[RaisedFlag, ...]:
+        """The flags raised by a person's latest questionnaire, knowing whether they have diabetes."""
+        latest = self.latest_red_flag_answers(person)
+        if latest is None:
+            return ()
+        day, answers = latest
+        return flags_from_answers(answers, diabetes=self.get_person(person).diabetes, day=day)
 
     # -- plans -------------------------------------------------------------------------
     def create_plan(

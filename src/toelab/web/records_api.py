@@ -378,9 +378,13 @@ class RedFlagAnswers(BaseModel):
 
 @router.get("/api/red-flags")
 def red_flags_now(store: WebStore, person_id: PersonId) -> dict[str, Any]:
+    latest = store.latest_red_flag_answers(person_id)
     return {
         "questions": [{"id": q.id, "text": q.text} for q in red_flags.QUESTIONS],
         "flags": [_flag(f) for f in person_overview(store, person_id).flags],
+        # the last answers fill the form in, so only what changed needs a click
+        "last_answers": latest[1] if latest else {},
+        "answered_on": latest[0].isoformat() if latest else None,
     }
 
 

@@ -286,10 +286,14 @@ function showAdvice(flags) {
 export async function loadFlags() {
   try {
     const answer = await api("/api/red-flags");
-    $("#flags-questions").replaceChildren(...answer.questions.map((q) => el("fieldset", { class: "choices", "data-question": q.id },
+    const last = answer.last_answers || {};
+    const intro = answer.answered_on
+      ? [el("p", { class: "hint", id: "flags-last", textContent: `Your answers of ${day(answer.answered_on)} are filled in: change any that are different now.` })]
+      : [];
+    $("#flags-questions").replaceChildren(...intro, ...answer.questions.map((q) => el("fieldset", { class: "choices", "data-question": q.id },
       el("legend", { textContent: q.text }),
-      el("label", {}, el("input", { type: "radio", name: q.id, value: "yes" }), " Yes"),
-      el("label", {}, el("input", { type: "radio", name: q.id, value: "no", checked: true }), " No"))));
+      el("label", {}, el("input", { type: "radio", name: q.id, value: "yes", checked: last[q.id] === true }), " Yes"),
+      el("label", {}, el("input", { type: "radio", name: q.id, value: "no", checked: last[q.id] !== true }), " No"))));
     showAdvice(answer.flags);
   } catch (e) { say(`Could not load the questions: ${e.message}`); }
 }

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from toelab.errors import ToelabError
+from toelab.recording import Recording, RecordingMeta
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm", ".mpg", ".mpeg", ".wmv", ".mts")
 TIME_UNIT_S = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
@@ -143,3 +144,31 @@ class TrackSet:
     def sources(self) -> dict[str, str]:
         """toelab name -> the name the file used."""
         return dict(self._source)
+
+    def recording(
+        self,
+        frames: np.ndarray,
+        rate: float,
+        *,
+        source: str,
+        foot: str | None,
+        video: str | None = None,
+        **extra: object,
+    ) -> Recording:
+        """The tracks as a Recording of image-pixel landmarks (a pose tracker's output), timed by
+        frame number at ``rate``."""
+        meta = RecordingMeta(
+            fps=rate,
+            foot=foot or feet_label(self.landmarks),
+            units="px",
+            vertical_axis="-y",
+            source=source,
+            path=str(self.path),
+            extra={
+                "warnings": [],
+                "landmark_sources": self.sources(),
+                **extra,
+                **({"video": video} if video else {}),
+            },
+        )
+        return Recording(np.asarray(frames) / rate, self.landmarks, self.confidence, {}, meta)

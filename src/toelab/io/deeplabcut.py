@@ -28,7 +28,6 @@ import numpy as np
 from toelab.errors import ToelabError
 from toelab.io._common import (
     TrackSet,
-    feet_label,
     foot_word,
     require_file,
     resolve_fps,
@@ -37,7 +36,7 @@ from toelab.io._common import (
 )
 from toelab.io._text import content_lines, read_text, sniff_delimiter, split_rows, to_float
 from toelab.landmarks import to_toelab_name
-from toelab.recording import Recording, RecordingMeta
+from toelab.recording import Recording
 
 HDF_KEY = "df_with_missing"
 COORDS = ("x", "y", "likelihood")
@@ -361,19 +360,12 @@ def _recording(
         likelihood = values[:, found["likelihood"]] if "likelihood" in found else None
         tracks.add(name, xy, likelihood, source_name if not individual_foot else f"{individual}/{bodypart}")
 
-    meta = RecordingMeta(
-        fps=rate,
-        foot=foot or feet_label(tracks.landmarks),
-        units="px",
-        vertical_axis="-y",
+    return tracks.recording(
+        frames,
+        rate,
         source="deeplabcut",
-        path=str(path),
-        extra={
-            "warnings": [],
-            "landmark_sources": tracks.sources(),
-            "first_frame": int(frames[0]),
-            "labelled_data": labelled,
-            **({"video": video_path} if video_path else {}),
-        },
+        foot=foot,
+        video=video_path,
+        first_frame=int(frames[0]),
+        labelled_data=labelled,
     )
-    return Recording(frames / rate, tracks.landmarks, tracks.confidence, {}, meta)

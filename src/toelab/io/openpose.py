@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from toelab.errors import ToelabError
-from toelab.io._common import TrackSet, feet_label, read_bytes, require_dir, resolve_fps, videos_named
+from toelab.io._common import TrackSet, read_bytes, require_dir, resolve_fps, videos_named
 from toelab.landmarks import to_toelab_name
-from toelab.recording import Recording, RecordingMeta
+from toelab.recording import Recording
 
 BODY_25_POINTS = 25
 COCO_POINTS = 18
@@ -74,21 +74,9 @@ def read_openpose(
         xy[confidence <= 0] = np.nan
         tracks.add(name, xy, confidence, source_name)
 
-    meta = RecordingMeta(
-        fps=rate,
-        foot=foot or feet_label(tracks.landmarks),
-        units="px",
-        vertical_axis="-y",
-        source="openpose",
-        path=str(folder),
-        extra={
-            "warnings": [],
-            "landmark_sources": tracks.sources(),
-            "first_frame": int(frames[0]),
-            **({"video": video} if video else {}),
-        },
+    return tracks.recording(
+        frames, rate, source="openpose", foot=foot, video=video, first_frame=int(frames[0])
     )
-    return Recording(frames / rate, tracks.landmarks, tracks.confidence, {}, meta)
 
 
 def json_files(folder: Path) -> list[Path]:

@@ -18,14 +18,13 @@ from toelab.errors import ToelabError
 from toelab.io._common import (
     VIDEO_SUFFIXES,
     TrackSet,
-    feet_label,
     foot_word,
     require_file,
     resolve_fps,
     videos_named,
 )
 from toelab.landmarks import to_toelab_name
-from toelab.recording import Recording, RecordingMeta
+from toelab.recording import Recording
 
 REQUIRED = ("tracks", "node_names")
 
@@ -81,20 +80,7 @@ def read_sleap(
             confidence = None if scores is None else scores[t, k, :]
             landmarks.add(name, xy, confidence, source_name)
 
-    meta = RecordingMeta(
-        fps=rate,
-        foot=foot or feet_label(landmarks.landmarks),
-        units="px",
-        vertical_axis="-y",
-        source="sleap",
-        path=str(path),
-        extra={
-            "warnings": [],
-            "landmark_sources": landmarks.sources(),
-            **({"video": video} if video else {}),
-        },
-    )
-    return Recording(np.arange(n_frames) / rate, landmarks.landmarks, landmarks.confidence, {}, meta)
+    return landmarks.recording(np.arange(n_frames), rate, source="sleap", foot=foot, video=video)
 
 
 def _strings(values: object) -> list[str]:

@@ -21,6 +21,15 @@ def free_port() -> int:
 @contextmanager
 def running_serve(args: list[str], env: Mapping[str, str], ready_path: str) -> Iterator[str]:
     """``toelab serve ARGS --port P`` as a subprocess; yields its URL once ``ready_path`` answers."""
+    with serve_process(args, env, ready_path) as (url, _):
+        yield url
+
+
+@contextmanager
+def serve_process(
+    args: list[str], env: Mapping[str, str], ready_path: str
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """As ``running_serve``, yielding the process too (to stop it the hard way)."""
     port = free_port()
     toelab = Path(sys.executable).with_name("toelab")
     process = subprocess.Popen(
@@ -41,7 +50,8 @@ def running_serve(args: list[str], env: Mapping[str, str], ready_path: str) -> I
                 raise RuntimeError(f"toelab serve did not start: {process.stdout.read().decode()}") from None
             time.sleep(0.2)
     try:
-        yield url
+        yield url, process
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         process.wait(timeout=10)

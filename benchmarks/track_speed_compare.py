@@ -74,6 +74,12 @@ def export_source(revision: str, folder: Path) -> Path:
     return target / "src"
 
 
+# glibc's allocator adapts to a process's history: once a large block is freed (as importing
+# some modules does) it keeps image-sized buffers in the heap instead of mapping fresh pages for
+# each, which changes the tracker's speed by about 10 %. Two versions that import different
+# modules would differ by that alone, so both run with the same fixed settings.
+SAME_ALLOCATOR = {"MALLOC_MMAP_THRESHOLD_": str(16 << 20), "MALLOC_TRIM_THRESHOLD_": str(64 << 20)}
+
 CHILD = """
 import json, sys, time
 import cv2
@@ -94,7 +100,8 @@ print(json.dumps({"fps": len(frames) / elapsed, "cpu_fps": len(frames) / elapsed
 
 
 def run_one(source: Path, frames: Path, points: Path) -> dict[str, float]:
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": str(source)}
+    env = {**os.environ, **SAME_ALLOCATOR, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    env["PYTHONPATH"] = str(source)
     command = [sys.executable, "-c", CHILD, str(frames), str(points)]
     if hasattr(os, "sched_setaffinity"):
         command = ["taskset", "-c", "0", *command]

@@ -130,27 +130,13 @@ def _lengths3(vectors: np.ndarray) -> np.ndarray:
 
 
 def _fit_similarity(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
-    """The similarity transform (rotation, uniform scale, shift) taking ``src`` onto ``dst`` and
-    which points agree with it (within 1 px): RANSAC (Fischler & Bolles 1981) picks the points,
-    then the transform is the least-squares fit to them, in closed form (Umeyama 1991, IEEE
-    TPAMI 13:376). The model is linear in its four parameters, so this is the optimum that
-    OpenCV's iterative refinement approaches, at a tenth of its cost."""
-    m, inliers = cv2.estimateAffinePartial2D(
-        src, dst, method=cv2.RANSAC, ransacReprojThreshold=1.0, refineIters=0
-    )
+    """The similarity transform (rotation, uniform scale, shift) taking ``src`` onto ``dst``
+    (RANSAC, Fischler & Bolles 1981, then refined on the points that agree within 1 px) and
+    which points agree; None when there is no fit."""
+    m, inliers = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=1.0)
     if m is None:
         return None, np.zeros(len(src), bool)
-    agree = inliers.ravel() == 1
-    a, b = np.asarray(src, float)[agree], np.asarray(dst, float)[agree]
-    a_mean, b_mean = a.mean(axis=0), b.mean(axis=0)
-    a, b = a - a_mean, b - b_mean
-    spread = float((a * a).sum())
-    if spread == 0.0:
-        return None, agree
-    cos = float((a * b).sum()) / spread  # scale * cos(angle)
-    sin = float((a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]).sum()) / spread  # scale * sin(angle)
-    rotation = np.array([[cos, -sin], [sin, cos]])
-    return np.hstack([rotation, (b_mean - rotation @ a_mean)[:, None]]), agree
+    return m, inliers.ravel() == 1
 
 
 def _affine_inverse(m: np.ndarray) -> np.ndarray:
@@ -403,6 +389,8 @@ class _Foot:
         self.regions: dict[str, _Region] = {}
         self.toes: _Toes | None = None
         p = {k: np.asarray(v, float) for k, v in points.points.items()}
+        # the points on the first frame, in VIEW_POINTS order
+        self.first_points = np.array([p[name] for name in VIEW_POINTS[points.view]])
         if points.view == "front":
             along = p["toe1"] - p["toe5"]
             along /= np.linalg.norm(along)
@@ -417,8 +405,7 @@ class _Foot:
                 40,
                 4.0,
             )
-            nails = np.array([p[t] for t in VIEW_POINTS["front"]])
-            self.nails = nails  # first-frame nail points, toe1..toe5
+            nails = self.first_points
             boxes, min_distances = [], []
             for i in range(len(nails)):
                 others = np.delete(nails, i, axis=0)
@@ -512,6 +499,7 @@ class ToeTracker:
         self._groups: list[_Region | _Toes] = [
             g for foot in self.feet for g in (*foot.all_regions(), foot.toes) if g is not None
         ]
+        self._n_points = sum(len(foot.first_points) for foot in self.feet)
         self.initial_state = self._state(time_s)
 
     # -- image helpers ------------------------------------------------------------------
@@ -738,14 +726,17 @@ class ToeTracker:
 
     def measure(self) -> FrameArrays:
         """The current frame's figures as arrays (cheaper than ``update``'s objects over a whole file)."""
-        xy, displacement, confidence, n_features = [], [], [], []
+        n = self._n_points
+        xy, displacement = np.empty((n, 2)), np.empty((n, 2))
+        confidence, n_features = np.empty(n), np.empty(n, int)
         angles: dict[str, float] = {}
         foot_conf: dict[str, float] = {}
         motion = np.empty((len(self.feet), 4))
+        k = 0
         for f_idx, foot in enumerate(self.feet):
-            fp = foot.points
             foot_region = foot.regions["foot"]
-            foot_conf[fp.foot] = foot_region.confidence
+            body_confidence = foot_region.confidence
+            foot_conf[foot.points.foot] = body_confidence
             m = foot.to_image
             motion[f_idx] = (
                 m[0, 2],
@@ -753,43 +744,28 @@ class ToeTracker:
                 np.degrees(np.arctan2(m[1, 0], m[0, 0])),
                 np.hypot(m[0, 0], m[1, 0]),
             )
+            rows = slice(k, k + len(foot.first_points))
+            k = rows.stop
             if foot.toes is not None:
                 toes = foot.toes
-                first = foot.nails
-                d = toes.shift
                 # motion-compensated: first-frame pixels of the foot
-                at = first + d
-                conf = np.minimum(toes.confidence(), 1.0 if foot_region.ok else 0.5)
-                at[conf == 0.0] = np.nan
-                xy.append(at)
-                displacement.append(d)
-                confidence.append(conf)
-                n_features.append(toes.valid.sum(axis=1))
-                continue
-            positions = []
-            for name in VIEW_POINTS[fp.view]:
-                p0 = np.asarray(fp.points[name], float)
-                part = foot.regions.get(name, foot_region)
-                in_foot = _apply(part.local, p0[None])[0]
-                at = _apply(foot.to_image, in_foot[None])[0]
-                conf = part.confidence
-                if conf == 0.0:
-                    at = np.full(2, np.nan)
-                positions.append(at)
-                displacement.append((in_foot - p0)[None])
-                confidence.append([conf])
-                n_features.append([len(part.pts)])
-            xy.append(np.array(positions))
-            angles[fp.foot] = float(hallux_angle_deg(*positions))
-        return FrameArrays(
-            xy=np.vstack(xy),
-            displacement_px=np.vstack(displacement),
-            confidence=np.concatenate(confidence).astype(float),
-            n_features=np.concatenate(n_features).astype(int),
-            hallux_angle_deg=angles,
-            foot_confidence=foot_conf,
-            foot_motion=motion,
-        )
+                xy[rows] = foot.first_points + toes.shift
+                displacement[rows] = toes.shift
+                confidence[rows] = np.minimum(toes.confidence(), 1.0 if foot_region.ok else 0.5)
+                n_features[rows] = toes.valid.sum(axis=1)
+            else:
+                # heel and MTP joint move with the foot, the hallux tip with the hallux
+                hallux = foot.regions["hallux_tip"]
+                in_foot = foot.first_points.copy()
+                in_foot[2] = _apply(hallux.local, foot.first_points[2:])[0]
+                xy[rows] = _apply(m, in_foot)
+                displacement[rows] = in_foot - foot.first_points
+                confidence[rows] = (body_confidence, body_confidence, hallux.confidence)
+                n_features[rows] = (len(foot_region.pts), len(foot_region.pts), len(hallux.pts))
+            xy[rows][confidence[rows] == 0.0] = np.nan
+            if foot.toes is None:
+                angles[foot.points.foot] = float(hallux_angle_deg(*xy[rows]))
+        return FrameArrays(xy, displacement, confidence, n_features, angles, foot_conf, motion)
 
     def _state(self, time_s: float) -> FrameState:
         figures = self.measure()

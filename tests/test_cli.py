@@ -213,3 +213,14 @@ def test_demo_runs_every_analysis_and_says_where_the_samples_are(tmp_path):
         assert heading in result.stdout
     assert "rhythmic" in result.stdout and "Toe control score" in result.stdout
     assert len(list(tmp_path.iterdir())) == 6  # five samples and the sample person's records
+
+
+def test_the_command_line_starts_without_the_slow_scipy_modules():
+    # scipy.stats and scipy.signal take most of a second to import; analysing a video from a
+    # points file needs neither, so `toelab analyze` must not pay for them at start-up
+    code = (
+        "import sys, toelab.cli, toelab.pipeline, toelab.track, toelab.analysis.individuation;"
+        "print(sorted(m for m in ('scipy.stats', 'scipy.signal') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -160,12 +161,13 @@ def _daily(
     return [(day, float(np.mean(values))) for day, values in sorted(by_day.items())]
 
 
-def _theilslopes(values, weeks, **kwargs):
+def _theilslopes(values: np.ndarray, weeks: np.ndarray, **options: float) -> Any:
+    """scipy's Theil–Sen fit (slope, intercept, low_slope, high_slope)."""
     # imported here: scipy.stats takes most of a second to import, and every command that
     # only measures (``toelab analyze``) would pay for it
     from scipy.stats import theilslopes
 
-    return theilslopes(values, weeks, **kwargs)
+    return theilslopes(values, weeks, **options)
 
 
 def _weeks(days: Sequence[date], origin: date) -> np.ndarray:

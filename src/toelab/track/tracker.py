@@ -187,9 +187,8 @@ def _find_features(
 class _Region:
     """Features on one rigid patch; ``local`` maps the patch's first-frame coordinates into the foot's."""
 
-    def __init__(self, polygon: np.ndarray, kind: str, target: int, min_distance: float):
+    def __init__(self, polygon: np.ndarray, target: int, min_distance: float):
         self.polygon = polygon  # first-frame foot coordinates
-        self.kind = kind  # "foot" or "rigid" (a turning part: similarity against the foot)
         self.target = target
         self.min_distance = min_distance
         self.local = np.array([[1.0, 0, 0], [0, 1.0, 0]])
@@ -401,7 +400,6 @@ class _Foot:
             centre = (p["toe1"] + p["toe5"]) / 2
             self.regions["foot"] = _Region(
                 _box(centre, along, up, -0.3 * width, 0.3 * width, 0.3 * width, 0.75 * width),
-                "foot",
                 40,
                 4.0,
             )
@@ -423,7 +421,6 @@ class _Foot:
                 up = -up
             self.regions["foot"] = _Region(
                 _box(p["heel"], along, up, 0.15 * length, 0.8 * length, 0.04 * length, 0.16 * length),
-                "foot",
                 40,
                 4.0,
             )
@@ -435,7 +432,6 @@ class _Foot:
                 _box(
                     p["mtp1"], toe_dir, toe_up, 0.3 * toe_len, 0.95 * toe_len, -0.18 * toe_len, 0.18 * toe_len
                 ),
-                "rigid",
                 25,
                 max(2.0, toe_len / 25),
             )

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from track_speed import make_videos  # noqa: E402
+from track_speed import load_note, make_videos  # noqa: E402
 
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -104,7 +104,7 @@ def main() -> None:
                 f"toelab analyze, {length:4.0f} s video: {figures['elapsed_s']:6.1f} s "
                 f"= {length / figures['elapsed_s']:.1f}x real time, "
                 f"{30 * length / figures['elapsed_s']:.0f} frames/s, "
-                f"peak memory {figures['peak_rss_mb']:.0f} MB"
+                f"peak memory {figures['peak_rss_mb']:.0f} MB{load_note()}"
             )
         if args.mediapipe_python:
             shortest = min(videos)
@@ -115,7 +115,7 @@ def main() -> None:
                 f"= {shortest / figures['elapsed_s']:.1f}x real time, "
                 f"{figures['frames'] / figures['elapsed_s']:.0f} frames/s, "
                 f"peak memory {figures['peak_rss_mb']:.0f} MB; toelab is "
-                f"{figures['elapsed_s'] / ours:.1f}x faster"
+                f"{figures['elapsed_s'] / ours:.1f}x faster{load_note()}"
             )
 
 

@@ -78,6 +78,13 @@ print(json.dumps({
 """
 
 
+def load_note() -> str:
+    """The machine's load average after a run: other work on the same core slows every figure."""
+    if not hasattr(os, "getloadavg"):
+        return ""
+    return "; load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
 def run_one(path: Path, points: Path) -> dict:
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     command = [sys.executable, "-c", CHILD, str(path), str(points)]
@@ -98,7 +105,7 @@ def main() -> None:
             print(
                 f"{length:5.0f} s video: {figures['frames']} frames in {figures['elapsed_s']:.1f} s = "
                 f"{figures['fps']:.0f} fps ({figures['real_time_factor']:.1f}x real time), "
-                f"peak memory {figures['peak_rss_mb']:.0f} MB"
+                f"peak memory {figures['peak_rss_mb']:.0f} MB{load_note()}"
             )
 
 

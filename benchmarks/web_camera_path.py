@@ -84,7 +84,8 @@ def measure(seconds: float, folder: Path) -> dict:
     try:
         with sync_playwright() as driver:
             browser = driver.chromium.launch(executable_path=CHROMIUM, args=chromium_args(y4m))
-            page = browser.new_page()
+            # the waits below are JavaScript strings, which the page's Content-Security-Policy refuses
+            page = browser.new_page(bypass_csp=True)
             page.goto(url)
             page.wait_for_selector("body[data-ready='1']")
             page.click("#camera-start")

@@ -101,6 +101,7 @@ def test_a_clinician_picks_a_patient_and_signs_out(clinic_server: str, playwrigh
         options = page.locator("#person option").all_inner_texts()
         assert options == ["Choose a patient", "Ann", "Cy"]
         assert page.is_hidden("#person-add-box")
+        assert "Choose a patient" in page.inner_text("#status")
         page.select_option("#person", label="Cy")
         page.wait_for_function("() => document.querySelector('#status').textContent.includes('Cy')")
         page.click("nav button[data-screen='history']")

@@ -81,7 +81,7 @@ def current_person_id(request: HTTPConnection, person_id: int | None = None) -> 
         # a clinician's choice in the page, while it names one of their patients
         chosen = request.cookies.get(PERSON_COOKIE, "")
         if not chosen.isdigit() or int(chosen) not in visible:
-            refuse(request, 400, "choose one of your patients (person_id)")
+            refuse(request, 400, "choose a patient first (the Patient list in the page, or person_id)")
         return int(chosen)
     if person_id not in visible:
         refuse(request, 403, "these records are not yours to see")

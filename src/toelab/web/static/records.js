@@ -53,6 +53,7 @@ function showPeople(answer) {
     $("#person-word").textContent = account.role === "clinician" ? "Patient" : "Records for";
     // a patient works on their own records only; an administrator on no one's
     $("#person-label").hidden = account.role !== "clinician";
+    if (account.role === "clinician" && answer.current === null) say("Choose a patient to work on their records.");
   }
 }
 export async function loadPeople() {

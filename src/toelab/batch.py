@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from toelab.errors import ToelabError
-from toelab.pipeline import TASKS, BeatSource, load_input, looks_like_video, run_task
+from toelab.pipeline import BeatSource, check_task, load_input, looks_like_video, run_task
 from toelab.recording import Recording
 from toelab.store import ResultFigure, Store, Trial
 
@@ -236,10 +236,7 @@ def analyse_input(item: BatchInput, options: BatchOptions) -> FileResult:
 
 def check_options(options: BatchOptions) -> None:
     """Fail once, before any file, on options that would fail every file."""
-    if options.task not in TASKS:
-        raise ToelabError(f"unknown task {options.task!r}", hint=f"choose one of {', '.join(TASKS)}")
-    if options.time_unit not in ("s", "ms"):
-        raise ToelabError(f"--time-unit {options.time_unit!r} is not s or ms")
+    check_task(options.task, options.time_unit)
     if options.points_path is not None:
         from toelab.track.points import load_points
 

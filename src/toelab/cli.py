@@ -19,12 +19,23 @@ from toelab.landmarks import parse_mapping
 from toelab.pipeline import (
     TASKS,
     BeatSource,
+    check_task,
     json_safe,
     load_input,
     parse_toes,
     run_task,
     write_overlay_video,
 )
+
+# options that analyze and batch share
+TaskOption = Annotated[str, typer.Option(help=f"One of: {', '.join(TASKS)}.")]
+FpsOption = Annotated[float | None, typer.Option(help="Frame rate of frame-indexed inputs.")]
+BpmOption = Annotated[float | None, typer.Option(help="Metronome tempo for the rhythm task.")]
+OffsetOption = Annotated[float, typer.Option(help="Time of the first beat in seconds.")]
+BeatsOption = Annotated[Path | None, typer.Option(help="File of beat times (one per line).")]
+ToesOption = Annotated[str, typer.Option(help="Toes that lift to the beat: 1 or 2-5.")]
+EventOption = Annotated[str, typer.Option(help="Lift time: peak (top of the lift) or onset.")]
+TimeUnitOption = Annotated[str, typer.Option(help="Unit of a CSV time column: s or ms.")]
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -93,14 +104,14 @@ def analyze(
     input_path: Annotated[
         Path, typer.Argument(metavar="INPUT", help="Landmark/sensor file, folder or video.")
     ],
-    task: Annotated[str, typer.Option(help=f"One of: {', '.join(TASKS)}.")],
-    fps: Annotated[float | None, typer.Option(help="Frame rate of frame-indexed inputs.")] = None,
-    bpm: Annotated[float | None, typer.Option(help="Metronome tempo for the rhythm task.")] = None,
-    offset: Annotated[float, typer.Option(help="Time of the first beat in seconds.")] = 0.0,
-    beats: Annotated[Path | None, typer.Option(help="File of beat times (one per line).")] = None,
-    toes: Annotated[str, typer.Option(help="Toes that lift to the beat: 1 or 2-5.")] = "1",
-    event: Annotated[str, typer.Option(help="Lift time: peak (top of the lift) or onset.")] = "peak",
-    time_unit: Annotated[str, typer.Option(help="Unit of a CSV time column: s or ms.")] = "s",
+    task: TaskOption,
+    fps: FpsOption = None,
+    bpm: BpmOption = None,
+    offset: OffsetOption = 0.0,
+    beats: BeatsOption = None,
+    toes: ToesOption = "1",
+    event: EventOption = "peak",
+    time_unit: TimeUnitOption = "s",
     mapping: Annotated[
         list[str] | None, typer.Option("--map", help="Rename a landmark: name=toelab_name (repeatable).")
     ] = None,
@@ -126,10 +137,7 @@ def analyze(
     ] = None,
 ) -> None:
     """Measure one task on a recording and print the figures."""
-    if task not in TASKS:
-        raise ToelabError(f"unknown task {task!r}", hint=f"choose one of {', '.join(TASKS)}")
-    if time_unit not in ("s", "ms"):
-        raise ToelabError(f"--time-unit {time_unit!r} is not s or ms")
+    check_task(task, time_unit)
     if foot not in (None, "left", "right"):
         raise ToelabError(f"--foot {foot!r} is not left or right")
     tremor_context = _tremor_context(context, task, person)
@@ -215,7 +223,7 @@ def batch(
     folder: Annotated[
         Path, typer.Argument(help="Folder of videos and landmark files (searched recursively).")
     ],
-    task: Annotated[str, typer.Option(help=f"One of: {', '.join(TASKS)}.")],
+    task: TaskOption,
     points_from: Annotated[
         str, typer.Option(help="Toe points JSON for every video, or auto to place them in each video.")
     ] = "auto",
@@ -226,13 +234,13 @@ def batch(
     workers: Annotated[
         int | None, typer.Option(help="Workers of the local cluster (default: one per core).")
     ] = None,
-    fps: Annotated[float | None, typer.Option(help="Frame rate of frame-indexed inputs.")] = None,
-    bpm: Annotated[float | None, typer.Option(help="Metronome tempo for the rhythm task.")] = None,
-    offset: Annotated[float, typer.Option(help="Time of the first beat in seconds.")] = 0.0,
-    beats: Annotated[Path | None, typer.Option(help="File of beat times (one per line).")] = None,
-    toes: Annotated[str, typer.Option(help="Toes that lift to the beat: 1 or 2-5.")] = "1",
-    event: Annotated[str, typer.Option(help="Lift time: peak (top of the lift) or onset.")] = "peak",
-    time_unit: Annotated[str, typer.Option(help="Unit of a CSV time column: s or ms.")] = "s",
+    fps: FpsOption = None,
+    bpm: BpmOption = None,
+    offset: OffsetOption = 0.0,
+    beats: BeatsOption = None,
+    toes: ToesOption = "1",
+    event: EventOption = "peak",
+    time_unit: TimeUnitOption = "s",
     person: Annotated[str, typer.Option(help="Person the results are stored under.")] = "batch",
     summary: Annotated[Path | None, typer.Option(help="Write one row per file (.csv or .parquet).")] = None,
 ) -> None:

@@ -219,6 +219,14 @@ def _warnings_of(results: Sequence[Any]) -> list[str]:
     return [w for result in results for w in getattr(result, "warnings", ())]
 
 
+def check_task(task: str, time_unit: str = "s") -> None:
+    """Refuse an unknown task or time unit before any file is read."""
+    if task not in TASKS:
+        raise ToelabError(f"unknown task {task!r}", hint=f"choose one of {', '.join(TASKS)}")
+    if time_unit not in ("s", "ms"):
+        raise ToelabError(f"--time-unit {time_unit!r} is not s or ms")
+
+
 def run_task(
     recording: Recording,
     task: str,
@@ -230,8 +238,7 @@ def run_task(
     time_unit: str = "s",
 ) -> TaskOutcome:
     """Run one analysis on a recording and gather its JSON figures and warnings."""
-    if task not in TASKS:
-        raise ToelabError(f"unknown task {task!r}", hint=f"choose one of {', '.join(TASKS)}")
+    check_task(task)
     if event not in EVENTS:
         raise ToelabError(f"unknown event {event!r}", hint="choose peak or onset")
     warnings: list[str] = []

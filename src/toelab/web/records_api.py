@@ -72,11 +72,11 @@ def household_only(connection: HTTPConnection) -> None:
 Household = Depends(household_only)
 
 
-def _people(store: Store, current: int | None, connection: HTTPConnection | None = None) -> dict[str, Any]:
+def _people(store: Store, connection: HTTPConnection, current: int | None) -> dict[str, Any]:
     """The people the page may keep records for, the one it keeps them for now, and who is
     signed in (clinic mode): a household's whole list; a clinician's own patients; a patient
     themselves; an admin no one."""
-    account = account_of(connection) if connection is not None else None
+    account = account_of(connection)
     people = store.list_people()
     if account is not None:
         visible = store.accounts.visible_person_ids(account)
@@ -89,11 +89,8 @@ def _people(store: Store, current: int | None, connection: HTTPConnection | None
     }
 
 
-def _clinic_choice(connection: HTTPConnection) -> int | None:
-    """The person a signed-in account works on now, or None while a clinician has not chosen."""
-    account = account_of(connection)
-    if account is not None and account.role == "patient":
-        return account.person_id
+def _current_or_none(connection: HTTPConnection) -> int | None:
+    """The person the page works on now; None while a clinician has not chosen (or for an admin)."""
     try:
         return current_person_id(connection)
     except HTTPException:
@@ -107,25 +104,20 @@ def _choose(response: JSONResponse, person_id: int) -> JSONResponse:
 
 @router.get("/api/people", dependencies=[Depends(signed_in)])
 def people(request: Request, store: WebStore) -> dict[str, Any]:
-    if clinic_of(request) is None:
-        return _people(store, current_person_id(request))
-    return _people(store, _clinic_choice(request), request)
+    return _people(store, request, _current_or_none(request))
 
 
 @router.post("/api/people", dependencies=[Household])
-def people_add(new: NewPerson, store: WebStore, _person_id: PersonId) -> JSONResponse:
+def people_add(new: NewPerson, request: Request, store: WebStore, _person_id: PersonId) -> JSONResponse:
     person = store.add_person(new.display_name, diabetes=new.diabetes)
-    return _choose(JSONResponse(_people(store, person.id)), person.id)
+    return _choose(JSONResponse(_people(store, request, person.id)), person.id)
 
 
 @router.post("/api/people/choose", dependencies=[Depends(signed_in)])
 def people_choose(chosen: ChosenPerson, request: Request, store: WebStore) -> JSONResponse:
-    if clinic_of(request) is None:
-        person_id = store.get_person(chosen.id).id
-        return _choose(JSONResponse(_people(store, person_id)), person_id)
-    # the one access decision: a clinician may choose their own patients only
+    # the one access decision: at home anyone of the household, in a clinic one's own patients
     person_id = current_person_id(request, chosen.id)
-    return _choose(JSONResponse(_people(store, person_id, request)), person_id)
+    return _choose(JSONResponse(_people(store, request, person_id)), person_id)
 
 
 # --- history ------------------------------------------------------------------------------
@@ -395,6 +387,12 @@ def red_flags_answer(given: RedFlagAnswers, store: WebStore, person_id: PersonId
 
 
 # --- reports and exports ------------------------------------------------------------------
+def _download(body: str | bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
 def _slug(store: Store, person_id: int) -> str:
     from toelab.report import report_path
 
@@ -413,16 +411,8 @@ def report(store: WebStore, person_id: PersonId, format: str = "html") -> Respon
     html = report_html(store, person_id)
     name = _slug(store, person_id)
     if format == "pdf":
-        return Response(
-            html_to_pdf(html),
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
-        )
-    return Response(
-        html,
-        media_type="text/html; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.html"'},
-    )
+        return _download(html_to_pdf(html), "application/pdf", f"{name}.pdf")
+    return _download(html, "text/html; charset=utf-8", f"{name}.html")
 
 
 @router.get("/api/export")
@@ -432,16 +422,8 @@ def export(store: WebStore, person_id: PersonId, format: str = "csv") -> Respons
     text = export_figures(store, person_id, format)
     name = _slug(store, person_id).replace("-progress-", "-figures-")
     if format == "csv":
-        return Response(
-            text,
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    return Response(
-        text,
-        media_type="application/fhir+json",
-        headers={"Content-Disposition": f'attachment; filename="{name}.fhir.json"'},
-    )
+        return _download(text, "text/csv; charset=utf-8", f"{name}.csv")
+    return _download(text, "application/fhir+json", f"{name}.fhir.json")
 
 
 @router.get("/api/report/available", dependencies=[Depends(signed_in)])

@@ -26,9 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from track_speed import load_note, make_videos  # noqa: E402
-
-ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+from common import ONE_THREAD, load_note, pinned  # noqa: E402
+from track_speed import make_videos  # noqa: E402
 
 ANALYZE = """
 import json, resource, sys, time
@@ -58,10 +57,6 @@ with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1) as pose
 print(json.dumps({"frames": frames, "elapsed_s": time.perf_counter() - start,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
-
-
-def pinned(command: list[str]) -> list[str]:
-    return ["taskset", "-c", "0", *command] if hasattr(os, "sched_setaffinity") else command
 
 
 def run_analyze(video: Path, points: Path) -> dict:

@@ -21,44 +21,18 @@ import tempfile
 import time
 from pathlib import Path
 
-import av
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from videogen import lift_pulses, render_front  # noqa: E402
-
-CLIP_S = 10.0
-
-
-def _lifts(t: np.ndarray) -> np.ndarray:
-    return np.stack([lift_pulses(t % 2.0, [0.2 + 0.3 * i], 6.0, 0.3) for i in range(5)], axis=1)
+from common import looping_clip, repeat_clip  # noqa: E402
 
 
 def make_videos(folder: Path, count: int, length_s: float) -> Path:
     """``count`` videos of ``length_s`` seconds in ``folder / "videos"``; returns the points file."""
-    clip = folder / "clip.mp4"
-    truth = render_front(clip, _lifts, duration_s=CLIP_S, fps=30.0, noise=1.0)
-    points = truth.write_points(folder / "points.json")
+    clip, points = looping_clip(folder)
     videos = folder / "videos"
     videos.mkdir()
-    with av.open(str(clip)) as source:
-        in_stream = source.streams.video[0]
-        packets = [p for p in source.demux(in_stream) if p.dts is not None]
-        step = int(round(CLIP_S / in_stream.time_base))
-        for number in range(count):
-            with av.open(str(videos / f"foot{number:03d}.mp4"), "w") as target:
-                target.metadata["title"] = f"recording {number}"
-                out_stream = target.add_stream_from_template(in_stream)
-                for rep in range(int(round(length_s / CLIP_S))):
-                    for packet in packets:
-                        copy = av.Packet(bytes(packet))
-                        copy.pts, copy.dts = packet.pts + rep * step, packet.dts + rep * step
-                        copy.time_base = in_stream.time_base
-                        copy.is_keyframe = packet.is_keyframe
-                        copy.stream = out_stream
-                        target.mux(copy)
+    for number in range(count):
+        repeat_clip(clip, videos / f"foot{number:03d}.mp4", length_s, title=f"recording {number}")
     return points
 
 

@@ -18,44 +18,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-import av
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from videogen import lift_pulses, render_front  # noqa: E402
-
-CLIP_S = 10.0
-
-
-def _lifts(t: np.ndarray) -> np.ndarray:
-    return np.stack([lift_pulses(t % 2.0, [0.2 + 0.3 * i], 6.0, 0.3) for i in range(5)], axis=1)
+from common import ONE_THREAD, load_note, looping_clip, pinned, repeat_clip  # noqa: E402
 
 
 def make_videos(folder: Path, lengths_s: list[float]) -> tuple[dict[float, Path], Path]:
-    clip = folder / "clip.mp4"
-    truth = render_front(clip, _lifts, duration_s=CLIP_S, fps=30.0, noise=1.0)
-    points = folder / "points.json"
-    truth.write_points(points)
-    out: dict[float, Path] = {}
-    for length in lengths_s:
-        path = folder / f"front_{int(length)}s.mp4"
-        with av.open(str(clip)) as source, av.open(str(path), "w") as target:
-            in_stream = source.streams.video[0]
-            out_stream = target.add_stream_from_template(in_stream)
-            packets = [p for p in source.demux(in_stream) if p.dts is not None]
-            step = int(round(CLIP_S / in_stream.time_base))
-            for rep in range(int(round(length / CLIP_S))):
-                for packet in packets:
-                    copy = av.Packet(bytes(packet))
-                    copy.pts, copy.dts = packet.pts + rep * step, packet.dts + rep * step
-                    copy.time_base = in_stream.time_base
-                    copy.is_keyframe = packet.is_keyframe
-                    copy.stream = out_stream
-                    target.mux(copy)
-        out[length] = path
-    return out, points
+    clip, points = looping_clip(folder)
+    videos = {length: repeat_clip(clip, folder / f"front_{int(length)}s.mp4", length) for length in lengths_s}
+    return videos, points
 
 
 CHILD = """
@@ -78,19 +49,11 @@ print(json.dumps({
 """
 
 
-def load_note() -> str:
-    """The machine's load average after a run: other work on the same core slows every figure."""
-    if not hasattr(os, "getloadavg"):
-        return ""
-    return "; load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
-
-
 def run_one(path: Path, points: Path) -> dict:
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    command = [sys.executable, "-c", CHILD, str(path), str(points)]
-    if hasattr(os, "sched_setaffinity"):
-        command = ["taskset", "-c", "0", *command]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    command = pinned([sys.executable, "-c", CHILD, str(path), str(points)])
+    done = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **ONE_THREAD}, check=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

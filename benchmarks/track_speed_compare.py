@@ -29,14 +29,10 @@ from pathlib import Path
 import av
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from videogen import lift_pulses, render_front, render_side  # noqa: E402
-
-
-def _lifts(t: np.ndarray) -> np.ndarray:
-    return np.stack([lift_pulses(t % 2.0, [0.2 + 0.3 * i], 6.0, 0.3) for i in range(5)], axis=1)
+from common import ONE_THREAD, ROOT, looping_lifts, pinned  # noqa: E402
+from videogen import render_front, render_side  # noqa: E402
 
 
 def _bend_deg(t: np.ndarray) -> np.ndarray:
@@ -46,7 +42,7 @@ def _bend_deg(t: np.ndarray) -> np.ndarray:
 def make_clips(folder: Path, duration_s: float) -> dict[str, tuple[Path, Path]]:
     """Per view: (decoded BGR frames as .npy, points file)."""
     clips = {}
-    for view, render, motion in (("front", render_front, _lifts), ("side", render_side, _bend_deg)):
+    for view, render, motion in (("front", render_front, looping_lifts), ("side", render_side, _bend_deg)):
         video = folder / f"{view}.mp4"
         truth = render(video, motion, duration_s=duration_s, fps=30.0, noise=1.0)
         points = truth.write_points(folder / f"{view}.json")
@@ -100,11 +96,8 @@ print(json.dumps({"fps": len(frames) / elapsed, "cpu_fps": len(frames) / elapsed
 
 
 def run_one(source: Path, frames: Path, points: Path) -> dict[str, float]:
-    env = {**os.environ, **SAME_ALLOCATOR, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    env["PYTHONPATH"] = str(source)
-    command = [sys.executable, "-c", CHILD, str(frames), str(points)]
-    if hasattr(os, "sched_setaffinity"):
-        command = ["taskset", "-c", "0", *command]
+    env = {**os.environ, **SAME_ALLOCATOR, **ONE_THREAD, "PYTHONPATH": str(source)}
+    command = pinned([sys.executable, "-c", CHILD, str(frames), str(points)])
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 

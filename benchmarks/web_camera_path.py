@@ -21,57 +21,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tests" / "web"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from feet_camera import FPS, ISOLATION_LOOP_S, chromium_args, isolation_lifts, write_y4m  # noqa: E402
+from common import cpu_s, serve_process  # noqa: E402
+from feet_camera import FPS, ISOLATION_LOOP_S, chromium_args, isolation_lifts, snap_until_proposed, write_y4m  # noqa: E402
 from videogen import render_front  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a process (and its finished children)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def _serve(home: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    command = Path(sys.executable).with_name("toelab")
-    process = subprocess.Popen(
-        [str(command), "serve", "--port", str(port)],
-        env={**os.environ, "TOELAB_HOME": str(home)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"{url}/api/protocols", timeout=1).read()
-            return process, url
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("toelab serve did not start")
 
 
 def measure(seconds: float, folder: Path) -> dict:
@@ -80,42 +43,30 @@ def measure(seconds: float, folder: Path) -> dict:
     mp4 = folder / "feet.mp4"
     render_front(mp4, isolation_lifts, fps=FPS, duration_s=ISOLATION_LOOP_S, noise=1.0)
     y4m = write_y4m(mp4, folder / "feet.y4m")
-    server, url = _serve(folder / "home")
-    try:
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=CHROMIUM, args=chromium_args(y4m))
-            # the waits below are JavaScript strings, which the page's Content-Security-Policy refuses
-            page = browser.new_page(bypass_csp=True)
-            page.goto(url)
-            page.wait_for_selector("body[data-ready='1']")
-            page.click("#camera-start")
-            for _ in range(6):
-                page.click("#snap")
-                page.wait_for_function(
-                    "document.querySelector('#calib-canvas').dataset.proposal !== undefined"
-                )
-                if page.get_attribute("#calib-canvas", "data-proposal") == "ok":
-                    break
-                page.evaluate("delete document.querySelector('#calib-canvas').dataset.proposal")
-                page.wait_for_timeout(700)
-            page.click("#use-points")
-            page.select_option("#target", "1")
-            page.click("#train-start")
-            page.wait_for_function("window.toelab.link.stats.answered > 30")  # warmed up
-            cpu0, wall0 = _cpu_s(server.pid), time.monotonic()
-            page.evaluate(
-                "window.toelab.link.stats.rttMs.length = 0; window.toelab.link.stats.serverMs.length = 0"
-            )
-            answered0 = page.evaluate("window.toelab.link.stats.answered")
-            page.wait_for_timeout(seconds * 1000)
-            stats = page.evaluate("window.toelab.link.stats")
-            cpu1, wall1 = _cpu_s(server.pid), time.monotonic()
-            size = page.evaluate("[window.toelab.link.camera.width, window.toelab.link.camera.height]")
-            page.click("#train-stop")
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    env = {**os.environ, "TOELAB_HOME": str(folder / "home")}
+    with serve_process([], env, "/api/protocols") as (url, server), sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=chromium_args(y4m))
+        # the waits below are JavaScript strings, which the page's Content-Security-Policy refuses
+        page = browser.new_page(bypass_csp=True)
+        page.goto(url)
+        page.wait_for_selector("body[data-ready='1']")
+        page.click("#camera-start")
+        snap_until_proposed(page)
+        page.click("#use-points")
+        page.select_option("#target", "1")
+        page.click("#train-start")
+        page.wait_for_function("window.toelab.link.stats.answered > 30")  # warmed up
+        cpu0, wall0 = cpu_s(server.pid), time.monotonic()
+        page.evaluate(
+            "window.toelab.link.stats.rttMs.length = 0; window.toelab.link.stats.serverMs.length = 0"
+        )
+        answered0 = page.evaluate("window.toelab.link.stats.answered")
+        page.wait_for_timeout(seconds * 1000)
+        stats = page.evaluate("window.toelab.link.stats")
+        cpu1, wall1 = cpu_s(server.pid), time.monotonic()
+        size = page.evaluate("[window.toelab.link.camera.width, window.toelab.link.camera.height]")
+        page.click("#train-stop")
+        browser.close()
     rtt = np.asarray(stats["rttMs"])
     server_ms = np.asarray(stats["serverMs"])
     wall = wall1 - wall0

@@ -26,13 +26,10 @@ import asyncio
 import json
 import os
 import platform
-import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,47 +38,14 @@ import cv2
 import numpy as np
 import websockets
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tests" / "web"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import cpu_s, serve_process  # noqa: E402
 from feet_camera import FPS, ISOLATION_LOOP_S, isolation_lifts  # noqa: E402
 from videogen import render_front  # noqa: E402
 
 HEADER = struct.Struct("<Id")
 MAX_IN_FLIGHT = 2  # as the page (toelab/web/static/camera.js)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-
-
-def _serve(home: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("toelab")), "serve", "--port", str(port)],
-        env={**os.environ, "TOELAB_HOME": str(home)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"http://{url}/api/protocols", timeout=1).read()
-            return process, url
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"toelab serve did not start: {process.stderr.read().decode()}") from None
-            time.sleep(0.2)
 
 
 def _frames(folder: Path) -> tuple[list[bytes], list[dict]]:
@@ -175,14 +139,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         jpegs, points = _frames(Path(folder))
-        process, url = _serve(Path(folder) / "home")
-        try:
-            cpu_before, wall_before = _cpu_s(process.pid), time.perf_counter()
-            results = asyncio.run(_run(url, jpegs, points, args.streams, args.seconds))
-            cpu = (_cpu_s(process.pid) - cpu_before) / (time.perf_counter() - wall_before)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+        env = {**os.environ, "TOELAB_HOME": str(Path(folder) / "home")}
+        with serve_process([], env, "/api/protocols") as (url, process):
+            cpu_before, wall_before = cpu_s(process.pid), time.perf_counter()
+            address = url.removeprefix("http://")
+            results = asyncio.run(_run(address, jpegs, points, args.streams, args.seconds))
+            cpu = (cpu_s(process.pid) - cpu_before) / (time.perf_counter() - wall_before)
     reports = [r.report(args.seconds) for r in results]
     print(
         f"{args.streams} streams x {FPS} fps, {args.seconds:.0f} s, 640x480 JPEG, on "

@@ -70,3 +70,16 @@ def chromium_args(y4m: Path) -> list[str]:
         "--disable-sync",
         "--no-first-run",
     ]
+
+
+def snap_until_proposed(page, tries: int = 6) -> bool:
+    """Take the page's still until toelab proposes the toe points (the fake camera may be
+    mid-lift); True once it has."""
+    for _ in range(tries):
+        page.click("#snap")
+        page.wait_for_function("document.querySelector('#calib-canvas').dataset.proposal !== undefined")
+        if page.get_attribute("#calib-canvas", "data-proposal") == "ok":
+            return True
+        page.evaluate("delete document.querySelector('#calib-canvas').dataset.proposal")
+        page.wait_for_timeout(700)
+    return False

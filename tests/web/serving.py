@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -32,26 +33,30 @@ def serve_process(
     """As ``running_serve``, yielding the process too (to stop it the hard way)."""
     port = free_port()
     toelab = Path(sys.executable).with_name("toelab")
-    process = subprocess.Popen(
-        [str(toelab), "serve", *args, "--port", str(port)],
-        env=dict(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
+    # the server's own output goes to a file: a pipe nobody reads would stall a long run once full
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [str(toelab), "serve", *args, "--port", str(port)],
+            env=dict(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}{ready_path}", timeout=1).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    process.wait(timeout=10)
+                    log.seek(0)
+                    raise RuntimeError(f"toelab serve did not start: {log.read().decode()}") from None
+                time.sleep(0.2)
         try:
-            urllib.request.urlopen(f"{url}{ready_path}", timeout=1).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"toelab serve did not start: {process.stdout.read().decode()}") from None
-            time.sleep(0.2)
-    try:
-        yield url, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-        process.wait(timeout=10)
+            yield url, process
+        finally:
+            if process.poll() is None:
+                process.terminate()
+            process.wait(timeout=10)

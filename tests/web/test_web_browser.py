@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 import pytest
-from feet_camera import ISOLATION_LOOP_S, ISOLATION_PULSES, MUSIC_PERIOD_S, chromium_args
+from feet_camera import ISOLATION_LOOP_S, ISOLATION_PULSES, MUSIC_PERIOD_S, chromium_args, snap_until_proposed
 
 
 def open_page(driver, camera, url: str):
@@ -27,14 +27,7 @@ def calibrate(page, truth_points: list[dict], screenshot=None) -> list[dict]:
     """Start the camera, take the still until toelab finds the toes, accept the points."""
     page.click("#camera-start")
     page.wait_for_selector("#screen-calibrate:not([hidden])")
-    for _ in range(6):
-        page.click("#snap")
-        page.wait_for_function("document.querySelector('#calib-canvas').dataset.proposal !== undefined")
-        if page.get_attribute("#calib-canvas", "data-proposal") == "ok":
-            break
-        page.evaluate("delete document.querySelector('#calib-canvas').dataset.proposal")
-        page.wait_for_timeout(700)
-    assert page.get_attribute("#calib-canvas", "data-proposal") == "ok"
+    assert snap_until_proposed(page)
     # move the big toe's point with the keyboard and back: the points can be fixed by hand
     page.select_option("#point-select", index=0)
     page.focus("#calib-canvas")

@@ -184,6 +184,14 @@ def _find_features(
     return found.reshape(-1, 2) + (x0, y0)
 
 
+def _feature_confidence(count: np.ndarray | int, target: int, fb_median: np.ndarray | float) -> np.ndarray:
+    """0..1 per patch: the share of its features still tracked, lowered by their median
+    forward-backward error (0 at twice the error at which a feature is dropped)."""
+    return np.minimum(1.0, np.divide(count, target)) * np.maximum(
+        0.0, 1.0 - np.divide(fb_median, _FB_MAX_PX) / 2
+    )
+
+
 class _Region:
     """Features on one rigid patch; ``local`` maps the patch's first-frame coordinates into the foot's."""
 
@@ -226,8 +234,7 @@ class _Region:
     def confidence(self) -> float:
         if not self.ok or len(self.pts) < _MIN_FEATURES:
             return 0.0
-        share = min(1.0, len(self.pts) / self.target)
-        return float(share * max(0.0, 1.0 - _median(self.fb_error) / _FB_MAX_PX / 2))
+        return float(_feature_confidence(len(self.pts), self.target, _median(self.fb_error)))
 
 
 def _enough(region: _Region, n_matched: int) -> bool:
@@ -357,9 +364,7 @@ class _Toes:
     def confidence(self) -> np.ndarray:
         """Per toe, 0..1: share of features kept, lowered by forward-backward error."""
         count = self.valid.sum(axis=1)
-        share = np.minimum(1.0, count / self.target)
-        fb = _masked_median(self.fb_error, self.valid).astype(float)
-        out = share * np.maximum(0.0, 1.0 - fb / _FB_MAX_PX / 2)
+        out = _feature_confidence(count, self.target, _masked_median(self.fb_error, self.valid).astype(float))
         out[~self.ok | (count < _MIN_FEATURES)] = 0.0
         return out
 

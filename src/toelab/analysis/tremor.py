@@ -379,7 +379,7 @@ def _check_length(n_samples: int, duration_s: float, rate_hz: float) -> None:
     if rate_hz < MIN_RATE_HZ:
         raise ToelabError(
             f"the sampling rate ({rate_hz:.1f} samples/s) is too low to see a tremor",
-            hint=f"record at {MIN_RATE_HZ:.0f} samples/s or more (60 fps or more to cover 2-18 Hz)",
+            hint=f"record at {MIN_RATE_HZ:.0f} samples/s or more; 60 fps or more covers 2-18 Hz",
         )
     if duration_s < MIN_DURATION_S or n_samples < MIN_SAMPLES:
         raise ToelabError(

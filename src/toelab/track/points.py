@@ -235,8 +235,7 @@ def propose_points(frame: np.ndarray, view: str = "front", mirrored: bool = Fals
         return Proposal(
             [],
             0.0,
-            "automatic points work for the front view only: please click heel, mtp1 "
-            "and hallux_tip and pass them with --points FILE",
+            "automatic points work for the front view only: please click heel, mtp1 and hallux_tip",
         )
     fg, scale = _segment_feet(frame)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(fg)
@@ -250,9 +249,7 @@ def propose_points(frame: np.ndarray, view: str = "front", mirrored: bool = Fals
         if toes is not None:
             found.append(toes)
     if not found:
-        return Proposal(
-            [], 0.0, "could not find five toes — please click the toe points and pass --points FILE"
-        )
+        return Proposal([], 0.0, "could not find five toes — please click the toe points")
     feet: list[FootPoints] = []
     for nails, _, big_side in found:
         foot = big_side if not mirrored else ("left" if big_side == "right" else "right")
@@ -263,15 +260,14 @@ def propose_points(frame: np.ndarray, view: str = "front", mirrored: bool = Fals
         return Proposal(
             feet,
             0.0,
-            "found two feet that both look like the same side — please click the toe "
-            "points and pass --points FILE",
+            "found two feet that both look like the same side — please click the toe points",
         )
     confidence = float(min(score for _, score, _ in found))
     if confidence < MIN_PROPOSAL_CONFIDENCE:
         return Proposal(
             feet,
             confidence,
-            "could not find five toes clearly — please click the toe points and pass --points FILE",
+            "could not find five toes clearly — please click the toe points",
         )
     feet.sort(key=lambda f: f.foot)
     return Proposal(feet, confidence, f"found {len(feet)} foot/feet with five toes each")

@@ -29,7 +29,7 @@ from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from toelab.errors import ToelabError
-from toelab.store import Account, Store
+from toelab.store import Account, Person, Store
 from toelab.store.models import utc_now
 from toelab.web.security import same_origin
 
@@ -221,6 +221,15 @@ def account_of(connection: HTTPConnection) -> Account | None:
     return connection.scope.get("state", {}).get("account")
 
 
+def people_seen_by(store: Store, account: Account | None) -> list[Person]:
+    """Everyone at home (no account); in a clinic the people the account may see."""
+    people = store.list_people()
+    if account is None:
+        return people
+    visible = store.accounts.visible_person_ids(account)
+    return [p for p in people if p.id in visible]
+
+
 def public(connection: HTTPConnection) -> None:
     """Access rule: anyone, signed in or not."""
 
@@ -316,12 +325,12 @@ def clinic_router(clinic: Clinic) -> APIRouter:
     def me(request: Request) -> dict[str, Any]:
         account = account_of(request)
         assert account is not None  # signed_in let the request through
-        visible = clinic.store.accounts.visible_person_ids(account)
-        people = [p for p in clinic.store.list_people() if p.id in visible]
         return {
             "username": account.username,
             "role": account.role,
-            "people": [{"id": p.id, "display_name": p.display_name} for p in people],
+            "people": [
+                {"id": p.id, "display_name": p.display_name} for p in people_seen_by(clinic.store, account)
+            ],
         }
 
     return router

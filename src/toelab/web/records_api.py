@@ -22,7 +22,7 @@ from toelab.protocols.guidance import guide_for_exercise, guide_for_test, sheets
 from toelab.protocols.plan import todays_exercises
 from toelab.records import PersonOverview, log_exercise, person_overview
 from toelab.store import Store
-from toelab.web.auth import account_of, clinic_of, refuse, signed_in
+from toelab.web.auth import account_of, clinic_of, people_seen_by, refuse, signed_in
 from toelab.web.people import PERSON_COOKIE, current_person_id, web_store
 
 router = APIRouter()
@@ -77,12 +77,8 @@ def _people(store: Store, connection: HTTPConnection, current: int | None) -> di
     signed in (clinic mode): a household's whole list; a clinician's own patients; a patient
     themselves; an admin no one."""
     account = account_of(connection)
-    people = store.list_people()
-    if account is not None:
-        visible = store.accounts.visible_person_ids(account)
-        people = [p for p in people if p.id in visible]
     return {
-        "people": [{"id": p.id, "display_name": p.display_name} for p in people],
+        "people": [{"id": p.id, "display_name": p.display_name} for p in people_seen_by(store, account)],
         "current": current,
         "account": None if account is None else {"username": account.username, "role": account.role},
         "can_add": account is None,

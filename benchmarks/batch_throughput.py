@@ -44,7 +44,7 @@ def run(folder: Path, points: Path, workers: int, scratch: Path) -> dict[str, fl
     with open_store(f"sqlite:///{home / 'toelab.db'}", home=home) as store:
         start = time.perf_counter()
         report = run_batch(
-            folder, BatchOptions("isolation", points_path=points), store, engine="dask", workers=workers
+            folder, BatchOptions("isolation", points=points), store, engine="dask", workers=workers
         )
         elapsed_s = time.perf_counter() - start
     if report.count("failed"):

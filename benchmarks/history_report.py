@@ -12,7 +12,7 @@ skipping the per-call checks of the store API), each a weekly assessment with th
 the sample person's sessions: isolation, big-toe extension and rhythm on both feet, a tremor check.
 
 Timed, as the median of ``--repeat`` runs after one warm-up run:
-* ``history``: :func:`toelab.records.person_overview` and the Rich tables ``toelab history``
+* ``history``: :func:`toelab.store.overview.person_overview` and the Rich tables ``toelab history``
   prints (rendered into a string);
 * ``report html``: :func:`toelab.report.report_html`, the progress report with every plot
   (the latest tests re-analysed from their tracks);
@@ -44,12 +44,12 @@ import numpy as np
 from rich.console import Console
 from sqlalchemy import func, insert, select, text
 
-from toelab.demo import add_sample_person
-from toelab.records import person_overview
+from toelab.cli.demo import add_sample_person
 from toelab.report import html_to_pdf, pdf_available, report_html
 from toelab.report.terminal import history_renderables
 from toelab.store import Store, open_store
 from toelab.store.models import PersonModel, ResultModel, SessionModel, TrialModel
+from toelab.store.overview import person_overview
 
 TODAY = date(2026, 6, 1)
 

@@ -11,7 +11,7 @@ from io_samples import dlc_frame
 from typer.testing import CliRunner
 
 from toelab.cli import app
-from toelab.demo import DEMO_CO_MOVEMENT, write_phyphox_csv
+from toelab.cli.demo import DEMO_CO_MOVEMENT, write_phyphox_csv
 from toelab.synthetic.movement import isolation_recording, rhythm_recording, rom_recording
 from toelab.synthetic.tremor import tremor_recording
 
@@ -219,7 +219,7 @@ def test_the_command_line_starts_without_the_slow_scipy_modules():
     # scipy.stats and scipy.signal take most of a second to import; analysing a video from a
     # points file needs neither, so `toelab analyze` must not pay for them at start-up
     code = (
-        "import sys, toelab.cli, toelab.pipeline, toelab.track, toelab.analysis.individuation;"
+        "import sys, toelab.cli, toelab.tasks, toelab.track, toelab.analysis.individuation;"
         "print(sorted(m for m in ('scipy.stats', 'scipy.signal') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

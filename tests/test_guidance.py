@@ -20,7 +20,6 @@ from typer.testing import CliRunner
 
 from toelab.cli import app
 from toelab.errors import ToelabError
-from toelab.explain import explain, rows_for
 from toelab.protocols import BATTERY, EXERCISES, get_test
 from toelab.protocols.battery import Condition
 from toelab.protocols.cards import (
@@ -28,8 +27,6 @@ from toelab.protocols.cards import (
     Card,
     Findings,
     cards_for,
-    findings_from_figures,
-    findings_from_results,
 )
 from toelab.protocols.context import CAUTION, QUESTIONS, TremorContext, TremorPoint, line_up, part_of_day
 from toelab.protocols.diagrams import camera_diagram
@@ -44,6 +41,7 @@ from toelab.protocols.guidance import (
 )
 from toelab.protocols.red_flags import FLAGS
 from toelab.protocols.sources import SOURCES
+from toelab.tasks import TASKS, explain, rows_for
 
 runner = CliRunner()
 
@@ -393,6 +391,10 @@ def _everything() -> Findings:
     )
 
 
+def findings_from_results(task: str, results: dict, condition: str | None = None) -> Findings:
+    return TASKS[task].findings(results, condition)
+
+
 def _ids(findings: Findings, general: bool = False) -> list[str]:
     return [c.card.id for c in cards_for(findings, general=general)]
 
@@ -440,12 +442,13 @@ def test_general_cards_come_last_and_each_card_only_once() -> None:
 
 
 def test_findings_from_stored_figures_keep_the_lowest_angle_and_score() -> None:
-    figures = [
-        ("big_toe_extension_deg", 50.0),
-        ("big_toe_extension_deg", 30.0),
-        ("toe_control_score_pct", 60.0),
-    ]
-    found = findings_from_figures(figures, diabetes=True)
+    found = Findings(diabetes=True)
+    for figures in (
+        {"big_toe_extension_deg": 50.0},
+        {"big_toe_extension_deg": 30.0},
+        {"toe_control_score_pct": 60.0},
+    ):
+        found = found.merged(Findings(**figures))
     assert (found.big_toe_extension_deg, found.toe_control_score_pct, found.diabetes) == (30.0, 60.0, True)
     assert _ids(found)[:2] == ["diabetes_foot_checks", "mobility_plan"]
 

@@ -12,13 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 from toelab.cli import app
-from toelab.demo import DEMO_CO_MOVEMENT, add_sample_person
-from toelab.pipeline import BeatSource, run_task
-from toelab.records import figures_from_outcome
+from toelab.cli.demo import DEMO_CO_MOVEMENT, add_sample_person
 from toelab.report import read_figures_csv
 from toelab.store import open_store
+from toelab.store.outcomes import figures_from_outcome
 from toelab.synthetic.movement import isolation_recording, rhythm_recording, rom_recording
 from toelab.synthetic.tremor import tremor_recording
+from toelab.tasks import AnalysisOptions, BeatSource, run_task
 
 runner = CliRunner()
 
@@ -99,7 +99,7 @@ def test_analyze_with_a_person_stores_a_session_with_its_tracks_and_figures(home
         trial.task == "isolation" and trial.foot == "right" and trial.parameters["source"] == "isolation.npz"
     )
     assert trial.figure("toe_control_score_pct", "right") == pytest.approx(
-        run_task(recording, "isolation").results["toe_control_score"]
+        run_task(recording, AnalysisOptions("isolation")).results["toe_control_score"]
     )
     assert {r.toe for r in trial.results if r.name == "individuation_index"} == {1, 2, 3, 4, 5}
     assert recording.landmarks.keys() >= {"right_toe1", "right_toe5"}
@@ -215,7 +215,9 @@ def test_each_task_is_stored_under_the_names_progress_and_red_flags_read():
     named = {
         task: {
             (f.name, f.unit, f.foot, f.toe)
-            for f in figures_from_outcome(run_task(recording, task, beats=beats))
+            for f in figures_from_outcome(
+                run_task(recording, AnalysisOptions(task, beats=beats or BeatSource()))
+            )
         }
         for task, recording, beats in (
             ("isolation", isolation, None),
@@ -235,7 +237,7 @@ def test_each_task_is_stored_under_the_names_progress_and_red_flags_read():
         assert {("mean_asynchrony_ms", "ms", foot, None), ("sd_asynchrony_ms", "ms", foot, None)} <= named[
             "rhythm"
         ]
-    value = next(f.value for f in figures_from_outcome(run_task(rom, "rom")))
+    value = next(f.value for f in figures_from_outcome(run_task(rom, AnalysisOptions("rom"))))
     assert np.isclose(value, 41.0, atol=2.0)
 
 

@@ -11,15 +11,15 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 
-from toelab.demo import DEMO_CO_MOVEMENT
+from toelab.cli.demo import DEMO_CO_MOVEMENT
 from toelab.errors import ToelabError
-from toelab.pipeline import BeatSource, run_task
-from toelab.records import store_outcome
 from toelab.report import export_figures, fhir_bundle, read_figures_csv
 from toelab.report.fhir import FIGURES_SYSTEM, UCUM, quantity
 from toelab.store import Person, Store, open_store
+from toelab.store.outcomes import store_outcome
 from toelab.synthetic.movement import isolation_recording, rhythm_recording, rom_recording
 from toelab.synthetic.tremor import tremor_recording
+from toelab.tasks import AnalysisOptions, BeatSource, run_task
 
 STARTED = datetime(2026, 2, 3, 17, 30, tzinfo=UTC)
 
@@ -31,16 +31,18 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, P
     with open_store(f"sqlite:///{folder / 'toelab.db'}", home=folder) as store:
         person = store.add_person("Zoë Ørsted", birth_year=1961, dominant_foot="left")
         isolation, _ = isolation_recording(DEMO_CO_MOVEMENT, reps_per_toe=2, foot="left", seed=1)
-        store_outcome(store, person, run_task(isolation, "isolation"), isolation, started_at=STARTED)
+        store_outcome(
+            store, person, run_task(isolation, AnalysisOptions("isolation")), isolation, started_at=STARTED
+        )
         rom, _ = rom_recording(52.0, foot="left")
-        store_outcome(store, person, run_task(rom, "rom"), rom, started_at=STARTED)
+        store_outcome(store, person, run_task(rom, AnalysisOptions("rom")), rom, started_at=STARTED)
         tremor = tremor_recording(6.0, 2.0, 12.0, 60.0, sensor="video", foot="left", seed=3)
-        store_outcome(store, person, run_task(tremor, "tremor"), tremor, started_at=STARTED)
+        store_outcome(store, person, run_task(tremor, AnalysisOptions("tremor")), tremor, started_at=STARTED)
         rhythm, _ = rhythm_recording(
             90, asynchrony_mean_ms=-30, asynchrony_sd_ms=30, n_beats=16, feet=("left", "right"), seed=2
         )
-        outcome = run_task(rhythm, "rhythm", beats=BeatSource(bpm=90, offset_s=1.0))
-        store_outcome(store, person, outcome, rhythm, toes=(1,), started_at=STARTED)
+        outcome = run_task(rhythm, AnalysisOptions("rhythm", beats=BeatSource(bpm=90, offset_s=1.0)))
+        store_outcome(store, person, outcome, rhythm, started_at=STARTED)
         yield store, person
 
 

@@ -21,10 +21,10 @@ from rich.console import Console
 from toelab.protocols.context import TremorContext
 from toelab.protocols.exercises import get_exercise
 from toelab.protocols.guidance import sheets_for
-from toelab.records import person_overview
 from toelab.report import pdf_available, report_html, write_report
 from toelab.report.terminal import history_renderables
 from toelab.store import Person, ResultFigure, Store, open_store
+from toelab.store.overview import person_overview
 
 TODAY = date(2026, 3, 2)
 START = datetime(2026, 2, 2, 9, tzinfo=UTC)

@@ -16,14 +16,14 @@ import cv2
 import numpy as np
 import pytest
 
-from toelab.demo import add_sample_person
-from toelab.explain import rows_for
-from toelab.pipeline import run_task
-from toelab.records import person_overview, store_outcome, trial_parameters
+from toelab.cli.demo import add_sample_person
 from toelab.report import latest_trial_views, pdf_available, report_html, write_report
 from toelab.store import Person, Store, open_store
+from toelab.store.outcomes import store_outcome, trial_parameters
+from toelab.store.overview import person_overview
 from toelab.synthetic.movement import rom_recording
 from toelab.synthetic.tremor import tremor_recording
+from toelab.tasks import AnalysisOptions, rows_for, run_task
 
 TODAY = date(2026, 3, 2)
 SVG_IMAGE = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
@@ -56,7 +56,7 @@ def test_the_progress_report_shows_key_figures_trends_plots_and_their_meaning(sa
         "of the left foot's",  # left vs right
     ):
         assert words in html, words
-    # every figure of the latest tests comes with its plain-language meaning from toelab.explain
+    # every figure of the latest tests comes with its plain-language meaning from its task
     views = latest_trial_views(store, person_overview(store, person, today=TODAY))
     assert {view.trial.task for view in views} == {"isolation", "rom", "rhythm", "tremor"}
     for view in views:
@@ -119,11 +119,11 @@ def test_a_rest_tremor_and_a_stiff_big_toe_show_as_warning_signs(tmp_path: Path)
         person = store.add_person("Ben")
         started = datetime(2026, 3, 1, 9, tzinfo=UTC)
         tremor = tremor_recording(4.5, 0.3, 20.0, 100.0, sensor="imu", seed=5)
-        outcome = run_task(tremor, "tremor")
+        outcome = run_task(tremor, AnalysisOptions("tremor"))
         parameters = trial_parameters(outcome, condition="rest")
         store_outcome(store, person, outcome, tremor, parameters=parameters, started_at=started)
         rom, _ = rom_recording(8.0, fps=30)
-        store_outcome(store, person, run_task(rom, "rom"), rom, started_at=started)
+        store_outcome(store, person, run_task(rom, AnalysisOptions("rom")), rom, started_at=started)
         html = report_html(store, person, today=TODAY)
     assert "Shaking while the foot is at rest" in html
     assert "The big toe bends back very little" in html
@@ -134,7 +134,7 @@ def test_a_trial_without_tracks_still_shows_its_figures(tmp_path: Path):
     with open_store(f"sqlite:///{tmp_path / 'toelab.db'}", home=tmp_path) as store:
         person = store.add_person("Cy")
         rom, _ = rom_recording(48.0, fps=30)
-        stored = store_outcome(store, person, run_task(rom, "rom"), None)
+        stored = store_outcome(store, person, run_task(rom, AnalysisOptions("rom")), None)
         html = report_html(store, person, session_id=stored.session.id, today=TODAY)
     expected = rows_for("rom", {"max_extension_deg": stored.trials[0].figure("big_toe_extension_deg")})
     assert escape(expected[0][2]) in html  # what the angle means

@@ -24,9 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from toelab.errors import ToelabError
-from toelab.pipeline import BeatSource, check_task, load_input, looks_like_video, run_task
+from toelab.io import looks_like_video
 from toelab.recording import Recording
 from toelab.store import ResultFigure, Store, Trial
+from toelab.tasks import TASKS, AnalysisOptions, load_input, run_task
+from toelab.vocabulary import trial_side
+
+# how every file of a batch is analysed
+BatchOptions = AnalysisOptions
 
 ENGINES = ("dask", "local")
 DEFAULT_PERSON = "batch"
@@ -35,35 +40,6 @@ DEFAULT_PERSON = "batch"
 DATA_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".h5", ".hdf5", ".slp", ".c3d", ".npz"})
 _CHUNK_BYTES = 1 << 20
 CONNECT_TIMEOUT_S = 10  # to reach a Dask scheduler given by address
-
-
-@dataclass(frozen=True)
-class BatchOptions:
-    """How every file of a batch is analysed."""
-
-    task: str
-    points_path: Path | None = None  # toe points for every video; None: placed automatically per video
-    fps: float | None = None
-    time_unit: str = "s"
-    bpm: float | None = None
-    offset_s: float = 0.0
-    beats_path: Path | None = None
-    toes: tuple[int, ...] = (1,)
-    event: str = "peak"
-
-    def key(self) -> dict[str, Any]:
-        """What makes two analyses of one file the same; files given as options count by content."""
-        return {
-            "task": self.task,
-            "points_sha256": None if self.points_path is None else file_sha256(self.points_path),
-            "fps": self.fps,
-            "time_unit": self.time_unit,
-            "bpm": self.bpm,
-            "offset_s": self.offset_s,
-            "beats_sha256": None if self.beats_path is None else file_sha256(self.beats_path),
-            "toes": list(self.toes),
-            "event": self.event,
-        }
 
 
 @dataclass(frozen=True)
@@ -182,11 +158,6 @@ def find_inputs(folder: str | Path) -> tuple[list[BatchInput], list[tuple[str, s
     return inputs, skipped
 
 
-def _trial_foot(by_foot: dict[str | None, Any]) -> str | None:
-    feet = {foot for foot in by_foot if foot in ("left", "right")}
-    return "both" if len(feet) > 1 else next(iter(feet), None)
-
-
 def _failed(item: BatchInput, error: BaseException) -> FileResult:
     text = str(error) if isinstance(error, ToelabError) else f"{type(error).__name__}: {error}"
     return FileResult(item.name, item.sha256, "failed", error=text)
@@ -197,37 +168,23 @@ def analyse_input(item: BatchInput, options: BatchOptions) -> FileResult:
 
     Any error becomes a failed result carrying its message, so one bad file never stops a batch.
     """
-    from toelab.records import figures_from_outcome, trial_parameters
+    from toelab.store.outcomes import figures_from_outcome, trial_parameters
 
     try:
-        loaded = load_input(
-            item.path,
-            fps=options.fps,
-            time_unit=options.time_unit,
-            points_path=(options.points_path if looks_like_video(item.path) else None),
-        )
-        outcome = run_task(
-            loaded.recording,
-            options.task,
-            beats=BeatSource(bpm=options.bpm, offset_s=options.offset_s, beats_path=options.beats_path),
-            toes=options.toes,
-            event=options.event,
-            input_path=item.path,
-            time_unit=options.time_unit,
-        )
+        if not looks_like_video(item.path):
+            options = replace(options, points=None)
+        loaded = load_input(item.path, options)
+        outcome = run_task(loaded.recording, options, input_path=item.path)
     except Exception as error:  # noqa: BLE001 - reported with the file, the batch goes on
         return _failed(item, error)
-    toes = {"isolation": (1, 2, 3, 4, 5), "rhythm": options.toes}.get(options.task, ())
     return FileResult(
         item.name,
         item.sha256,
         "ok",
-        foot=_trial_foot(outcome.by_foot),
-        toes=tuple(toes),
+        foot=trial_side(outcome.by_foot),
+        toes=TASKS[options.task].stored_toes(options),
         figures=tuple(figures_from_outcome(outcome)),
-        parameters=trial_parameters(
-            outcome, source=item.name, event=options.event if options.task == "rhythm" else None
-        ),
+        parameters=trial_parameters(outcome, source=item.name),
         warnings=tuple(loaded.warnings + outcome.warnings),
         duration_s=float(loaded.recording.duration_s),
         recording=loaded.recording,
@@ -236,18 +193,14 @@ def analyse_input(item: BatchInput, options: BatchOptions) -> FileResult:
 
 def check_options(options: BatchOptions) -> None:
     """Fail once, before any file, on options that would fail every file."""
-    check_task(options.task, options.time_unit)
-    if options.points_path is not None:
+    if options.points is not None:
         from toelab.track.points import load_points
 
-        load_points(options.points_path)
-    if options.task == "rhythm":
-        if options.bpm is not None and not 20 <= options.bpm <= 300:
-            raise ToelabError(f"--bpm {options.bpm:g} is outside 20–300 beats per minute")
-        if options.beats_path is not None:
-            from toelab.io import read_beats
+        load_points(options.points)
+    if options.beats.beats_path is not None:
+        from toelab.io import read_beats
 
-            read_beats(options.beats_path, time_unit=options.time_unit)
+        read_beats(options.beats.beats_path, time_unit=options.time_unit)
 
 
 def _batch_record(trial: Trial) -> dict[str, Any]:
@@ -377,16 +330,17 @@ def run_batch(
     workers = workers or os.cpu_count() or 1
     if workers < 1:
         raise ToelabError("--workers must be at least 1")
+    beats_path = options.beats.beats_path
     options = replace(
         options,
-        points_path=None if options.points_path is None else options.points_path.absolute(),
-        beats_path=None if options.beats_path is None else options.beats_path.absolute(),
+        points=None if options.points is None else options.points.absolute(),
+        beats=replace(options.beats, beats_path=None if beats_path is None else beats_path.absolute()),
     )
     check_options(options)
     folder = Path(folder)
     inputs, skipped = find_inputs(folder)
     person = _person(store, person)
-    key = options.key()
+    key = options.batch_key(file_sha256)
     done = done_trials(store, person, key)
     results: dict[str, FileResult] = {}
     pending = []

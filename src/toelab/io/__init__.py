@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from toelab.errors import ToelabError
-from toelab.io._common import require_file
+from toelab.io._common import VIDEO_SUFFIXES, require_file
 from toelab.io._text import content_lines, read_text, sniff_delimiter
 from toelab.io.beats import read_beats
 from toelab.io.c3d import C3D_SIGNATURE, read_c3d
@@ -51,6 +51,7 @@ from toelab.recording import FORMAT_MARKER, Recording
 __all__ = [
     "FORMATS",
     "detect_format",
+    "looks_like_video",
     "read",
     "read_beats",
     "read_c3d",
@@ -63,15 +64,38 @@ __all__ = [
 FORMATS = ("toelab", "csv", "deeplabcut", "sleap", "openpose", "c3d")
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _ZIP_SIGNATURE = b"PK\x03\x04"
-_MEDIA_SIGNATURES = (
-    (4, b"ftyp", "a video (MP4/MOV)"),
+_VIDEO_SIGNATURES = (
+    (4, b"ftyp", "a video (MP4/MOV/3GP)"),
+    (4, b"moov", "a video (QuickTime)"),
+    (4, b"mdat", "a video (QuickTime)"),
+    (4, b"wide", "a video (QuickTime)"),
+    (4, b"free", "a video (QuickTime)"),
     (0, b"\x1a\x45\xdf\xa3", "a video (MKV/WebM)"),
     (8, b"AVI ", "a video (AVI)"),
+)
+_MEDIA_SIGNATURES = (
+    *_VIDEO_SIGNATURES,
     (8, b"WAVE", "audio (WAV)"),
     (0, b"fLaC", "audio (FLAC)"),
     (0, b"OggS", "audio (Ogg)"),
     (0, b"ID3", "audio (MP3)"),
 )
+
+
+def looks_like_video(path: str | Path) -> bool:
+    """True for a video container, judged by its first bytes, with the name as a fallback for
+    containers without a signature (MPEG program streams)."""
+    path = Path(path)
+    if path.is_dir():
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return False
+    if any(head[at : at + len(mark)] == mark for at, mark, _ in _VIDEO_SIGNATURES):
+        return True
+    return path.suffix.lower() in VIDEO_SUFFIXES and not head.startswith((_ZIP_SIGNATURE, _HDF5_SIGNATURE))
 
 
 def read(

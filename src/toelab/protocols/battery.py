@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from toelab.errors import ToelabError
+from toelab.vocabulary import TOE_NAMES
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,6 @@ class AssessmentTest:
 
 
 _LIFT_S = 8.0
-_TOE_NAMES = ("big toe", "2nd toe", "3rd toe", "4th toe", "little toe")
 
 ISOLATION_TEST = AssessmentTest(
     id="toe_isolation",
@@ -42,7 +42,7 @@ ISOLATION_TEST = AssessmentTest(
     setup=("Sit barefoot, foot flat on the floor, camera in front of the toes.",),
     conditions=tuple(
         Condition(f"lift_toe{toe}", f"Lift the {name} on its own. Keep the other toes down.", _LIFT_S, (toe,))
-        for toe, name in enumerate(_TOE_NAMES, start=1)
+        for toe, name in TOE_NAMES.items()
     )
     + (
         Condition("big_toe_alone", "Lift the big toe. The other four stay flat.", _LIFT_S, (1,)),

@@ -10,16 +10,11 @@ diabetes the foot-check card.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from toelab.analysis.individuation import INDEPENDENT_II
 from toelab.analysis.rom import TOE_OFF_NEEDED_DEG
-from toelab.errors import ToelabError
 from toelab.protocols.exercises import get_exercise
-
-CARD_KINDS = ("do", "dont", "plan", "see")
 
 # a toe control score below this shows the isolation plan: the score is 100 × the mean
 # individuation index, so this is the index toelab counts a toe as independent at
@@ -212,43 +207,6 @@ class Findings:
             self.diabetes or other.diabetes,
             self.plateau or other.plateau,
         )
-
-
-def findings_from_results(task: str, results: Mapping[str, Any], *, condition: str | None = None) -> Findings:
-    """Findings from one task's JSON figures (per foot, as :func:`toelab.explain.rows_for` takes them).
-
-    ``condition`` is the tremor trial's condition (rest, postural or kinetic) when known.
-    """
-    if task == "rom":
-        return Findings(big_toe_extension_deg=results.get("max_extension_deg"))
-    if task == "isolation":
-        toes = results.get("toes", [])
-        return Findings(
-            toe_control_score_pct=results.get("toe_control_score"),
-            toes_not_independent=tuple(
-                t["toe"]
-                for t in toes
-                if t.get("individuation_index") is not None and not t.get("independent")
-            ),
-            little_toe_with_fourth=any(t["toe"] == 5 and 4 in t.get("co_moved", []) for t in toes),
-        )
-    if task == "tremor":
-        rhythmic = results.get("classification") == "rhythmic"
-        return Findings(tremor_rhythmic=rhythmic, tremor_at_rest=rhythmic and condition == "rest")
-    if task in ("rhythm", "exercise"):
-        return Findings()
-    raise ToelabError(f"unknown task {task!r}")
-
-
-def findings_from_figures(figures: Iterable[tuple[str, float]], *, diabetes: bool = False) -> Findings:
-    """Findings from stored ``(name, value)`` figures, e.g. a session's; the lowest angle and score count."""
-    found = Findings(diabetes=diabetes)
-    for name, value in figures:
-        if name == "big_toe_extension_deg":
-            found = found.merged(Findings(big_toe_extension_deg=value))
-        elif name == "toe_control_score_pct":
-            found = found.merged(Findings(toe_control_score_pct=value))
-    return found
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,14 @@ from datetime import date
 from pathlib import Path
 
 from toelab.errors import ToelabError
-from toelab.records import PersonOverview, person_overview
 from toelab.report.detail import TrialView, trial_view
 from toelab.report.fhir import fhir_bundle, fhir_json
 from toelab.report.figures_csv import figures_csv, read_figures_csv
 from toelab.report.html import progress_report_html, session_report_html
 from toelab.report.pdf import html_to_pdf, pdf_available
 from toelab.store import Person, Store
+from toelab.store.overview import PersonOverview, person_overview
+from toelab.tasks import TASKS
 
 __all__ = [
     "export_figures",
@@ -40,15 +41,12 @@ def latest_trial_views(store: Store, overview: PersonOverview) -> list[TrialView
     latest = {}
     for history in overview.sessions:
         for trial in history.trials:
-            if trial.task != "exercise":
+            if trial.task in TASKS:
                 latest[(trial.task, trial.parameters.get("condition"), trial.foot)] = (
                     trial,
                     history.session.started_at.date(),
                 )
-    order = ("isolation", "rom", "rhythm", "tremor")
-    chosen = sorted(
-        latest.values(), key=lambda td: (order.index(td[0].task) if td[0].task in order else 9, td[0].id)
-    )
+    chosen = sorted(latest.values(), key=lambda td: (TASKS[td[0].task].report_rank, td[0].id))
     return [trial_view(store, trial, day) for trial, day in chosen]
 
 

@@ -23,10 +23,10 @@ from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 
-from toelab.explain import TOE_NAMES
-from toelab.report.detail import TASK_TITLES
 from toelab.report.words import figure_label
 from toelab.store import Person, ResultFigure, SessionHistory, Trial
+from toelab.tasks import trial_title
+from toelab.vocabulary import TOE_NAMES
 
 FIGURES_SYSTEM = "https://toelab.org/fhir/CodeSystem/toelab-figures"
 BODY_SITE_SYSTEM = "https://toelab.org/fhir/CodeSystem/toelab-body-site"
@@ -84,7 +84,7 @@ def _patient(person: Person) -> dict[str, Any]:
 def _observation(
     patient_url: str, history: SessionHistory, trial: Trial, figure: ResultFigure
 ) -> dict[str, Any]:
-    method = TASK_TITLES.get(trial.task, trial.task)
+    method = trial_title(trial.task)
     if trial.parameters.get("condition"):
         method += f", {str(trial.parameters['condition']).replace('_', ' ')}"
     observation: dict[str, Any] = {

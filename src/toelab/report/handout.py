@@ -11,20 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from toelab.protocols.cards import (
-    CardChoice,
-    Findings,
-    cards_for,
-    findings_from_figures,
-    findings_from_results,
-)
+from toelab.protocols.cards import CardChoice, Findings, cards_for
 from toelab.protocols.exercises import get_exercise
 from toelab.protocols.guidance import Sheet, guide_for_exercise, sheet_for_exercise
-from toelab.records import PersonOverview
 from toelab.store import SessionHistory
-
-# the stored figures the cards read (see toelab.protocols.cards.findings_from_figures)
-CARD_FIGURES = ("big_toe_extension_deg", "toe_control_score_pct")
+from toelab.store.overview import PersonOverview
+from toelab.tasks import TASKS
 
 
 @dataclass(frozen=True)
@@ -37,26 +29,25 @@ class Handout:
 def latest_findings(
     sessions: Sequence[SessionHistory], *, diabetes: bool = False, plateau: bool = False
 ) -> Findings:
-    """What the newest figure of each kind per foot says, and the newest tremor test per foot
-    and condition (a steady shaking at rest counts as such)."""
-    figures: dict[tuple[str, str | None], float] = {}
-    tremor: dict[tuple[str | None, object], Findings] = {}
+    """What the newest test of each kind says, per foot and condition (a steady shaking at rest
+    counts as such); of several feet the lower angle and score count."""
+    latest: dict[tuple[str, str | None, object], Findings] = {}
     for history in sessions:
         for trial in history.trials:
-            for r in trial.results:
-                if r.name in CARD_FIGURES and r.toe is None:
-                    figures[(r.name, r.foot)] = r.value
-            if trial.task == "tremor":
-                condition = trial.parameters.get("condition")
-                tremor[(trial.foot, condition)] = findings_from_results(
-                    "tremor",
-                    {"classification": trial.parameters.get("classification")},
-                    condition=condition if isinstance(condition, str) else None,
+            task = TASKS.get(trial.task)
+            if task is None:
+                continue
+            condition = trial.parameters.get("condition")
+            for foot in {r.foot for r in trial.results} or {trial.foot}:
+                figures = [r for r in trial.results if r.foot == foot]
+                results = task.results_from_figures(figures, trial.parameters)
+                latest[(trial.task, foot, condition)] = task.findings(
+                    results, condition if isinstance(condition, str) else None
                 )
-    found = findings_from_figures(((name, value) for (name, _), value in figures.items()), diabetes=diabetes)
-    for finding in tremor.values():
+    found = Findings(diabetes=diabetes, plateau=plateau)
+    for finding in latest.values():
         found = found.merged(finding)
-    return found.merged(Findings(plateau=plateau))
+    return found
 
 
 def exercise_sheets(exercise_ids: Sequence[str]) -> tuple[Sheet, ...]:

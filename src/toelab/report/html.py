@@ -14,11 +14,9 @@ from html import escape
 
 from toelab import __version__
 from toelab.analysis.progress import Asymmetry, Measurement
-from toelab.explain import TOE_NAMES
 from toelab.protocols.context import TremorPoint, line_up
 from toelab.protocols.exercises import get_exercise
 from toelab.protocols.red_flags import RaisedFlag
-from toelab.records import PersonOverview
 from toelab.report import plots
 from toelab.report.detail import Plot, TrialView
 from toelab.report.handout import Handout, camera_view, handout
@@ -44,6 +42,9 @@ from toelab.report.words import (
     unit_text,
 )
 from toelab.store import SessionHistory, tremor_points_of
+from toelab.store.overview import PersonOverview
+from toelab.tasks import TASKS
+from toelab.vocabulary import TOE_NAMES
 
 ABOUT = (
     "toelab measures toe movement from video, motion-capture or sensor recordings and shows how it "
@@ -508,6 +509,10 @@ def progress_report_html(overview: PersonOverview, latest: Sequence[TrialView]) 
     return _page(f"toelab progress report — {overview.person.display_name}", "".join(parts))
 
 
+def _uses_context(kind: str) -> bool:
+    return kind in TASKS and TASKS[kind].uses_context
+
+
 def session_report_html(overview: PersonOverview, history: SessionHistory, views: Sequence[TrialView]) -> str:
     """One session's report: warning signs, then each test with its figures, meanings and plots."""
     session = history.session
@@ -524,7 +529,7 @@ def session_report_html(overview: PersonOverview, history: SessionHistory, views
         else ""
     )
     for view in views:
-        parts.append(_trial(view) + (noted if view.trial.task == "tremor" else ""))
+        parts.append(_trial(view) + (noted if _uses_context(view.trial.task) else ""))
     if not views:
         parts.append("<p>This session holds no trials.</p>")
     parts.append(f'<h2>About this report</h2><p class="muted">{_e(ABOUT)}</p>')

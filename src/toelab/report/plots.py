@@ -18,8 +18,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from toelab.explain import TOE_NAMES
 from toelab.report.words import unit_text
+from toelab.vocabulary import TOE_NAMES
 
 FOOT_COLOURS = {"left": "#3b6ea5", "right": "#d9822b", "both": "#5b8c5a", None: "#5b8c5a"}
 SERIES_COLOURS = ("#3b6ea5", "#d9822b", "#5b8c5a", "#8e6bb0", "#b5525c")

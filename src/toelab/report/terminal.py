@@ -7,7 +7,6 @@ from rich.table import Table
 from rich.text import Text
 
 from toelab.protocols.context import line_up
-from toelab.records import PersonOverview
 from toelab.report.tremor_context import (
     NO_CONTEXT,
     TIMELINE_HEADERS,
@@ -27,6 +26,7 @@ from toelab.report.words import (
     trend_words,
 )
 from toelab.store import tremor_points_of
+from toelab.store.overview import PersonOverview
 
 
 def sessions_table(overview: PersonOverview) -> Table:

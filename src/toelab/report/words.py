@@ -9,8 +9,8 @@ import math
 from dataclasses import dataclass
 
 from toelab.analysis.progress import Trend
-from toelab.explain import TOE_NAMES
 from toelab.store import SessionHistory
+from toelab.vocabulary import TOE_NAMES
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,12 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from toelab.vocabulary import ROLES, SIDES, TRIAL_KINDS
+
 SESSION_KINDS = ("assessment", "training")
 SESSION_STATUSES = ("in_progress", "complete", "interrupted")
-TRIAL_TASKS = ("tremor", "isolation", "rom", "rhythm", "exercise")
-FEET = ("left", "right", "both")
+TRIAL_TASKS = TRIAL_KINDS
+FEET = SIDES
 
 
 def utc_now() -> datetime:
@@ -203,9 +205,6 @@ class PlanItemModel(Base):
     times_done: Mapped[int] = mapped_column(Integer, default=0)
 
     plan: Mapped[PlanModel] = relationship(back_populates="items")
-
-
-ROLES = ("admin", "clinician", "patient")
 
 
 class UserModel(Base):

@@ -9,6 +9,7 @@ from typing import Any
 
 from toelab.protocols.context import TremorContext, TremorPoint
 from toelab.protocols.plan import Plan
+from toelab.tasks.base import ResultFigure
 
 
 @dataclass(frozen=True)
@@ -34,17 +35,6 @@ class SessionInfo:
     notes: str
     status: str  # in_progress, complete or interrupted
     context: TremorContext | None = None  # the tremor test's context, when one was given
-
-
-@dataclass(frozen=True)
-class ResultFigure:
-    """One figure of a trial: a value with its unit, for a foot and optionally one toe."""
-
-    name: str
-    value: float
-    unit: str = ""
-    foot: str | None = None
-    toe: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,12 +100,10 @@ class StoredPlan:
 
 
 def tremor_points_of(sessions: Sequence[SessionHistory]) -> list[TremorPoint]:
-    """Every tremor trial's figures, per foot, with its session's context, oldest first."""
+    """Every trial's tremor figures, per foot, with its session's context, oldest first."""
     points = []
     for history in sessions:
         for trial in history.trials:
-            if trial.task != "tremor":
-                continue
             condition = trial.parameters.get("condition")
             classification = trial.parameters.get("classification")
             for figure in trial.results:

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from toelab.protocols import EXERCISES
 from toelab.protocols.context import TremorContext
-from toelab.records import add_outcome_trial, log_exercise, trial_parameters
 from toelab.store import Store
+from toelab.store.outcomes import add_outcome_trial, log_exercise, trial_parameters
+from toelab.tasks import TASKS
 
 if TYPE_CHECKING:
     from toelab.web.live import LiveSession
@@ -90,30 +91,18 @@ class RunKeeper:
                 )
             else:
                 outcome = live.outcome
-                parameters = trial_parameters(
-                    outcome,
-                    source="camera",
-                    condition=extra.get("condition") if outcome.task == "tremor" else None,
-                    beat_times_s=request.beat_times_s if outcome.task == "rhythm" else None,
-                    event="peak" if outcome.task == "rhythm" else None,
-                )
+                parameters = trial_parameters(outcome, source="camera", condition=request.condition)
                 if extra.get("condition"):
                     parameters["step"] = str(extra["condition"])
-                trial = add_outcome_trial(
-                    self.store,
-                    session_id,
-                    outcome,
-                    recording,
-                    toes=request.target if outcome.task == "rhythm" else (),
-                    parameters=parameters,
-                )
+                trial = add_outcome_trial(self.store, session_id, outcome, recording, parameters=parameters)
             if last:
                 self.store.finish_session(session_id)
                 self.runs.sessions.pop(key, None)
             else:
                 self.runs.sessions[key] = session_id
         marked = False
-        exercise_id = extra.get("exercise_id") or ("musical_toes" if request.task == "rhythm" else None)
+        task = TASKS.get(request.task)
+        exercise_id = extra.get("exercise_id") or (task.exercise_id if task is not None else None)
         if kind == "training" and last and exercise_id in EXERCISE_IDS:
             clean = sum(record.get("clean_reps", {}).values())
             _, marked = log_exercise(

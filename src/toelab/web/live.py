@@ -33,10 +33,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from toelab.analysis.live import LiveScorer, beat_asynchrony_ms
 from toelab.errors import ToelabError
-from toelab.explain import rows_for
-from toelab.pipeline import TaskOutcome, json_safe
-from toelab.protocols.cards import Findings, cards_for, findings_from_results
+from toelab.protocols.cards import Findings, cards_for
 from toelab.recording import Recording, RecordingMeta
+from toelab.tasks import TASKS, AnalysisOptions, BeatSource, TaskOutcome, json_safe, rows_for, run_task
 from toelab.track.points import VIEW_POINTS, FootPoints, parse_points
 from toelab.track.tracker import FrameState, ToeTracker
 from toelab.web.keeping import RunKeeper, tremor_context
@@ -44,7 +43,8 @@ from toelab.web.security import FrameGuard, FrameRefused, Limits
 from toelab.web.sessions import save_session
 
 HEADER = struct.Struct("<Id")
-LIVE_TASKS = ("isolation", "rhythm", "tremor", "rom", "train")
+# the tasks, measured at the end of a run, and training (live feedback only)
+LIVE_TASKS = (*TASKS, "train")
 # frames waiting for the worker; the page keeps at most two in flight, so more means it lags
 MAX_QUEUED = 2
 
@@ -58,6 +58,18 @@ class StartRequest:
     beat_times_s: tuple[float, ...] = ()
     label: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def options(self) -> AnalysisOptions:
+        """The analysis of a task run (not of a training run)."""
+        return AnalysisOptions(self.task, toes=self.target, beats=BeatSource(times_s=self.beat_times_s))  # type: ignore[arg-type]
+
+    @property
+    def condition(self) -> str | None:
+        """How a test that takes its context was done (a tremor test at rest, holding …)."""
+        if self.task in TASKS and TASKS[self.task].uses_context:
+            return self.extra.get("condition")
+        return None
 
 
 def parse_start(message: dict[str, Any]) -> StartRequest:
@@ -73,7 +85,7 @@ def parse_start(message: dict[str, Any]) -> StartRequest:
         beats = tuple(float(b) for b in message.get("beat_times_s") or ())
     except (TypeError, ValueError) as error:
         raise ToelabError(f"target, hold_s and beat_times_s must be numbers ({error})") from None
-    if task == "rhythm" and len(beats) < 2:
+    if task in TASKS and TASKS[task].needs_beats and len(beats) < 2:
         raise ToelabError("a musical-toes run needs the beat times")
     extra = message.get("extra") or {}
     if not isinstance(extra, dict):
@@ -202,19 +214,18 @@ class LiveSession:
         if times.size < 10:
             raise ToelabError("the run was too short to measure: keep the camera on a few seconds longer")
         recording = self.recording()
-        self.outcome = self._rhythm(recording) if task == "rhythm" else _run_task(recording, task)
+        self.outcome = run_task(recording, self.request.options)
         record["warnings"].extend(self.outcome.warnings)
         figures = self.outcome.results
         record["results"] = figures
         feet = figures.get("feet") or {str(figures.get("foot")): figures}
-        # a tremor trial's condition (rest, postural, kinetic) changes what its figures mean
-        condition = self.request.extra.get("condition") if task == "tremor" else None
+        condition = self.request.condition
         record["rows"] = {
             foot: [list(r) for r in rows_for(task, f, condition=condition)] for foot, f in feet.items()
         }
         findings = Findings()
         for f in feet.values():
-            findings = findings.merged(findings_from_results(task, f, condition=condition))
+            findings = findings.merged(TASKS[task].findings(f, condition))
         record["cards"] = [
             {
                 "id": c.card.id,
@@ -227,30 +238,6 @@ class LiveSession:
             for c in cards_for(findings, general=False)
         ]
         return record
-
-    def _rhythm(self, recording: Recording) -> TaskOutcome:
-        from toelab.analysis.rhythm import compare_feet, rhythm_from_recording
-
-        by_foot = {
-            fp.foot: rhythm_from_recording(
-                recording, self.request.beat_times_s, toes=self.request.target, foot=fp.foot
-            )
-            for fp in self.points
-        }
-        dicts = {foot: result.as_dict() for foot, result in by_foot.items()}
-        first = next(iter(dicts))
-        figures: dict[str, Any] = {"foot": first, **dicts[first]}
-        if len(dicts) > 1:
-            figures["feet"] = dicts
-        if set(by_foot) == {"left", "right"}:
-            figures["left_vs_right"] = compare_feet(by_foot["left"], by_foot["right"])
-        return TaskOutcome("rhythm", figures, [], dict(by_foot))
-
-
-def _run_task(recording: Recording, task: str) -> TaskOutcome:
-    from toelab.pipeline import run_task
-
-    return run_task(recording, task)
 
 
 def decode_frame(data: bytes) -> tuple[int, float, np.ndarray]:

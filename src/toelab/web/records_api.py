@@ -20,8 +20,9 @@ from toelab.protocols import BATTERY, EXERCISES, red_flags
 from toelab.protocols import context as tremor_context
 from toelab.protocols.guidance import guide_for_exercise, guide_for_test, sheets_for
 from toelab.protocols.plan import todays_exercises
-from toelab.records import PersonOverview, log_exercise, person_overview
 from toelab.store import Store
+from toelab.store.outcomes import log_exercise
+from toelab.store.overview import PersonOverview, person_overview
 from toelab.web.auth import account_of, clinic_of, people_seen_by, refuse, signed_in
 from toelab.web.people import PERSON_COOKIE, current_person_id, web_store
 

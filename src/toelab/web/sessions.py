@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from toelab.errors import ToelabError
-from toelab.pipeline import json_safe
+from toelab.tasks import json_safe
 
 
 def save_session(folder: Path, record: dict[str, Any]) -> dict[str, Any]:

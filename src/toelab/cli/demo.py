@@ -13,22 +13,24 @@ import math
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+import typer
 from rich.console import Console
 
-from toelab.analysis.rhythm import beats_from_bpm
+from toelab.cli.analyze import print_summary
+from toelab.cli.app import app, console
 from toelab.io import read
 from toelab.paths import toelab_home
-from toelab.pipeline import BeatSource, run_task
 from toelab.protocols.plan import practice_day
 from toelab.protocols.red_flags import QUESTIONS
 from toelab.recording import Recording
-from toelab.records import add_outcome_trial, log_exercise, trial_parameters
 from toelab.store import Person, Store, open_store
+from toelab.store.outcomes import add_outcome_trial, log_exercise, trial_parameters
 from toelab.synthetic.movement import isolation_recording, rhythm_recording, rom_recording
 from toelab.synthetic.tremor import tremor_recording
+from toelab.tasks import TASKS, AnalysisOptions, BeatSource, run_task
 
 # A foot with typical imperfections: the little toe follows the 4th (shared tendons, common),
 # the 2nd and 3rd drag each other along, the big toe is free.
@@ -107,12 +109,13 @@ def run_demo(
     for task, path in samples.items():
         recording = read(path)
         beats_path = path.with_suffix(".beats")
-        beats = BeatSource(beats_path=beats_path) if task == "rhythm" else None
-        outcome = run_task(recording, task, beats=beats)
+        needs_beats = TASKS[task].needs_beats
+        beats = BeatSource(beats_path=beats_path) if needs_beats else BeatSource()
+        outcome = run_task(recording, AnalysisOptions(task, beats=beats))  # type: ignore[arg-type]
         print_summary(task, outcome.results, outcome.warnings, titles[task])
         console.print(
             f"[dim]again: toelab analyze {path} --task {task}"
-            + (f" --beats {beats_path}" if task == "rhythm" else "")
+            + (f" --beats {beats_path}" if needs_beats else "")
             + "[/]\n",
             highlight=False,
         )
@@ -203,9 +206,10 @@ def _assessment(store: Store, person: Person, day: date, week: int, seed: int) -
         isolation, _ = isolation_recording(
             sample_co_movement(foot, week), fps=60, reps_per_toe=3, foot=foot, seed=seed * 10 + k
         )
-        add_outcome_trial(store, session, run_task(isolation, "isolation"), isolation, parameters=generated)
+        outcome = run_task(isolation, AnalysisOptions("isolation"))
+        add_outcome_trial(store, session, outcome, isolation, parameters=generated)
         rom, _ = rom_recording(_toward(SAMPLE_EXTENSION_DEG[foot], week), fps=30, noise_px=0.4, foot=foot)
-        add_outcome_trial(store, session, run_task(rom, "rom"), rom, parameters=generated)
+        add_outcome_trial(store, session, run_task(rom, AnalysisOptions("rom")), rom, parameters=generated)
     rhythm, truth = rhythm_recording(
         DEMO_BPM,
         asynchrony_mean_ms=-40.0,
@@ -216,14 +220,13 @@ def _assessment(store: Store, person: Person, day: date, week: int, seed: int) -
     )
     # the metronome plays from the start of the recording to its end
     offset_s = truth["beat_times_s"][0]
-    beats = beats_from_bpm(DEMO_BPM, offset_s, float(rhythm.time_s[0]), float(rhythm.time_s[-1]))
-    outcome = run_task(rhythm, "rhythm", beats=BeatSource(bpm=DEMO_BPM, offset_s=offset_s))
-    parameters = trial_parameters(outcome, source="generated sample", beat_times_s=beats, event="peak")
-    add_outcome_trial(store, session, outcome, rhythm, toes=(1,), parameters=parameters)
+    outcome = run_task(rhythm, AnalysisOptions("rhythm", beats=BeatSource(bpm=DEMO_BPM, offset_s=offset_s)))
+    parameters = trial_parameters(outcome, source="generated sample")
+    add_outcome_trial(store, session, outcome, rhythm, parameters=parameters)
     tremor = tremor_recording(
         SAMPLE_TREMOR_HZ, _toward(SAMPLE_TREMOR_AMPLITUDE, week), 20.0, 100.0, sensor="imu", seed=seed
     )
-    outcome = run_task(tremor, "tremor")
+    outcome = run_task(tremor, AnalysisOptions("tremor"))
     parameters = trial_parameters(outcome, source="generated sample", condition="postural")
     add_outcome_trial(store, session, outcome, tremor, parameters=parameters)
     store.finish_session(session, ended_at=started + timedelta(minutes=25))
@@ -259,3 +262,13 @@ def add_sample_person(
         _assessment(store, person, start + timedelta(weeks=week), week, seed + week)
     store.record_red_flag_answers(person, today, no_signs)
     return person
+
+
+@app.command()
+def demo(
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the sample files (default: the toelab data folder).")
+    ] = None,
+) -> None:
+    """Generate sample recordings, run every analysis on them and print what they show."""
+    run_demo(out, print_summary=print_summary, console=console)

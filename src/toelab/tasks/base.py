@@ -1,0 +1,223 @@
+"""What every task is: :class:`Task`, and what running one gives, :class:`TaskOutcome`.
+
+A task knows how it runs on a :class:`~toelab.recording.Recording`, which figures it stores
+and how they read back, what its figures mean in plain words, which guidance cards they call
+for, which plots show them, and when a figure must be withheld.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from toelab.errors import ToelabError
+from toelab.protocols.cards import Findings
+from toelab.protocols.red_flags import Flag, RestTremorReading
+from toelab.protocols.sources import short_citations
+from toelab.recording import Recording
+from toelab.tasks.options import AnalysisOptions
+from toelab.vocabulary import Side, TaskName, as_side
+
+Row = tuple[str, str, str]  # (figure, value, what it means)
+
+
+@dataclass(frozen=True)
+class ResultFigure:
+    """One stored figure of a trial: a value with its unit, for a foot and optionally one toe."""
+
+    name: str
+    value: float
+    unit: str = ""
+    foot: str | None = None
+    toe: int | None = None
+
+
+@dataclass
+class TaskOutcome:
+    """A task run on a recording: JSON-ready ``results``, warnings, and the analysis result
+    objects per foot (None = an unlabelled foot)."""
+
+    task: TaskName
+    results: dict[str, Any]
+    warnings: list[str]
+    by_foot: dict[str | None, Any]
+    options: AnalysisOptions | None = None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One figure in plain words: its value, what it means, its sources, and whom to see when
+    the result calls for it."""
+
+    figure: str
+    value: str
+    meaning: str
+    sources: tuple[str, ...] = ()  # keys of toelab.protocols.sources.SOURCES
+    flag: Flag | None = None
+
+    @property
+    def row(self) -> Row:
+        cite = short_citations(self.sources)
+        return (self.figure, self.value, f"{self.meaning} ({cite})" if cite else self.meaning)
+
+
+@dataclass(frozen=True)
+class PlotSpec:
+    """A plot a task asks for: ``draw`` names a function of :mod:`toelab.report.plots`, called
+    with ``data`` as keyword arguments."""
+
+    caption: str
+    draw: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def fmt(value: Any, unit: str = "", digits: int = 1) -> str:
+    """A figure as text: ``—`` when it is missing."""
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+    return f"{text} {unit}".strip()
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with NaN/inf as None and NumPy scalars as Python ones, ready for strict JSON."""
+    if isinstance(value, np.floating | float):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer | np.bool_):
+        return value.item()
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def per_foot_results(by_foot: Mapping[str | None, Any]) -> dict[str, Any]:
+    """Top-level figures of the first foot, plus every foot under ``feet`` when there are two."""
+    dicts = {foot: result.as_dict() for foot, result in by_foot.items()}
+    first_foot = next(iter(dicts))
+    results = {"foot": first_foot, **dicts[first_foot]}
+    if len(dicts) > 1:
+        results["feet"] = {str(foot): d for foot, d in dicts.items()}
+    return results
+
+
+class Task(ABC):
+    """One test of toe function. Subclasses set the class attributes and the abstract methods;
+    register an instance in :data:`toelab.tasks.TASKS`."""
+
+    name: ClassVar[TaskName]
+    title: ClassVar[str]  # as reports and the page head it
+    per_foot: ClassVar[bool] = True  # analysed for each foot of a recording on its own
+    report_rank: ClassVar[int] = 9  # where the task's trials come in a report (lower first)
+    # how the test was done (condition, caffeine, tiredness …) changes what its figures mean
+    uses_context: ClassVar[bool] = False
+    needs_beats: ClassVar[bool] = False  # a run of it needs beat times
+    # the training exercise a practice run of the task counts as in a plan
+    exercise_id: ClassVar[str | None] = None
+
+    # --- measuring -------------------------------------------------------------------------
+    @abstractmethod
+    def analyse(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
+        """One foot's result object (``foot`` None: the recording's only or unlabelled foot)."""
+
+    def prepare(
+        self, recording: Recording, options: AnalysisOptions, input_path: Path | None
+    ) -> tuple[AnalysisOptions, dict[str, Any], list[str]]:
+        """Options resolved against the recording before analysing (e.g. beat times), the
+        figures they add to the results, and warnings."""
+        return options, {}, []
+
+    def run(
+        self, recording: Recording, options: AnalysisOptions, *, input_path: Path | None = None
+    ) -> TaskOutcome:
+        """Analyse every foot of ``recording`` and gather the JSON figures and warnings."""
+        options, extra, warnings = self.prepare(recording, options, input_path)
+        if self.per_foot:
+            by_foot = self._each_foot(recording, options, warnings)
+            results = per_foot_results(by_foot)
+        else:
+            result = self.analyse(recording, None, options)
+            by_foot = {recording.meta.foot: result}
+            results = result.as_dict()
+        results.update(extra)
+        results.update(self.compare_feet(by_foot))
+        warnings.extend(w for result in by_foot.values() for w in getattr(result, "warnings", ()))
+        return TaskOutcome(self.name, results, warnings, by_foot, options)
+
+    def _each_foot(
+        self, recording: Recording, options: AnalysisOptions, warnings: list[str]
+    ) -> dict[str | None, Any]:
+        """A foot that lacks the task's points is left out with a warning as long as another
+        foot has them."""
+        feet: list[str | None] = list(recording.feet()) or [None]
+        by_foot: dict[str | None, Any] = {}
+        errors: list[ToelabError] = []
+        for foot in feet:
+            try:
+                by_foot[foot] = self.analyse(recording, foot, options)
+            except ToelabError as error:
+                errors.append(error)
+        if not by_foot:
+            raise errors[0]
+        warnings.extend(f"{error}; that foot was left out" for error in errors)
+        return by_foot
+
+    def compare_feet(self, by_foot: Mapping[str | None, Any]) -> dict[str, Any]:
+        """Figures comparing the left and right foot, when the task has any."""
+        return {}
+
+    def quality_gate(self, outcome: TaskOutcome) -> TaskOutcome:
+        """The outcome with any figure the data cannot support withheld (the task's rules)."""
+        return outcome
+
+    # --- remembering -----------------------------------------------------------------------
+    @abstractmethod
+    def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
+        """One foot's result as the named figures the store keeps and progress reads."""
+
+    @abstractmethod
+    def results_from_figures(
+        self, figures: Sequence[ResultFigure], parameters: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The JSON figures rebuilt from stored figures, for the plain-language rows."""
+
+    def trial_parameters(self, outcome: TaskOutcome) -> dict[str, Any]:
+        """What a stored trial keeps of its analysis besides the figures."""
+        return {}
+
+    def stored_toes(self, options: AnalysisOptions) -> tuple[int, ...]:
+        """The toes a stored trial names."""
+        return ()
+
+    def rest_tremor_reading(self, day: date, trial: Any) -> RestTremorReading | None:
+        """Whether a stored trial (``trial.parameters``, ``trial.figure(name)``) shows shaking
+        at rest, for the red flags; None when the trial does not tell."""
+        return None
+
+    # --- telling ---------------------------------------------------------------------------
+    @abstractmethod
+    def explain(self, results: Mapping[str, Any], condition: str | None = None) -> list[Explanation]:
+        """Plain-language explanations of one foot's figures (``condition``: how the test was
+        done, e.g. a tremor test at rest)."""
+
+    @abstractmethod
+    def findings(self, results: Mapping[str, Any], condition: str | None = None) -> Findings:
+        """What one foot's figures mean for the guidance cards."""
+
+    def plots(
+        self, stored: Mapping[str | None, Sequence[ResultFigure]], analysed: Mapping[str | None, Any]
+    ) -> list[PlotSpec]:
+        """The plots of a trial, from its stored figures per foot and its tracks analysed again."""
+        return []
+
+
+def figures_of(task: Task, outcome: TaskOutcome) -> list[ResultFigure]:
+    """Every foot's figures of an outcome under the names progress tracking and red flags read."""
+    return [f for foot, result in outcome.by_foot.items() for f in task.figures(result, as_side(foot))]

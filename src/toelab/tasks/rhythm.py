@@ -1,0 +1,168 @@
+"""Musical toes: toe lifts in time with a metronome or a song."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from toelab.errors import ToelabError
+from toelab.protocols.cards import Findings
+from toelab.recording import Recording
+from toelab.tasks.base import Explanation, PlotSpec, ResultFigure, Task, TaskOutcome, fmt
+from toelab.tasks.options import AnalysisOptions, BeatSource
+from toelab.vocabulary import Side
+
+
+def beat_times(
+    recording: Recording, source: BeatSource, *, input_path: Path | None = None, time_unit: str = "s"
+) -> tuple[np.ndarray, str, list[str]]:
+    """Beat times in seconds on the recording's clock, where they came from, and any warnings."""
+    from toelab.analysis.rhythm import beats_from_bpm
+
+    if source.times_s is not None:
+        return np.asarray(source.times_s, dtype=float), "the beats of the run", []
+    start_s, end_s = float(recording.time_s[0]), float(recording.time_s[-1])
+    if source.bpm is not None:
+        times = beats_from_bpm(source.bpm, source.offset_s, start_s, end_s)
+        return times, f"metronome at {source.bpm:g} bpm from {source.offset_s:g} s", []
+    if source.beats_path is not None:
+        from toelab.io import read_beats
+
+        return read_beats(source.beats_path, time_unit=time_unit), f"file {source.beats_path}", []
+    from toelab.io import looks_like_video
+
+    if input_path is not None and looks_like_video(input_path):
+        from toelab.analysis.beats import beats_from_audio
+        from toelab.io.audio import read_audio
+
+        samples, rate_hz, audio_start_s = read_audio(input_path)
+        track = beats_from_audio(samples, rate_hz, audio_start_s)
+        description = f"the video's sound track ({track.kind})"
+        return np.asarray(track.beat_times_s), description, list(track.warnings)
+    raise ToelabError(
+        "the rhythm task needs beat times",
+        input_path,
+        hint="pass --bpm N [--offset S] or --beats FILE, or use a video with the metronome in its sound",
+    )
+
+
+class RhythmTask(Task):
+    name = "rhythm"
+    title = "Musical toes"
+    report_rank = 2
+    needs_beats = True
+    exercise_id = "musical_toes"
+
+    def prepare(
+        self, recording: Recording, options: AnalysisOptions, input_path: Path | None
+    ) -> tuple[AnalysisOptions, dict[str, Any], list[str]]:
+        times, description, warnings = beat_times(
+            recording, options.beats, input_path=input_path, time_unit=options.time_unit
+        )
+        resolved = replace(options, beats=BeatSource(times_s=tuple(float(t) for t in times)))
+        return resolved, {"beats": {"source": description, "count": int(len(times))}}, warnings
+
+    def analyse(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
+        from toelab.analysis.rhythm import rhythm_from_recording
+
+        if not options.beats.times_s:
+            raise ToelabError("the trial kept no beat times")
+        return rhythm_from_recording(
+            recording, np.asarray(options.beats.times_s), toes=options.toes, event=options.event, foot=foot
+        )
+
+    def compare_feet(self, by_foot: Mapping[str | None, Any]) -> dict[str, Any]:
+        from toelab.analysis.rhythm import compare_feet
+
+        if set(by_foot) != {"left", "right"}:
+            return {}
+        return {"left_vs_right": compare_feet(by_foot["left"], by_foot["right"])}
+
+    def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
+        named = (
+            ("mean_asynchrony_ms", result.mean_asynchrony_ms, "ms"),
+            ("sd_asynchrony_ms", result.sd_asynchrony_ms, "ms"),
+            ("circular_r", result.circular_r, ""),
+            ("hit_rate_pct", None if result.hit_rate is None else 100.0 * result.hit_rate, "%"),
+        )
+        return [
+            ResultFigure(name, float(value), unit, foot) for name, value, unit in named if value is not None
+        ]
+
+    def results_from_figures(
+        self, figures: Sequence[ResultFigure], parameters: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        named = {r.name: r.value for r in figures if r.toe is None}
+        return {
+            "mean_asynchrony_ms": named.get("mean_asynchrony_ms"),
+            "sd_asynchrony_ms": named.get("sd_asynchrony_ms"),
+            "circular_r": named.get("circular_r"),
+        }
+
+    def trial_parameters(self, outcome: TaskOutcome) -> dict[str, Any]:
+        options = outcome.options
+        if options is None:
+            return {}
+        parameters: dict[str, Any] = {}
+        if options.beats.times_s is not None:
+            parameters["beat_times_s"] = [round(float(t), 6) for t in options.beats.times_s]
+        parameters["event"] = options.event
+        return parameters
+
+    def stored_toes(self, options: AnalysisOptions) -> tuple[int, ...]:
+        return options.toes
+
+    def explain(self, results: Mapping[str, Any], condition: str | None = None) -> list[Explanation]:
+        mean_ms = results.get("mean_asynchrony_ms")
+        if mean_ms is None:
+            timing = "no lifts matched the beats"
+        else:
+            when = "before" if mean_ms < 0 else "after"
+            timing = (
+                f"lifts come {when} the beat on average "
+                "(people tapping a finger are most often about 40 ms early)"
+            )
+        return [
+            Explanation("Mean asynchrony", fmt(mean_ms, "ms"), timing, ("repp2005",)),
+            Explanation(
+                "Asynchrony spread (SD)",
+                fmt(results.get("sd_asynchrony_ms"), "ms"),
+                "how steady the timing is; about 40 ms is common for finger tapping. Toes are slower, "
+                "so more is common",
+                ("repp2005",),
+            ),
+            Explanation(
+                "Hits / misses / extra lifts",
+                f"{results.get('hits')} / {results.get('misses')} / {results.get('extras')}",
+                "beats met by a lift, beats without one, lifts between beats",
+            ),
+            Explanation(
+                "Consistency R",
+                fmt(results.get("circular_r"), digits=2),
+                "1 = every lift at the same point of the beat, 0 = no relation to the beat",
+            ),
+        ]
+
+    def findings(self, results: Mapping[str, Any], condition: str | None = None) -> Findings:
+        return Findings()
+
+    def plots(
+        self, stored: Mapping[str | None, Sequence[ResultFigure]], analysed: Mapping[str | None, Any]
+    ) -> list[PlotSpec]:
+        spread = {foot: r.asynchronies_ms for foot, r in analysed.items() if r.asynchronies_ms.size}
+        if not spread:
+            return []
+        return [
+            PlotSpec(
+                "When each lift came relative to its beat: a narrow pile near zero is steady timing.",
+                "asynchrony_histogram",
+                {"asynchronies_by_foot": spread},
+            )
+        ]
+
+
+TASK = RhythmTask()

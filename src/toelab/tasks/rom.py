@@ -1,0 +1,103 @@
+"""The big-toe extension test: how far the big toe bends back at its base joint (side view)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from toelab.analysis.rom import TOE_OFF_NEEDED_DEG
+from toelab.protocols.cards import Findings
+from toelab.protocols.red_flags import BIG_TOE_STIFF_DEG, FLAGS
+from toelab.recording import Recording
+from toelab.tasks.base import Explanation, PlotSpec, ResultFigure, Task, fmt
+from toelab.tasks.options import AnalysisOptions
+from toelab.vocabulary import Side, foot_label
+
+# Coughlin & Shurnas 2003: below 40° of big-toe extension lies outside their grade 0 range
+CLEARLY_LIMITED_DEG = 40.0
+
+
+class RomTask(Task):
+    name = "rom"
+    title = "Big-toe extension test"
+    report_rank = 1
+
+    def analyse(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
+        from toelab.analysis.rom import rom_from_recording
+
+        return rom_from_recording(recording, foot=foot)
+
+    def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
+        if result.max_extension_deg is None:
+            return []
+        return [ResultFigure("big_toe_extension_deg", float(result.max_extension_deg), "deg", foot)]
+
+    def results_from_figures(
+        self, figures: Sequence[ResultFigure], parameters: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        angle = next((r.value for r in figures if r.name == "big_toe_extension_deg" and r.toe is None), None)
+        return {"max_extension_deg": angle}
+
+    def explain(self, results: Mapping[str, Any], condition: str | None = None) -> list[Explanation]:
+        angle = results.get("max_extension_deg")
+        grade = results.get("grade")
+        if angle is None:
+            return [Explanation("Big-toe extension", "—", "the angle could not be measured")]
+        flag = None
+        if angle >= TOE_OFF_NEEDED_DEG:
+            meaning = "enough bend for a normal push-off when walking and running (about 65 to 75° is used)"
+            sources: tuple[str, ...] = ("root1977",)
+        elif angle >= CLEARLY_LIMITED_DEG:
+            meaning = (
+                "less than the 65 to 75° a full push-off uses. Walking still works, but in running the "
+                "foot may roll off the side and the knee and hip take more load. Mobility exercises can help"
+            )
+            sources = ("root1977", "big_toe_knee_article")
+        else:
+            meaning = (
+                "clearly limited; a stiff big toe shifts load up the leg to the knee and hip. Worth "
+                "showing a physiotherapist or podiatrist"
+            )
+            sources = ("root1977", "big_toe_knee_article")
+            if angle <= BIG_TOE_STIFF_DEG:
+                flag = FLAGS["big_toe_stiff"]
+        rows = [Explanation("Big-toe extension (max)", fmt(angle, "°"), meaning, sources, flag)]
+        if grade is not None:
+            rows.append(
+                Explanation(
+                    "Range",
+                    f"grade {grade} range",
+                    "the range of a published stiffness grade, by angle alone. Only an examination "
+                    "can grade a joint",
+                    ("coughlin2003",),
+                )
+            )
+        rows.append(
+            Explanation(
+                "How exact",
+                "a few °",
+                "a photo measure is most often within a few degrees of one taken by hand. Compare tests "
+                "taken the same way",
+                ("otter2015",),
+            )
+        )
+        return rows
+
+    def findings(self, results: Mapping[str, Any], condition: str | None = None) -> Findings:
+        return Findings(big_toe_extension_deg=results.get("max_extension_deg"))
+
+    def plots(
+        self, stored: Mapping[str | None, Sequence[ResultFigure]], analysed: Mapping[str | None, Any]
+    ) -> list[PlotSpec]:
+        return [
+            PlotSpec(
+                f"{foot_label(foot) or 'Big toe'}: extension angle at the big-toe joint during the test.",
+                "angle_curve",
+                {"time_s": result.time_s, "angle_deg": result.angle_deg, "max_deg": result.max_extension_deg},
+            )
+            for foot, result in analysed.items()
+            if result.angle_deg.size
+        ]
+
+
+TASK = RomTask()

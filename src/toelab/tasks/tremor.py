@@ -1,0 +1,167 @@
+"""The tremor test: shaking of the foot and toes while they hold, move, or rest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from toelab.protocols.cards import Findings
+from toelab.protocols.red_flags import FLAGS, RestTremorReading
+from toelab.recording import Recording
+from toelab.tasks.base import Explanation, PlotSpec, ResultFigure, Task, TaskOutcome, fmt
+from toelab.tasks.options import AnalysisOptions
+from toelab.vocabulary import Side
+
+# Deuschl, Bain & Brin 1998 (Mov Disord 13 Suppl 3:2): the fine shaking everyone has
+# (physiological tremor) lies at 8–12 Hz
+PHYSIOLOGICAL_LOW_HZ = 8.0
+# Shannon 1949: below this frame rate a camera cannot see shaking across the 3–12 Hz band
+LOW_FRAME_RATE_HZ = 24.0
+
+
+class TremorTask(Task):
+    name = "tremor"
+    title = "Tremor test"
+    per_foot = False  # the shaking of the whole recording (one sensor, or the feet together)
+    report_rank = 3
+    uses_context = True
+
+    def analyse(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
+        from toelab.analysis.tremor import tremor_from_recording
+
+        return tremor_from_recording(recording)
+
+    def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
+        figures = [ResultFigure("tremor_amplitude", float(result.amplitude), result.amplitude_unit, foot)]
+        if result.dominant_frequency_hz is not None:
+            figures.append(
+                ResultFigure("tremor_frequency_hz", float(result.dominant_frequency_hz), "Hz", foot)
+            )
+        if result.tremor_stability_index is not None:
+            figures.append(
+                ResultFigure("tremor_stability_index_hz", float(result.tremor_stability_index), "Hz", foot)
+            )
+        return figures
+
+    def results_from_figures(
+        self, figures: Sequence[ResultFigure], parameters: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        named = {r.name: r for r in figures if r.toe is None}
+
+        def value(name: str) -> float | None:
+            return named[name].value if name in named else None
+
+        amplitude = named.get("tremor_amplitude")
+        return {
+            "dominant_frequency_hz": value("tremor_frequency_hz"),
+            "amplitude": None if amplitude is None else amplitude.value,
+            "amplitude_unit": "" if amplitude is None else amplitude.unit,
+            "tremor_stability_index": value("tremor_stability_index_hz"),
+            "classification": parameters.get("classification"),
+        }
+
+    def trial_parameters(self, outcome: TaskOutcome) -> dict[str, Any]:
+        result = next(iter(outcome.by_foot.values()))
+        return {"classification": result.classification}
+
+    def rest_tremor_reading(self, day: date, trial: Any) -> RestTremorReading | None:
+        if trial.parameters.get("condition") != "rest":
+            return None
+        frequency = trial.figure("tremor_frequency_hz")
+        rhythmic = trial.parameters.get("classification") == "rhythmic" and frequency is not None
+        return RestTremorReading(day, trial.foot, rhythmic, frequency or 0.0)
+
+    def explain(self, results: Mapping[str, Any], condition: str | None = None) -> list[Explanation]:
+        kind = results.get("classification")
+        frequency = results.get("dominant_frequency_hz")
+        rhythmic = kind == "rhythmic"
+        meaning = {
+            "rhythmic": "a regular shaking rhythm was found. Shaking while the toes hold or move is common, "
+            "for example with tired muscles, caffeine or stress",
+            "irregular": "movement was found, but not a regular rhythm "
+            "(twitches or restlessness look like this)",
+            "none": "no shaking was found beyond the small noise of any measurement",
+        }.get(str(kind), "")
+        flag = None
+        if rhythmic and condition == "rest":
+            flag = FLAGS["tremor_at_rest"]
+            meaning = (
+                "a regular shaking rhythm was found while the foot rested. That is worth a medical opinion"
+            )
+        rows = [Explanation("Shaking pattern", fmt(kind), meaning, flag=flag)]
+        if frequency is not None:
+            words = (
+                "how many times a second the foot shook. The same range holds many kinds of shaking, "
+                "also shaking from tired muscles, caffeine or stress. This number alone does not tell "
+                "the cause"
+            )
+            sources: tuple[str, ...] = ("deuschl1998", "bhatia2018")
+            if frequency >= PHYSIOLOGICAL_LOW_HZ:
+                words += ". 8 to 12 times a second is the range of the fine shaking everyone has, which "
+                words += "tiredness, caffeine and stress can make stronger"
+            rows.append(Explanation("Dominant frequency", fmt(frequency, "Hz", 2), words, sources))
+        rate = results.get("sampling_rate_hz")
+        if rate is not None and rate < LOW_FRAME_RATE_HZ:
+            rows.append(
+                Explanation(
+                    "Frame rate",
+                    fmt(rate, "per second"),
+                    f"at this frame rate the camera cannot see shaking faster than {rate / 2:.1f} times a "
+                    f"second. Use brighter light, or a camera set to 30 frames a second or more",
+                    ("shannon1949",),
+                )
+            )
+        rows.append(
+            Explanation(
+                "Amplitude",
+                fmt(results.get("amplitude"), results.get("amplitude_unit", ""), 2),
+                "half the peak-to-peak size of the shaking at that frequency. Compare it with your own "
+                "earlier tests, taken the same way",
+            )
+        )
+        fraction = results.get("band_power_fraction")
+        rows.append(
+            Explanation(
+                "Power in 3–12 Hz",
+                "—" if fraction is None else fmt(100 * fraction, "%", 0),
+                "share of the movement in the 3 to 12 Hz range, where most shaking of the body lies",
+                ("deuschl1998",),
+            )
+        )
+        tsi = results.get("tremor_stability_index")
+        if tsi is not None:
+            rows.append(
+                Explanation(
+                    "Tremor stability index",
+                    fmt(tsi, "Hz", 2),
+                    "how much the rhythm changes from one shake to the next; lower is steadier",
+                    ("dibiase2017",),
+                )
+            )
+        return rows
+
+    def findings(self, results: Mapping[str, Any], condition: str | None = None) -> Findings:
+        rhythmic = results.get("classification") == "rhythmic"
+        return Findings(tremor_rhythmic=rhythmic, tremor_at_rest=rhythmic and condition == "rest")
+
+    def plots(
+        self, stored: Mapping[str | None, Sequence[ResultFigure]], analysed: Mapping[str | None, Any]
+    ) -> list[PlotSpec]:
+        return [
+            PlotSpec(
+                "Spectrum of the movement: a tall narrow peak is a regular shaking rhythm.",
+                "tremor_spectrum",
+                {
+                    "frequencies_hz": result.frequencies_hz,
+                    "power": result.power,
+                    "dominant_hz": result.dominant_frequency_hz,
+                    "unit": result.amplitude_unit,
+                },
+            )
+            for result in analysed.values()
+            if result.frequencies_hz.size
+        ]
+
+
+TASK = TremorTask()

@@ -24,8 +24,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from videogen import SKIN_BGR, lift_pulses, render_front, render_side  # noqa: E402
 
+from toelab.analysis.rom import hallux_extension_deg  # noqa: E402
 from toelab.io.video import iter_frames  # noqa: E402
-from toelab.track import hallux_angle_deg, parse_points, propose_points, track_video  # noqa: E402
+from toelab.track import parse_points, propose_points, track_video  # noqa: E402
 
 CONDITIONS = {
     "steady": {},
@@ -66,7 +67,7 @@ def side_errors(folder: Path) -> None:
         path = folder / "side.mp4"
         truth = render_side(path, lambda t: 55 * np.sin(np.pi * t / 3) ** 2, duration_s=3.0, seed=k, **extra)
         rec = track_video(path, parse_points(truth.first_points)).recording
-        angle = hallux_angle_deg(*(rec.landmarks[f"right_{p}"] for p in ("heel", "mtp1", "hallux_tip")))
+        angle = hallux_extension_deg(*(rec.landmarks[f"right_{p}"] for p in ("heel", "mtp1", "hallux_tip")))
         print(f"  {name:14s} {np.nanmax(np.abs(angle - truth.hallux_angle_deg)):.2f}")
 
 

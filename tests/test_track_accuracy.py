@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from videogen import lift_pulses, render_front, render_side
 
+from toelab.analysis.rom import hallux_extension_deg
 from toelab.io.video import iter_frames
-from toelab.track import ToeTracker, hallux_angle_deg, parse_points, track_video, write_overlay
+from toelab.track import ToeTracker, parse_points, track_video, write_overlay
 
 
 def _one_toe_at_a_time(t: np.ndarray) -> np.ndarray:
@@ -162,7 +163,7 @@ def test_hallux_extension_angle_within_3_degrees(tmp_path, scene):
     truth = render_side(path, lambda t: 50 * np.sin(np.pi * t / 3) ** 2, duration_s=3.0, seed=11, **scene)
     rec = track_video(path, parse_points(truth.first_points)).recording
     assert sorted(rec.landmarks) == ["right_hallux_tip", "right_heel", "right_mtp1"]
-    angle = hallux_angle_deg(
+    angle = hallux_extension_deg(
         rec.landmarks["right_heel"], rec.landmarks["right_mtp1"], rec.landmarks["right_hallux_tip"]
     )
     assert np.max(np.abs(angle - truth.hallux_angle_deg)) < 3.0

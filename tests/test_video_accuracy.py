@@ -39,11 +39,11 @@ from videogen import lift_pulses, render_front, render_side
 from toelab.analysis.individuation import individuation_from_recording
 from toelab.analysis.lifts import lifts_from_recording
 from toelab.analysis.rhythm import beats_from_bpm, rhythm_from_recording
-from toelab.analysis.rom import rom_from_recording
+from toelab.analysis.rom import hallux_extension_deg, rom_from_recording
 from toelab.analysis.tremor import tremor_from_recording
 from toelab.recording import Recording
 from toelab.synthetic.movement import individuation_truth
-from toelab.track import hallux_angle_deg, parse_points, track_video
+from toelab.track import parse_points, track_video
 
 MATCH_S = 0.15
 CLEAR_LIFT_SHARE = 0.25
@@ -227,7 +227,7 @@ def hallux_errors(path: Path, max_deg: float, seed: int, **scene) -> tuple[float
         **scene,
     )
     recording = track_video(path, parse_points(truth.first_points)).recording
-    angle = hallux_angle_deg(*(recording.landmarks[f"right_{p}"] for p in ("heel", "mtp1", "hallux_tip")))
+    angle = hallux_extension_deg(*(recording.landmarks[f"right_{p}"] for p in ("heel", "mtp1", "hallux_tip")))
     rom = rom_from_recording(recording, "right")
     return (
         float(np.nanmax(np.abs(angle - truth.hallux_angle_deg))),

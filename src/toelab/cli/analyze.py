@@ -36,6 +36,21 @@ from toelab.tasks import (
 )
 
 
+def _options(
+    task: str, fps: float | None, time_unit: str, beats: BeatSource, toes: str, event: str, **more: Any
+) -> AnalysisOptions:
+    """The options analyze and batch share, checked in one place (AnalysisOptions)."""
+    return AnalysisOptions(
+        task,  # type: ignore[arg-type]  # checked against the vocabulary when made
+        fps=fps,
+        time_unit=time_unit,  # type: ignore[arg-type]
+        beats=beats,
+        toes=parse_toes(toes),
+        event=event,  # type: ignore[arg-type]
+        **more,
+    )
+
+
 def lift_events(recording: Recording) -> dict[str, list[float]]:
     """Peak times of every toe's detected lifts, keyed by landmark name (for overlays)."""
     from toelab.analysis.lifts import lifts_from_recording
@@ -109,15 +124,15 @@ def analyze(
     ] = None,
 ) -> None:
     """Measure one task on a recording and print the figures."""
-    options = AnalysisOptions(
-        task,  # type: ignore[arg-type]
-        fps=fps,
-        time_unit=time_unit,  # type: ignore[arg-type]
-        beats=BeatSource(bpm=bpm, offset_s=offset, beats_path=beats),
-        toes=parse_toes(toes),
-        event=event,  # type: ignore[arg-type]
+    options = _options(
+        task,
+        fps,
+        time_unit,
+        BeatSource(bpm=bpm, offset_s=offset, beats_path=beats),
+        toes,
+        event,
         mapping=tuple(parse_mapping(mapping or []).items()),
-        foot=foot,  # type: ignore[arg-type]
+        foot=foot,
         points=points,
         mm_per_px=mm_per_px,
     )
@@ -207,15 +222,9 @@ def batch(
     from toelab.batch import FileResult, run_batch, write_summary
     from toelab.store import open_store
 
-    options = AnalysisOptions(
-        task,  # type: ignore[arg-type]
-        fps=fps,
-        time_unit=time_unit,  # type: ignore[arg-type]
-        beats=BeatSource(bpm=bpm, offset_s=offset, beats_path=beats),
-        toes=parse_toes(toes),
-        event=event,  # type: ignore[arg-type]
-        points=None if points_from == "auto" else Path(points_from),
-    )
+    beat_source = BeatSource(bpm=bpm, offset_s=offset, beats_path=beats)
+    points = None if points_from == "auto" else Path(points_from)
+    options = _options(task, fps, time_unit, beat_source, toes, event, points=points)
     with open_store() as store, Progress(console=console, transient=True) as progress:
         bar = progress.add_task("analysing", total=None)
 

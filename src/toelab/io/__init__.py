@@ -41,10 +41,13 @@ from toelab.errors import ToelabError
 from toelab.io._common import VIDEO_SUFFIXES, require_file
 from toelab.io._text import content_lines, read_text, sniff_delimiter
 from toelab.io.beats import read_beats
-from toelab.io.c3d import C3D_SIGNATURE, read_c3d
+from toelab.io.c3d import C3D_SIGNATURE as _C3D_SIGNATURE
+from toelab.io.c3d import read_c3d
 from toelab.io.csv import read_csv
-from toelab.io.deeplabcut import HDF_KEY, read_deeplabcut
-from toelab.io.openpose import json_files, read_openpose
+from toelab.io.deeplabcut import HDF_KEY as _DLC_HDF_KEY
+from toelab.io.deeplabcut import read_deeplabcut
+from toelab.io.openpose import json_files as _openpose_json_files
+from toelab.io.openpose import read_openpose
 from toelab.io.sleap import read_sleap
 from toelab.recording import FORMAT_MARKER, Recording
 
@@ -125,7 +128,7 @@ def detect_format(path: str | Path) -> str:
     """Which of :data:`FORMATS` a file or folder holds, by its content."""
     path = Path(path)
     if path.is_dir():
-        if json_files(path):
+        if _openpose_json_files(path):
             return "openpose"
         raise ToelabError(
             "folder holds no OpenPose JSON files",
@@ -194,18 +197,18 @@ def _hdf5_kind(path: Path) -> str:
         raise ToelabError(f"damaged HDF5 file: {exc}", path) from exc
     if {"tracks", "node_names"} <= keys:
         return "sleap"
-    if HDF_KEY in keys:
+    if _DLC_HDF_KEY in keys:
         return "deeplabcut"
     raise ToelabError(
         f"HDF5 file of an unknown kind (datasets: {sorted(keys)})",
         path,
-        hint=f"toelab reads SLEAP analysis files (tracks, node_names) and DeepLabCut files ({HDF_KEY})",
+        hint=f"toelab reads SLEAP analysis files (tracks, node_names) and DeepLabCut files ({_DLC_HDF_KEY})",
     )
 
 
 def _is_c3d(path: Path, head: bytes) -> bool:
     """The C3D signature byte plus a known processor type where the parameters start."""
-    if len(head) < 2 or head[1] != C3D_SIGNATURE or head[0] < 2:
+    if len(head) < 2 or head[1] != _C3D_SIGNATURE or head[0] < 2:
         return False
     try:
         with path.open("rb") as handle:

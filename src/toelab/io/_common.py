@@ -17,7 +17,6 @@ VIDEO_SUFFIXES = (
     ".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm", ".3gp", ".mpg", ".mpeg", ".wmv", ".mts"
 )
 TIME_UNIT_S = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
-FPS_HINT = "pass --fps N or place the video beside the file"
 _FOOT_WORDS = {"left": "left", "l": "left", "right": "right", "r": "right"}
 
 

@@ -29,7 +29,6 @@ class AssessmentTest:
     conditions: tuple[Condition, ...]
     measures: tuple[str, ...]  # names of the figures the test produces
     per_foot: bool = True
-    min_fps: float | None = None  # below this the camera cannot see what the test looks for
 
 
 _LIFT_S = 8.0
@@ -114,7 +113,6 @@ TREMOR_TEST = AssessmentTest(
         "tremor_stability_index_hz",
     ),
     # 8–12 Hz physiological tremor needs at least 24 fps to be seen at all (Nyquist)
-    min_fps=24.0,
 )
 
 MUSICAL_TOES_TEST = AssessmentTest(

@@ -29,10 +29,6 @@ class Frequency:
     days_per_week: int
     min_days_per_week: int
 
-    @property
-    def target_per_week(self) -> int:
-        return self.sessions_per_day * self.min_days_per_week
-
 
 TWICE_DAILY = Frequency("twice daily", sessions_per_day=2, days_per_week=7, min_days_per_week=7)
 DAILY = Frequency("daily", sessions_per_day=1, days_per_week=7, min_days_per_week=7)

@@ -13,20 +13,21 @@ they never diagnose.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from toelab.errors import ToelabError
 from toelab.protocols.battery import BATTERY, AssessmentTest
 from toelab.protocols.diagrams import camera_diagram
 from toelab.protocols.exercises import EXERCISES, Exercise
 from toelab.protocols.sources import citations
+from toelab.vocabulary import View
 
-POSITIONS = ("seated", "standing", "seated or standing", "lying")
-VIEWS = ("front", "side")
+Position = Literal["seated", "standing", "seated or standing", "lying"]
 
 
 @dataclass(frozen=True)
 class CameraSetup:
-    view: str  # front (facing the toes) or side (level with the foot)
+    view: View  # front (facing the toes) or side (level with the foot)
     phone: str  # where the phone goes
     light: str
     must_see: str
@@ -46,7 +47,7 @@ class Guide:
     id: str
     kind: str  # "test" or "exercise"
     barefoot: bool
-    position: str  # one of POSITIONS
+    position: Position
     camera: CameraSetup | None
     setup: tuple[str, ...]
     mistakes: tuple[str, ...]

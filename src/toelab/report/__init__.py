@@ -22,6 +22,7 @@ from toelab.store.overview import PersonOverview, person_overview
 from toelab.tasks import TASKS
 
 __all__ = [
+    "TrialView",
     "export_figures",
     "fhir_bundle",
     "fhir_json",
@@ -29,9 +30,12 @@ __all__ = [
     "html_to_pdf",
     "latest_trial_views",
     "pdf_available",
+    "progress_report_html",
     "read_figures_csv",
     "report_html",
     "report_path",
+    "session_report_html",
+    "trial_view",
     "write_report",
 ]
 

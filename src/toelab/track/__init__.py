@@ -2,7 +2,7 @@
 
 from toelab.track.overlay import write_overlay
 from toelab.track.points import FootPoints, Proposal, load_points, parse_points, propose_points
-from toelab.track.tracker import FrameState, PointState, ToeTracker, hallux_angle_deg
+from toelab.track.tracker import FrameState, PointState, ToeTracker
 from toelab.track.video import TrackResult, track_video
 
 __all__ = [
@@ -12,7 +12,6 @@ __all__ = [
     "Proposal",
     "ToeTracker",
     "TrackResult",
-    "hallux_angle_deg",
     "load_points",
     "parse_points",
     "propose_points",

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from toelab.analysis.rom import hallux_extension_deg
 from toelab.errors import ToelabError
 from toelab.track.points import VIEW_POINTS, FootPoints
 
@@ -94,14 +95,6 @@ class FrameArrays:
     hallux_angle_deg: dict[str, float]
     foot_confidence: dict[str, float]
     foot_motion: np.ndarray  # (n_feet, 4): dx_px, dy_px, rotation_deg, scale
-
-
-def hallux_angle_deg(heel: np.ndarray, mtp1: np.ndarray, hallux_tip: np.ndarray) -> np.ndarray:
-    """Signed angle (deg) of mtp1->hallux_tip against heel->mtp1; positive = toe bent up (image y down)."""
-    a = np.asarray(mtp1, float) - np.asarray(heel, float)
-    b = np.asarray(hallux_tip, float) - np.asarray(mtp1, float)
-    cross = a[..., 0] * -b[..., 1] + a[..., 1] * b[..., 0]
-    return np.degrees(np.arctan2(cross, (a * b).sum(axis=-1)))
 
 
 def _median(values: np.ndarray) -> float:
@@ -765,7 +758,7 @@ class ToeTracker:
                 n_features[rows] = (len(foot_region.pts), len(foot_region.pts), len(hallux.pts))
             xy[rows][confidence[rows] == 0.0] = np.nan
             if foot.toes is None:
-                angles[foot.points.foot] = float(hallux_angle_deg(*xy[rows]))
+                angles[foot.points.foot] = float(hallux_extension_deg(*(p[None] for p in xy[rows]))[0])
         return FrameArrays(xy, displacement, confidence, n_features, angles, foot_conf, motion)
 
     def _state(self, time_s: float) -> FrameState:

@@ -23,6 +23,7 @@ from toelab.protocols.plan import todays_exercises
 from toelab.store import Store
 from toelab.store.outcomes import log_exercise
 from toelab.store.overview import PersonOverview, person_overview
+from toelab.tasks import TASKS
 from toelab.web.auth import account_of, clinic_of, people_seen_by, refuse, signed_in
 from toelab.web.people import PERSON_COOKIE, current_person_id, web_store
 
@@ -452,5 +453,6 @@ def tremor_context_questions() -> dict[str, Any]:
     return {
         "questions": [dataclasses.asdict(q) for q in tremor_context.QUESTIONS],
         "condition_words": tremor_context.CONDITIONS,
-        "tests": [t.id for t in BATTERY if t.task == "tremor"],
+        # the tests whose figures mean something else with the context (a tremor test at rest)
+        "tests": [t.id for t in BATTERY if t.task in TASKS and TASKS[t.task].uses_context],
     }

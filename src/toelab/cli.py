@@ -123,6 +123,16 @@ def analyze(
         Path | None, typer.Option(help="Write the video with the tracked points and lifts drawn (.mp4).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    series: Annotated[
+        Path | None, typer.Option(help="Write the per-sample series behind the figures (.csv).")
+    ] = None,
+    static: Annotated[
+        Path | None,
+        typer.Option(help="Oxford Foot Model static trial (.c3d): adds the hallux-to-forefoot angle to rom."),
+    ] = None,
+    flat_forefoot: Annotated[
+        bool, typer.Option("--flat-forefoot", help="OFM option: the forefoot stands flat in the static trial.")
+    ] = False,
     person: Annotated[
         str | None, typer.Option(help="Store the measurement in this person's records (`toelab person add`).")
     ] = None,
@@ -141,6 +151,7 @@ def analyze(
     if foot not in (None, "left", "right"):
         raise ToelabError(f"--foot {foot!r} is not left or right")
     tremor_context = _tremor_context(context, task, person)
+    ofm_static = _ofm_static(static, flat_forefoot, task)
     if person is not None:
         from toelab.store import open_store
 
@@ -169,6 +180,7 @@ def analyze(
             event=event,
             input_path=input_path,
             time_unit=time_unit,
+            static=ofm_static,
         )
     except ToelabError:
         # what the reader noticed often explains the failure (a time column in milliseconds)
@@ -177,6 +189,10 @@ def analyze(
         raise
     if overlay is not None:
         write_overlay_video(input_path, loaded.recording, overlay)
+    if series is not None:
+        from toelab.series import task_series, write_series
+
+        write_series(series, *task_series(outcome, loaded.recording, toes=parse_toes(toes), event=event))
     warnings = loaded.warnings + outcome.warnings
     if as_json:
         payload = {"task": task, "input": str(input_path), "results": outcome.results, "warnings": warnings}
@@ -202,6 +218,19 @@ def analyze(
             if tremor_context is not None:
                 store.set_session_context(stored.session, tremor_context)
         error_console.print(f"stored as session {stored.session.id} of {person}", highlight=False)
+
+
+def _ofm_static(path: Path | None, flat_forefoot: bool, task: str) -> Any:
+    """The Oxford Foot Model static trial, read before the (longer) dynamic one."""
+    if path is None:
+        if flat_forefoot:
+            raise ToelabError("--flat-forefoot is an option of the Oxford Foot Model", hint="add --static FILE")
+        return None
+    if task != "rom":
+        raise ToelabError("--static (an Oxford Foot Model static trial) applies to the rom task")
+    from toelab.io.ofm import load_static
+
+    return load_static(path, flat_forefoot=flat_forefoot)
 
 
 def _tremor_context(items: list[str] | None, task: str, person: str | None) -> Any:

@@ -45,6 +45,9 @@ class TaskOutcome:
     results: dict[str, Any]
     warnings: list[str]
     by_foot: dict[str | None, Any]  # the analysis result objects, per foot (None = unknown foot)
+    # what the per-sample series needs besides by_foot: "ofm" (toelab.io.ofm.OfmOutcome, rom with
+    # a static trial), "beat_times_s" (rhythm)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def json_safe(value: Any) -> Any:
@@ -236,9 +239,16 @@ def run_task(
     event: str = "peak",
     input_path: Path | None = None,
     time_unit: str = "s",
+    static: Any = None,
 ) -> TaskOutcome:
-    """Run one analysis on a recording and gather its JSON figures and warnings."""
+    """Run one analysis on a recording and gather its JSON figures and warnings.
+
+    ``static``: an Oxford Foot Model static trial (:func:`toelab.io.ofm.load_static`) for rom.
+    """
     check_task(task)
+    if static is not None and task != "rom":
+        raise ToelabError("--static (an Oxford Foot Model static trial) applies to the rom task")
+    extra: dict[str, Any] = {}
     if event not in EVENTS:
         raise ToelabError(f"unknown event {event!r}", hint="choose peak or onset")
     warnings: list[str] = []
@@ -255,9 +265,15 @@ def run_task(
         results = _per_foot(by_foot)
     elif task == "rom":
         from toelab.analysis.rom import rom_from_recording
+        from toelab.io.ofm import add_ofm_figures, apply_ofm, check_static_needed
 
+        if static is not None:
+            extra["ofm"] = ofm = apply_ofm(recording, static)
+            recording = ofm.recording
+        check_static_needed(recording)
         by_foot = _each_foot(recording, lambda f: rom_from_recording(recording, foot=f), warnings)
         results = _per_foot(by_foot)
+        warnings.extend(add_ofm_figures(results, extra.get("ofm")))
     else:
         from toelab.analysis.rhythm import compare_feet, rhythm_from_recording
 
@@ -265,6 +281,7 @@ def run_task(
             recording, beats or BeatSource(), input_path=input_path, time_unit=time_unit
         )
         warnings.extend(beat_warnings)
+        extra["beat_times_s"] = times
         by_foot = _each_foot(
             recording,
             lambda f: rhythm_from_recording(recording, times, toes=toes, event=event, foot=f),
@@ -275,4 +292,4 @@ def run_task(
         if set(by_foot) == {"left", "right"}:
             results["left_vs_right"] = compare_feet(by_foot["left"], by_foot["right"])
     warnings.extend(_warnings_of(list(by_foot.values())))
-    return TaskOutcome(task, results, warnings, by_foot)
+    return TaskOutcome(task, results, warnings, by_foot, extra)

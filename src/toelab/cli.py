@@ -131,7 +131,7 @@ def analyze(
         typer.Option(help="Oxford Foot Model static trial (.c3d): adds the hallux-to-forefoot angle to rom."),
     ] = None,
     flat_forefoot: Annotated[
-        bool, typer.Option("--flat-forefoot", help="OFM option: the forefoot stands flat in the static trial.")
+        bool, typer.Option("--flat-forefoot", help="OFM option: the forefoot is flat in the static trial.")
     ] = False,
     person: Annotated[
         str | None, typer.Option(help="Store the measurement in this person's records (`toelab person add`).")
@@ -224,7 +224,9 @@ def _ofm_static(path: Path | None, flat_forefoot: bool, task: str) -> Any:
     """The Oxford Foot Model static trial, read before the (longer) dynamic one."""
     if path is None:
         if flat_forefoot:
-            raise ToelabError("--flat-forefoot is an option of the Oxford Foot Model", hint="add --static FILE")
+            raise ToelabError(
+                "--flat-forefoot is an option of the Oxford Foot Model", hint="add --static FILE"
+            )
         return None
     if task != "rom":
         raise ToelabError("--static (an Oxford Foot Model static trial) applies to the rom task")

@@ -41,7 +41,7 @@ def rom_series(outcome: Any) -> tuple[np.ndarray, Columns]:
     for foot, result in outcome.by_foot.items():
         columns[f"{_prefix(foot)}hallux_angle_deg"] = result.angle_deg
     ofm = outcome.extra.get("ofm")
-    for foot, angles in (ofm.angles.items() if ofm is not None else ()):
+    for foot, angles in ofm.angles.items() if ofm is not None else ():
         for plane, values in angles.planes().items():
             columns[f"{foot}_hallux_forefoot_{plane}_deg"] = values
     return time_s, columns

@@ -1,8 +1,9 @@
 """Oxford Foot Model (OFM): segments, static calibration and the hallux-to-forefoot angle.
 
 Pure geometry on marker trajectories (arrays ``(n, 3)`` in lab coordinates, NaN in gaps):
-the two segments the hallux angle needs, after Carson et al. 2001 (J Biomech 34:1299, doi:10.1016/S0021-9290(01)00101-4) and
-Stebbins et al. 2006 (Gait Posture 23:401, doi:10.1016/j.gaitpost.2005.03.002):
+the two segments the hallux angle needs, after Carson et al. 2001 (J Biomech 34:1299,
+doi:10.1016/S0021-9290(01)00101-4) and Stebbins et al. 2006 (Gait Posture 23:401,
+doi:10.1016/j.gaitpost.2005.03.002):
 
 * **Forefoot**: superior axis normal to the plane of D1M, P5M and D5M; origin the midpoint of
   P1M and P5M projected onto that plane; anterior axis from the origin towards TOE, in the
@@ -179,7 +180,9 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, n
 
 def forefoot_plane_pose(markers: Markers, side: str) -> SegmentPose:
     """The forefoot from D1M, P5M, D5M (plane), P1M/P5M (origin) and TOE (anterior)."""
-    p1m, p5m, d5m, d1m, toe = (np.asarray(markers[m], dtype=float) for m in ("P1M", "P5M", "D5M", "D1M", "TOE"))
+    p1m, p5m, d5m, d1m, toe = (
+        np.asarray(markers[m], dtype=float) for m in ("P1M", "P5M", "D5M", "D1M", "TOE")
+    )
     # D5M − P5M runs forwards and D1M − P5M forwards and medially: their cross product points
     # up on the right foot and down on the left.
     normal = _SIDE_SIGN[side] * _unit(np.cross(d5m - p5m, d1m - p5m))
@@ -247,7 +250,9 @@ def require_markers(markers: Markers, names: tuple[str, ...], side: str, trial: 
         )
 
 
-def calibrate_foot(static: Markers, side: str, up: np.ndarray, options: OfmOptions | None = None) -> FootCalibration:
+def calibrate_foot(
+    static: Markers, side: str, up: np.ndarray, options: OfmOptions | None = None
+) -> FootCalibration:
     """Fix the forefoot's rebuilt D1M and the hallux's base from a static trial.
 
     ``static`` holds the foot's markers by OFM code (``P1M`` ...); ``up`` is the lab's
@@ -266,9 +271,7 @@ def calibrate_foot(static: Markers, side: str, up: np.ndarray, options: OfmOptio
     raise_mm = float(model.to_local(single["HLX"])[0, 2] - model.to_local(single["D1M"])[0, 2])
     hallux = hallux_pose(model, hallux_base(model, single["D1M"], raise_mm), single["HLX"])
     static_deg = tuple(float(a[0]) for a in joint_angles_deg(model, hallux, side))
-    rigid = RigidBody(
-        FOREFOOT_TRACKING, np.stack([mean[m] for m in FOREFOOT_TRACKING]), {"D1M": mean["D1M"]}
-    )
+    rigid = RigidBody(FOREFOOT_TRACKING, np.stack([mean[m] for m in FOREFOOT_TRACKING]), {"D1M": mean["D1M"]})
     return FootCalibration(side, rigid, raise_mm, offset, static_deg, options)  # type: ignore[arg-type]
 
 

@@ -138,9 +138,7 @@ def apply_ofm(dynamic: Recording, static: StaticTrial) -> OfmOutcome:
     """
     options = static.options
     if dynamic.meta.source != "c3d":
-        raise ToelabError(
-            "--static applies to C3D trials with Oxford Foot Model markers", dynamic.meta.path
-        )
+        raise ToelabError("--static applies to C3D trials with Oxford Foot Model markers", dynamic.meta.path)
     feet = ofm_feet(dynamic)
     if not feet:
         present = sorted({m for foot in SIDES for m in foot_markers(dynamic, foot)})

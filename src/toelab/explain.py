@@ -192,6 +192,7 @@ def _rom(results: dict[str, Any]) -> list[Explanation]:
                 ("coughlin2003",),
             )
         )
+    rows += _hallux_forefoot(results.get("hallux_forefoot_deg"))
     rows.append(
         Explanation(
             "How exact",
@@ -202,6 +203,25 @@ def _rom(results: dict[str, Any]) -> list[Explanation]:
         )
     )
     return rows
+
+
+def _hallux_forefoot(figures: dict[str, Any] | None) -> list[Explanation]:
+    """The Oxford Foot Model's hallux-to-forefoot angle (rom with a static trial)."""
+    if not figures:
+        return []
+    sagittal, transverse = figures["sagittal"], figures["transverse"]
+    return [
+        Explanation(
+            "Hallux to forefoot, sagittal (OFM)",
+            f"{_fmt(sagittal['min'], '°')} to {_fmt(sagittal['max'], '°')}",
+            "the Oxford Foot Model's hallux angle (HXFFA): + bent up, 0 as in the standing trial",
+        ),
+        Explanation(
+            "Hallux to forefoot, transverse (OFM)",
+            f"{_fmt(transverse['min'], '°')} to {_fmt(transverse['max'], '°')}",
+            "+ turned towards the other foot (varus), − away from it (valgus)",
+        ),
+    ]
 
 
 def _rhythm(results: dict[str, Any]) -> list[Explanation]:

@@ -28,6 +28,9 @@ from toelab.landmarks import landmark_key
 from toelab.recording import Recording
 
 _UP = {"+z": (0.0, 0.0, 1.0), "-z": (0.0, 0.0, -1.0), "+y": (0.0, 1.0, 0.0), "-y": (0.0, -1.0, 0.0)}
+# Standing puts the first MTP joint in some extension (the metatarsal slopes down to the floor,
+# the hallux lies on it); beyond this the markers' offsets are worth saying (toelab's rule).
+STANDING_OFFSET_NOTED_DEG = 5.0
 _LABEL = re.compile(r"^(?:.*:)?([LR])([A-Z0-9]+)$")
 
 
@@ -39,6 +42,7 @@ class OfmOutcome:
     recording: Recording
     static_path: str | None
     options: OfmOptions
+    static_toelab_angle_deg: dict[str, float]  # toelab's 3-point angle (P1M, D1M, HLX), standing
 
 
 def foot_markers(recording: Recording, foot: str) -> dict[str, np.ndarray]:
@@ -115,7 +119,14 @@ def add_ofm_figures(results: dict, ofm: OfmOutcome | None) -> list[str]:
         "frontal 0 by the model (the hallux is a single vector)",
         "zero": "the hallux lies along the forefoot in the static trial (sagittal 0 there)",
     }
-    return [warning for angles in ofm.angles.values() for warning in angles.warnings]
+    offsets = [
+        f"the {foot} foot's 3-point big-toe angle (P1M, D1M, HLX) reads {angle:.0f}° in the static "
+        "(standing) trial: skin markers sit off the bones' axes, so read its maximum and grade range "
+        "with that in mind; the hallux-to-forefoot angle is 0 in standing"
+        for foot, angle in ofm.static_toelab_angle_deg.items()
+        if abs(angle) > STANDING_OFFSET_NOTED_DEG
+    ]
+    return [warning for angles in ofm.angles.values() for warning in angles.warnings] + offsets
 
 
 def calibrate(static: Recording, feet: list[str], options: OfmOptions) -> dict[str, FootCalibration]:
@@ -166,4 +177,14 @@ def apply_ofm(dynamic: Recording, static: StaticTrial) -> OfmOutcome:
             sources[name] = f"{SIDES[foot]}D1M (rebuilt from the static trial)"
     extra = {**dynamic.meta.extra, "landmark_sources": sources}
     recording = replace(dynamic, landmarks=landmarks, meta=replace(dynamic.meta, extra=extra))
-    return OfmOutcome(angles, recording, static.recording.meta.path, options)
+    standing = {foot: _standing_angle_deg(static.recording, foot) for foot in feet}
+    return OfmOutcome(angles, recording, static.recording.meta.path, options, standing)
+
+
+def _standing_angle_deg(static: Recording, foot: str) -> float:
+    """toelab's own big-toe angle from the P1M, D1M and HLX markers in the static trial."""
+    from toelab.analysis.rom import hallux_extension_deg
+
+    markers = foot_markers(static, foot)
+    angle = hallux_extension_deg(markers["P1M"], markers["D1M"], markers["HLX"], up=up_vector(static))
+    return float(np.nanmedian(angle))

@@ -66,10 +66,6 @@ class SegmentPose:
     origin: np.ndarray
     axes: np.ndarray
 
-    def to_lab(self, local: np.ndarray) -> np.ndarray:
-        """Lab positions ``(n, 3)`` of a point fixed in the segment at ``local`` (3,)."""
-        return self.origin + np.einsum("nij,j->ni", self.axes, local)
-
     def to_local(self, point: np.ndarray) -> np.ndarray:
         """Segment coordinates ``(n, 3)`` of lab points ``(n, 3)``."""
         return np.einsum("nji,nj->ni", self.axes, point - self.origin)
@@ -102,7 +98,6 @@ class FootCalibration:
     hallux_raise_mm: float  # HLX's height above D1M along the forefoot's superior axis, static
     forefoot_offset: np.ndarray  # (3, 3) rotation of the model's forefoot in the plane axes
     static_hallux_deg: tuple[float, float, float]  # sagittal, frontal, transverse in the static
-    options: OfmOptions
 
 
 @dataclass(frozen=True)
@@ -272,7 +267,7 @@ def calibrate_foot(
     hallux = hallux_pose(model, hallux_base(model, single["D1M"], raise_mm), single["HLX"])
     static_deg = tuple(float(a[0]) for a in joint_angles_deg(model, hallux, side))
     rigid = RigidBody(FOREFOOT_TRACKING, np.stack([mean[m] for m in FOREFOOT_TRACKING]), {"D1M": mean["D1M"]})
-    return FootCalibration(side, rigid, raise_mm, offset, static_deg, options)  # type: ignore[arg-type]
+    return FootCalibration(side, rigid, raise_mm, offset, static_deg)  # type: ignore[arg-type]
 
 
 def forefoot_pose(markers: Markers, calibration: FootCalibration) -> tuple[SegmentPose, np.ndarray]:

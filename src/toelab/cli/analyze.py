@@ -27,6 +27,7 @@ from toelab.tasks import (
     TASKS,
     AnalysisOptions,
     BeatSource,
+    check_options,
     get_task,
     json_safe,
     load_input,
@@ -34,6 +35,7 @@ from toelab.tasks import (
     rows_for,
     run_task,
 )
+from toelab.tasks.series import write_series
 
 
 def _options(
@@ -110,6 +112,16 @@ def analyze(
         Path | None, typer.Option(help="Write the video with the tracked points and lifts drawn (.mp4).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    series: Annotated[
+        Path | None, typer.Option(help="Write the per-sample series behind the figures (.csv).")
+    ] = None,
+    static: Annotated[
+        Path | None,
+        typer.Option(help="Oxford Foot Model static trial (.c3d): adds the hallux-to-forefoot angle to rom."),
+    ] = None,
+    flat_forefoot: Annotated[
+        bool, typer.Option("--flat-forefoot", help="OFM option: the forefoot is flat in the static trial.")
+    ] = False,
     person: Annotated[
         str | None, typer.Option(help="Store the measurement in this person's records (`toelab person add`).")
     ] = None,
@@ -135,7 +147,10 @@ def analyze(
         foot=foot,
         points=points,
         mm_per_px=mm_per_px,
+        static=static,
+        flat_forefoot=flat_forefoot,
     )
+    check_options(options)  # before a long read
     tremor_context = _tremor_context(context, task, person)
     if person is not None:
         from toelab.store import open_store
@@ -158,6 +173,8 @@ def analyze(
         from toelab.track.overlay import write_overlay
 
         write_overlay(input_path, loaded.recording, overlay, events=lift_events(loaded.recording))
+    if series is not None:
+        write_series(series, *get_task(task).series(outcome, loaded.recording))
     warnings = loaded.warnings + outcome.warnings
     if as_json:
         payload = {"task": task, "input": str(input_path), "results": outcome.results, "warnings": warnings}

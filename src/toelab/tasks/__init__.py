@@ -7,6 +7,7 @@ new module with a :class:`Task` and one line below.
 =================== =========================================================================
 ``TASKS``           task name → :class:`Task` (tremor, isolation, rom, rhythm)
 ``get_task``        the task of a name, or the one error naming the choices
+``check_options``   the task of some options, checked against what it takes
 ``run_task``        run a task on a Recording with :class:`AnalysisOptions` → :class:`TaskOutcome`
 ``load_input``      any input file, folder or video → Recording
 ``explain``         one foot's figures in plain words (:class:`Explanation`)
@@ -22,6 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from toelab.errors import ToelabError
 from toelab.recording import Recording
 from toelab.tasks import isolation, rhythm, rom, tremor
 from toelab.tasks.base import (
@@ -49,6 +51,7 @@ __all__ = [
     "Row",
     "Task",
     "TaskOutcome",
+    "check_options",
     "explain",
     "figures_of",
     "get_task",
@@ -73,11 +76,20 @@ def trial_title(kind: str) -> str:
     return TASKS[kind].title if kind in TASKS else kind.capitalize()
 
 
+def check_options(options: AnalysisOptions) -> Task:
+    """The task of ``options``, once the options it takes are checked against it."""
+    task = get_task(options.task)
+    if options.static is not None and not task.takes_static_trial:
+        takers = ", ".join(t.name for t in TASKS.values() if t.takes_static_trial)
+        raise ToelabError(f"--static (an Oxford Foot Model static trial) applies to the {takers} task")
+    return task
+
+
 def run_task(
     recording: Recording, options: AnalysisOptions, *, input_path: Path | None = None
 ) -> TaskOutcome:
     """Run ``options.task`` on a recording: its figures per foot, warnings and result objects."""
-    task = get_task(options.task)
+    task = check_options(options)
     return task.quality_gate(task.run(recording, options, input_path=input_path))
 
 

@@ -22,6 +22,7 @@ from toelab.protocols.red_flags import Flag, RestTremorReading
 from toelab.protocols.sources import short_citations
 from toelab.recording import Recording
 from toelab.tasks.options import AnalysisOptions
+from toelab.tasks.series import Columns
 from toelab.vocabulary import Side, TaskName, as_side
 
 Row = tuple[str, str, str]  # (figure, value, what it means)
@@ -48,6 +49,8 @@ class TaskOutcome:
     warnings: list[str]
     by_foot: dict[str | None, Any]
     options: AnalysisOptions | None = None
+    # what the per-sample series needs besides by_foot (rom with a static trial: "ofm")
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class Task(ABC):
     report_rank: ClassVar[int] = 9  # where the task's trials come in a report (lower first)
     # how the test was done (condition, caffeine, tiredness …) changes what its figures mean
     uses_context: ClassVar[bool] = False
+    takes_static_trial: ClassVar[bool] = False  # an Oxford Foot Model static trial (--static)
     needs_beats: ClassVar[bool] = False  # a run of it needs beat times
     # the training exercise a practice run of the task counts as in a plan
     exercise_id: ClassVar[str | None] = None
@@ -172,6 +176,10 @@ class Task(ABC):
     def compare_feet(self, by_foot: Mapping[str | None, Any]) -> dict[str, Any]:
         """Figures comparing the left and right foot, when the task has any."""
         return {}
+
+    @abstractmethod
+    def series(self, outcome: TaskOutcome, recording: Recording) -> tuple[np.ndarray, Columns]:
+        """The per-sample series behind the figures: ``(time_s, {column: values})``."""
 
     def quality_gate(self, outcome: TaskOutcome) -> TaskOutcome:
         """The outcome with any figure the data cannot support withheld (the task's rules)."""

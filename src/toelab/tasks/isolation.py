@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from toelab.analysis.individuation import INDEPENDENT_II
 from toelab.protocols.cards import Findings
 from toelab.protocols.sources import TOELAB_RULE
 from toelab.recording import Recording
-from toelab.tasks.base import Explanation, PlotSpec, ResultFigure, Task, fmt
+from toelab.tasks.base import Explanation, PlotSpec, ResultFigure, Task, TaskOutcome, fmt
 from toelab.tasks.options import AnalysisOptions
+from toelab.tasks.series import Columns, column_prefix, length_unit
 from toelab.vocabulary import Side, foot_label, toe_name
 
 
@@ -48,6 +51,18 @@ class IsolationTask(Task):
 
     def stored_toes(self, options: AnalysisOptions) -> tuple[int, ...]:
         return (1, 2, 3, 4, 5)
+
+    def series(self, outcome: TaskOutcome, recording: Recording) -> tuple[np.ndarray, Columns]:
+        """Each toe's height above its rest level."""
+        from toelab.analysis.lifts import toe_heights
+
+        columns: Columns = {}
+        time_s = recording.time_s
+        for foot in outcome.by_foot:
+            time_s, heights = toe_heights(recording, foot)
+            for toe, height in heights.items():
+                columns[f"{column_prefix(foot)}toe{toe}_lift_{length_unit(recording)}"] = height
+        return time_s, columns
 
     def explain(self, results: Mapping[str, Any], condition: str | None = None) -> list[Explanation]:
         rows = []

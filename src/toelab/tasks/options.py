@@ -82,6 +82,8 @@ class AnalysisOptions:
     foot: Foot | None = None
     points: Path | None = None
     mm_per_px: float | None = None
+    static: Path | None = None  # an Oxford Foot Model static trial (C3D)
+    flat_forefoot: bool = False  # the Oxford Foot Model's option of a flat forefoot in the static trial
 
     def __post_init__(self) -> None:
         check_option(self.task, TASK_NAMES, "task")
@@ -93,6 +95,10 @@ class AnalysisOptions:
             raise ToelabError(f"toes {list(self.toes)} must be toe numbers 1–5")
         if self.fps is not None and not self.fps > 0:
             raise ToelabError(f"--fps {self.fps:g} must be above 0")
+        if self.flat_forefoot and self.static is None:
+            raise ToelabError(
+                "--flat-forefoot is an option of the Oxford Foot Model", hint="add --static FILE"
+            )
         if self.mm_per_px is not None and not self.mm_per_px > 0:
             raise ToelabError(f"--mm-per-px {self.mm_per_px:g} must be above 0")
 

@@ -14,6 +14,7 @@ from toelab.protocols.cards import Findings
 from toelab.recording import Recording
 from toelab.tasks.base import Explanation, PlotSpec, ResultFigure, Task, TaskOutcome, fmt
 from toelab.tasks.options import AnalysisOptions, BeatSource
+from toelab.tasks.series import Columns, column_prefix, event_column, length_unit
 from toelab.vocabulary import Side
 
 
@@ -115,6 +116,23 @@ class RhythmTask(Task):
 
     def stored_toes(self, options: AnalysisOptions) -> tuple[int, ...]:
         return options.toes
+
+    def series(self, outcome: TaskOutcome, recording: Recording) -> tuple[np.ndarray, Columns]:
+        """The lifting toes' height, each detected lift, and each beat."""
+        from toelab.analysis.lifts import detect_lifts, toe_heights
+
+        options = outcome.options or AnalysisOptions(self.name)
+        columns: Columns = {}
+        time_s = recording.time_s
+        for foot in outcome.by_foot:
+            time_s, heights = toe_heights(recording, foot, toes=options.toes, rest_at_zero=False)
+            signal = np.mean([heights[t] for t in options.toes], axis=0)
+            detection = detect_lifts(time_s, signal)
+            lift_s = detection.peak_times_s if options.event == "peak" else detection.onset_times_s
+            columns[f"{column_prefix(foot)}lift_{length_unit(recording)}"] = signal
+            columns[f"{column_prefix(foot)}lift_event"] = event_column(time_s, lift_s)
+        columns["beat_event"] = event_column(time_s, options.beats.times_s or ())
+        return time_s, columns
 
     def explain(self, results: Mapping[str, Any], condition: str | None = None) -> list[Explanation]:
         mean_ms = results.get("mean_asynchrony_ms")

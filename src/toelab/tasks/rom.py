@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from toelab.analysis.rom import TOE_OFF_NEEDED_DEG
 from toelab.protocols.cards import Findings
 from toelab.protocols.red_flags import BIG_TOE_STIFF_DEG, FLAGS
 from toelab.recording import Recording
-from toelab.tasks.base import Explanation, PlotSpec, ResultFigure, Task, fmt
+from toelab.tasks.base import Explanation, PlotSpec, ResultFigure, Task, TaskOutcome, fmt
 from toelab.tasks.options import AnalysisOptions
+from toelab.tasks.series import Columns, column_prefix
 from toelab.vocabulary import Side, foot_label
 
 # Coughlin & Shurnas 2003: below 40° of big-toe extension lies outside their grade 0 range
@@ -21,6 +25,24 @@ class RomTask(Task):
     name = "rom"
     title = "Big-toe extension test"
     report_rank = 1
+    takes_static_trial = True
+
+    def run(
+        self, recording: Recording, options: AnalysisOptions, *, input_path: Path | None = None
+    ) -> TaskOutcome:
+        """With an Oxford Foot Model static trial, the hallux-to-forefoot angle too."""
+        from toelab.tasks.ofm import add_ofm_figures, apply_ofm, check_static_needed, load_static
+
+        ofm = None
+        if options.static is not None:
+            ofm = apply_ofm(recording, load_static(options.static, flat_forefoot=options.flat_forefoot))
+            recording = ofm.recording
+        check_static_needed(recording)
+        outcome = super().run(recording, options, input_path=input_path)
+        outcome.warnings[:0] = add_ofm_figures(outcome.results, ofm)
+        if ofm is not None:
+            outcome.extra["ofm"] = ofm
+        return outcome
 
     def analyse(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
         from toelab.analysis.rom import rom_from_recording
@@ -37,6 +59,17 @@ class RomTask(Task):
     ) -> dict[str, Any]:
         angle = next((r.value for r in figures if r.name == "big_toe_extension_deg" and r.toe is None), None)
         return {"max_extension_deg": angle}
+
+    def series(self, outcome: TaskOutcome, recording: Recording) -> tuple[np.ndarray, Columns]:
+        columns: Columns = {}
+        time_s = next(iter(outcome.by_foot.values())).time_s
+        for foot, result in outcome.by_foot.items():
+            columns[f"{column_prefix(foot)}hallux_angle_deg"] = result.angle_deg
+        ofm = outcome.extra.get("ofm")
+        for foot, angles in ofm.angles.items() if ofm is not None else ():
+            for plane, values in angles.planes().items():
+                columns[f"{foot}_hallux_forefoot_{plane}_deg"] = values
+        return time_s, columns
 
     def explain(self, results: Mapping[str, Any], condition: str | None = None) -> list[Explanation]:
         angle = results.get("max_extension_deg")
@@ -72,6 +105,7 @@ class RomTask(Task):
                     ("coughlin2003",),
                 )
             )
+        rows += _hallux_forefoot(results.get("hallux_forefoot_deg"))
         rows.append(
             Explanation(
                 "How exact",
@@ -98,6 +132,25 @@ class RomTask(Task):
             for foot, result in analysed.items()
             if result.angle_deg.size
         ]
+
+
+def _hallux_forefoot(figures: Mapping[str, Any] | None) -> list[Explanation]:
+    """The Oxford Foot Model's hallux-to-forefoot angle (rom with a static trial)."""
+    if not figures:
+        return []
+    sagittal, transverse = figures["sagittal"], figures["transverse"]
+    return [
+        Explanation(
+            "Hallux to forefoot, sagittal (OFM)",
+            f"{fmt(sagittal['min'], '°')} to {fmt(sagittal['max'], '°')}",
+            "the Oxford Foot Model's hallux angle (HXFFA): + bent up, 0 as in the standing trial",
+        ),
+        Explanation(
+            "Hallux to forefoot, transverse (OFM)",
+            f"{fmt(transverse['min'], '°')} to {fmt(transverse['max'], '°')}",
+            "+ turned towards the other foot (varus), − away from it (valgus)",
+        ),
+    ]
 
 
 TASK = RomTask()

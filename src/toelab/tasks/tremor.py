@@ -6,11 +6,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from toelab.protocols.cards import Findings
 from toelab.protocols.red_flags import FLAGS, RestTremorReading
 from toelab.recording import Recording
 from toelab.tasks.base import Explanation, PlotSpec, ResultFigure, Task, TaskOutcome, fmt
 from toelab.tasks.options import AnalysisOptions
+from toelab.tasks.series import Columns
 from toelab.vocabulary import Side
 
 # Deuschl, Bain & Brin 1998 (Mov Disord 13 Suppl 3:2): the fine shaking everyone has
@@ -64,6 +67,17 @@ class TremorTask(Task):
     def trial_parameters(self, outcome: TaskOutcome) -> dict[str, Any]:
         result = next(iter(outcome.by_foot.values()))
         return {"classification": result.classification}
+
+    def series(self, outcome: TaskOutcome, recording: Recording) -> tuple[np.ndarray, Columns]:
+        """The channels the analysis reads (accelerometer, gyroscope or landmark coordinates)."""
+        from toelab.analysis.tremor import _pick_channels
+
+        names, values, units = _pick_channels(recording, None)
+        columns = {
+            (f"{name}_{unit}" if unit else name).replace(".", "_"): column
+            for name, column, unit in zip(names, values, units, strict=True)
+        }
+        return recording.time_s, columns
 
     def rest_tremor_reading(self, day: date, trial: Any) -> RestTremorReading | None:
         if trial.parameters.get("condition") != "rest":

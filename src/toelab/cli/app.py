@@ -8,10 +8,12 @@ from typing import Annotated, Any
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from toelab import __version__
 from toelab.errors import ToelabError
+from toelab.extras import missing_extra
 
 console = Console()
 error_console = Console(stderr=True)
@@ -23,9 +25,12 @@ class OneLineErrors(TyperGroup):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except ModuleNotFoundError as missing:
+                raise missing_extra(missing, f"toelab {ctx.invoked_subcommand or ''}".strip()) from None
         except ToelabError as error:
-            error_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+            error_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
 

@@ -21,8 +21,6 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from fhir.resources.R4B.bundle import Bundle
-
 from toelab.report.words import figure_label
 from toelab.store import Person, ResultFigure, SessionHistory, Trial
 from toelab.tasks import trial_title
@@ -106,7 +104,7 @@ def _observation(
     return observation
 
 
-def fhir_bundle(person: Person, sessions: Sequence[SessionHistory]) -> Bundle:
+def fhir_bundle(person: Person, sessions: Sequence[SessionHistory]) -> Any:
     """The person and every stored figure, validated by ``fhir.resources``."""
     patient_url = _urn("person", person.id)
     entries = [{"fullUrl": patient_url, "resource": _patient(person)}]
@@ -119,6 +117,8 @@ def fhir_bundle(person: Person, sessions: Sequence[SessionHistory]) -> Bundle:
                         "resource": _observation(patient_url, history, trial, figure),
                     }
                 )
+    from fhir.resources.R4B.bundle import Bundle  # an optional part (toelab[reports])
+
     return Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})
 
 

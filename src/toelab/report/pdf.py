@@ -5,7 +5,7 @@ from __future__ import annotations
 from toelab.errors import ToelabError
 
 PANGO_HINT = (
-    "the PDF needs WeasyPrint and the Pango library: pip install weasyprint; "
+    "the PDF needs WeasyPrint and the Pango library: pip install 'toelab[reports]'; "
     "on Debian/Ubuntu apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; "
     "or write the HTML report and print it from a browser"
 )

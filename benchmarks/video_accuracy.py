@@ -1,8 +1,17 @@
-"""End-to-end accuracy of the video path over the variation grid: generated H.264 video →
-tracker → lifts, individuation, tremor, big-toe angle and rhythm.
+"""End-to-end accuracy of the video path: generated H.264 video → tracker → lifts,
+individuation, tremor, big-toe angle and rhythm.
 
-    python benchmarks/video_accuracy.py          # ~12 min of CPU; 25 min on a busy 2-core machine
+    python benchmarks/video_accuracy.py                  # per source, drawn vs photo videos, 20 renders
+    python benchmarks/video_accuracy.py --quick          # 4 feet, 2 conditions, 3 renders (about 30 min busy)
+    python benchmarks/video_accuracy.py --renders 5 --tasks isolation hallux
+    python benchmarks/video_accuracy.py --grid           # the drawn generator's full grid (~12 min of CPU)
 
+The default report (``benchmarks/video_truth.py``) holds the drawn generator
+(``tests/videogen.py``) beside videos made from real photos and renders of scanned feet
+(``tests/photovideo.py``), per source image and condition, with the spread over re-renders
+and, per task, how many renders toelab got right, withheld or wrong.
+
+``--grid``:
 Videos are 640x480 (foot 220 px wide in the front view, 420 px long in the side view),
 spread over five skin tones, three floors (plain, wood, tiles), five conditions (steady;
 camera shake 4 px and 1 deg; lighting flicker 5 % with sensor noise 3 grey levels; all of
@@ -221,6 +230,22 @@ def rhythm(folder: Path, summary: list[str]) -> None:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--grid", action="store_true", help="the drawn generator's full grid instead")
+    parser.add_argument("--renders", type=int, default=None, help="renders per condition (20; 3 quick)")
+    parser.add_argument("--quick", action="store_true", help="4 feet, 2 conditions")
+    parser.add_argument(
+        "--tasks", nargs="+", default=["proposal", "isolation", "hallux", "tremor"],
+        choices=["proposal", "isolation", "hallux", "tremor"],
+    )
+    args = parser.parse_args()
+    if not args.grid:
+        from video_truth import run
+
+        run(args.renders or (3 if args.quick else 20), args.quick, args.tasks)
+        return
     summary: list[str] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:

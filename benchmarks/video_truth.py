@@ -1,0 +1,458 @@
+"""Video accuracy per kind of truth: the drawn generator (``tests/videogen.py``) beside real
+photos and renders of scanned feet warped with known motion (``tests/photovideo.py``).
+
+Every condition (source image, floor, foot, frame rate, noise, drift) is rendered
+``--renders`` times with fresh seeds (noise, exposure, drift and timing change; the motion
+plan stays), tracked from the first frame's true points with ``track_video`` and analysed
+with the functions ``toelab analyze`` uses. Each row gives the spread over the re-renders;
+each task ends with how many renders toelab got right, withheld (null or refused) or wrong
+(a number outside the goal). Run through ``benchmarks/video_accuracy.py --by-source``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import photovideo  # noqa: E402
+from test_video_accuracy import (  # noqa: E402
+    MAX_ANGLE_ERROR_DEG,
+    MAX_FREQUENCY_ERROR_HZ,
+    MAX_II_ERROR,
+    MIN_LIFT_F1,
+    IsolationPlan,
+    co_movement_matrix,
+    isolation_plan,
+    score_lifts,
+)
+from videogen import render_front, render_side  # noqa: E402
+
+from toelab.analysis.individuation import individuation_from_recording  # noqa: E402
+from toelab.analysis.lifts import lifts_from_recording  # noqa: E402
+from toelab.analysis.rom import rom_from_recording  # noqa: E402
+from toelab.analysis.tremor import tremor_from_recording  # noqa: E402
+from toelab.errors import ToelabError  # noqa: E402
+from toelab.synthetic.movement import individuation_truth  # noqa: E402
+from toelab.track import hallux_angle_deg, parse_points, propose_points, track_video  # noqa: E402
+
+MIN_MEASURED_SHARE = 0.9  # hallux angle: share of frames that must carry an angle
+LIFT_PER_FOOT_WIDTH = 0.065  # instructed lift: ~9 px for a 136 px wide foot
+TREMOR_PX = 1.5
+PROPOSAL_TOLERANCE = 0.5  # of the distance to the nearest other toe
+
+CONDITIONS = {
+    "30fps": dict(fps=30.0),
+    "60fps": dict(fps=60.0),
+    "other foot": dict(fps=30.0, mirror=True),
+    "noise+exposure": dict(fps=30.0, noise=3.0, exposure=0.08),
+    "hand-held drift": dict(fps=30.0, drift_px=5.0),
+    "all, 60fps, other foot": dict(fps=60.0, mirror=True, noise=3.0, exposure=0.08, drift_px=5.0),
+}
+QUICK_CONDITIONS = ("30fps", "all, 60fps, other foot")
+QUICK_TOP = ("FOCUS_itw_000813", "FOUND_itw_3", "030", "197")
+
+
+@dataclass
+class Tally:
+    right: int = 0
+    withheld: int = 0
+    wrong: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, verdict: str, example: str = "") -> None:
+        setattr(self, verdict, getattr(self, verdict) + 1)
+        if verdict != "right" and example and len(self.examples) < 4:
+            self.examples.append(example)
+
+    def line(self, task: str) -> str:
+        return f"{task}: right {self.right}, withheld {self.withheld}, wrong {self.wrong}"
+
+
+def _spread(values: list[float]) -> str:
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return "n/a"
+    return f"median {np.median(finite):.3f} [{min(finite):.3f}, {max(finite):.3f}]" + (
+        f" ({len(values) - len(finite)} none)" if len(finite) < len(values) else ""
+    )
+
+
+def _drawn_scene(condition: dict) -> dict:
+    """The drawn generator's closest equivalent of a photo condition."""
+    scene: dict = dict(fps=condition["fps"], skin="medium", floor="wood")
+    if condition.get("noise"):
+        scene.update(noise=condition["noise"], flicker=condition.get("exposure", 0.0) / 2)
+    if condition.get("drift_px"):
+        scene.update(shake_px=condition["drift_px"] / 2, shake_deg=0.5)
+    return scene
+
+
+# -- isolation ---------------------------------------------------------------------------
+def _isolation_verdict(f1: float, errors: list[float | None]) -> str:
+    if f1 < MIN_LIFT_F1 or any(e is not None and e > MAX_II_ERROR for e in errors):
+        return "wrong"
+    return "withheld" if any(e is None for e in errors) else "right"
+
+
+def _isolation_one(recording, plan: IsolationPlan, foot: str) -> tuple[float, list[float | None]]:
+    detections = lifts_from_recording(recording, foot=foot)
+    score = score_lifts({toe: d.peak_times_s for toe, d in detections.items()}, plan)
+    result = individuation_from_recording(recording, foot=foot)
+    truth = individuation_truth(plan.co_movement)
+    errors = [
+        None if t.individuation_index is None or want is None else abs(t.individuation_index - want)
+        for t, want in zip(result.toes, truth, strict=True)
+    ]
+    return score.f1, errors
+
+
+def isolation(folder: Path, sources: list[str], conditions: list[str], renders: int, tally: Tally) -> None:
+    print("\nisolation: each toe instructed in turn, neighbours co-move (F1 goal >= 0.95, II error <= 0.07)")
+    reps = 1 if renders <= 3 else 2
+    nominal = co_movement_matrix()
+    for generator in ("drawn", "photo"):
+        for source in sources if generator == "photo" else ["medium skin, wood"]:
+            for name in conditions:
+                condition = CONDITIONS[name]
+                f1s, worst, within = [], [], 0
+                for seed in range(renders):
+                    path = folder / "iso.mp4"
+                    if generator == "photo":
+                        foot = photovideo.load(source, condition.get("mirror", False))
+                        lift = LIFT_PER_FOOT_WIDTH * foot.foot_width_px
+                        drive = isolation_plan(nominal, reps=reps)
+                        drive = IsolationPlan(nominal, drive.peaks_s, drive.instructed, lift)
+                        truth = photovideo.render(
+                            path,
+                            foot,
+                            toe_drive=drive.heights,
+                            duration_s=drive.duration_s,
+                            seed=seed,
+                            **{k: v for k, v in condition.items() if k != "mirror"},
+                        )
+                        plan = IsolationPlan(nominal @ truth.leak, drive.peaks_s, drive.instructed, lift)
+                        first, side = truth.first_points, foot.foot
+                    else:
+                        side = "left" if condition.get("mirror") else "right"
+                        plan = isolation_plan(nominal, reps=reps)
+                        drawn = render_front(
+                            path,
+                            plan.heights,
+                            duration_s=plan.duration_s,
+                            seed=seed,
+                            feet=(side,),
+                            **_drawn_scene(condition),
+                        )
+                        first = drawn.first_points
+                    try:
+                        recording = track_video(path, parse_points(first)).recording
+                        f1, errors = _isolation_one(recording, plan, side)
+                    except ToelabError as exc:
+                        f1, errors = 0.0, [None] * 5
+                        print(f"    refused: {exc}")
+                    verdict = _isolation_verdict(f1, errors)
+                    tally.add(
+                        verdict,
+                        f"{generator} {source} {name} seed {seed}: F1 {f1:.2f}, "
+                        f"II errors {[None if e is None else round(e, 2) for e in errors]}",
+                    )
+                    given = [e for e in errors if e is not None]
+                    worst_error = max(given) if given else math.inf
+                    f1s.append(f1)
+                    worst.append(worst_error)
+                    within += worst_error <= MAX_II_ERROR and len(given) == 5
+                print(
+                    f"  {generator:5s} {source:18s} {name:24s} F1 {_spread(f1s)}; "
+                    f"II worst error {_spread(worst)}; within 0.07 on {within}/{renders}"
+                )
+    print("  " + tally.line("isolation"))
+
+
+# -- hallux --------------------------------------------------------------------------------
+def hallux(folder: Path, sources: list[str], conditions: list[str], renders: int, tally: Tally) -> None:
+    print("\nside view: hallux extension angle (goal: within 3 deg on >= 90 % of frames)")
+    duration_s = 3.0
+    for generator in ("drawn", "photo"):
+        for source in sources if generator == "photo" else ["medium skin, wood"]:
+            for name in conditions:
+                condition = CONDITIONS[name]
+                medians, worsts, shares = [], [], []
+                for seed in range(renders):
+                    max_deg = (30.0, 50.0, 70.0)[seed % 3]
+
+                    def curve(t, max_deg=max_deg):
+                        return max_deg * np.sin(np.pi * t / duration_s) ** 2
+
+                    path = folder / "side.mp4"
+                    if generator == "photo":
+                        foot = photovideo.load(source, condition.get("mirror", False))
+                        truth = photovideo.render(
+                            path,
+                            foot,
+                            hallux_deg=curve,
+                            duration_s=duration_s,
+                            seed=seed,
+                            **{k: v for k, v in condition.items() if k != "mirror"},
+                        )
+                        first, side, want = truth.first_points, foot.foot, truth.hallux_angle_deg
+                    else:
+                        side = "left" if condition.get("mirror") else "right"
+                        drawn = render_side(
+                            path,
+                            curve,
+                            duration_s=duration_s,
+                            seed=seed,
+                            foot=side,
+                            **_drawn_scene(condition),
+                        )
+                        first, want = drawn.first_points, drawn.hallux_angle_deg
+                    try:
+                        recording = track_video(path, parse_points(first)).recording
+                        angle = hallux_angle_deg(
+                            *(recording.landmarks[f"{side}_{p}"] for p in ("heel", "mtp1", "hallux_tip"))
+                        )
+                        rom = rom_from_recording(recording, side)
+                        measured = np.isfinite(angle)
+                        error = np.abs(angle - want)[measured]
+                        share = float(measured.mean())
+                        worst = float(error.max()) if error.size else math.inf
+                        median = float(np.median(error)) if error.size else math.inf
+                        gave_number = rom.max_extension_deg is not None and math.isfinite(
+                            rom.max_extension_deg
+                        )
+                    except ToelabError as exc:
+                        share, worst, median, gave_number = 0.0, math.inf, math.inf, False
+                        print(f"    refused: {exc}")
+                    if share >= MIN_MEASURED_SHARE and worst <= MAX_ANGLE_ERROR_DEG:
+                        verdict = "right"
+                    elif not gave_number:
+                        verdict = "withheld"
+                    else:
+                        verdict = "wrong"
+                    tally.add(
+                        verdict,
+                        f"{generator} {source} {name} seed {seed} (up to {max_deg:.0f} deg): "
+                        f"{share:.0%} of frames measured, worst error {worst:.1f} deg",
+                    )
+                    medians.append(median)
+                    worsts.append(worst)
+                    shares.append(share)
+                print(
+                    f"  {generator:5s} {source:18s} {name:24s} median error {_spread(medians)} deg; "
+                    f"worst frame {_spread(worsts)} deg; frames measured {_spread(shares)}"
+                )
+    print("  " + tally.line("hallux angle"))
+
+
+# -- tremor --------------------------------------------------------------------------------
+def _part_that_shakes(result) -> str | None:
+    """toelab's answer to "which part shakes": the tracked landmarks hold each toe's motion
+    against its foot, so a rhythmic finding there is the toes; toelab has no foot answer."""
+    if result.classification != "rhythmic":
+        return None
+    return "toes" if "toe" in result.channel or "hallux" in result.channel else result.channel
+
+
+def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int, tally: Tally) -> None:
+    print(
+        f"\ntremor: {TREMOR_PX} px shake of the whole foot or of the toes, 6 s "
+        "(goal: within 0.2 Hz and the right part)"
+    )
+    duration_s = 6.0
+    for generator in ("drawn", "photo"):
+        for source in sources if generator == "photo" else ["medium skin, wood"]:
+            for part in ("toes", "foot"):
+                if generator == "drawn" and part == "foot":
+                    continue  # the drawn generator cannot move the foot over its floor
+                for name in conditions:
+                    condition = CONDITIONS[name]
+                    errors, parts = [], []
+                    for seed in range(renders):
+                        frequency_hz = (4.0, 6.0, 9.0)[seed % 3]
+                        rng = np.random.default_rng(seed)
+                        heading = rng.uniform(0, 2 * np.pi)
+
+                        def wave(t, f=frequency_hz):
+                            return TREMOR_PX * np.sin(2 * np.pi * f * t)
+
+                        path = folder / "tremor.mp4"
+                        if generator == "photo":
+                            foot = photovideo.load(source, condition.get("mirror", False))
+                            motion: dict[str, Callable] = (
+                                {"toe_drive": lambda t: np.outer(wave(t), [1.0, 0.8, 0.7, 0.6, 0.5])}
+                                if part == "toes"
+                                else {
+                                    "foot_shift": lambda t, h=heading: np.outer(
+                                        wave(t), [np.cos(h), np.sin(h)]
+                                    )
+                                }
+                            )
+                            truth = photovideo.render(
+                                path,
+                                foot,
+                                duration_s=duration_s,
+                                seed=seed,
+                                **motion,
+                                **{k: v for k, v in condition.items() if k != "mirror"},
+                            )
+                            first = truth.first_points
+                        else:
+                            side = "left" if condition.get("mirror") else "right"
+                            drawn = render_front(
+                                path,
+                                lambda t: np.outer(wave(t), [1.0, 0.8, 0.7, 0.6, 0.5]),
+                                duration_s=duration_s,
+                                seed=seed,
+                                feet=(side,),
+                                **_drawn_scene(condition),
+                            )
+                            first = drawn.first_points
+                        try:
+                            result = tremor_from_recording(track_video(path, parse_points(first)).recording)
+                            found = result.dominant_frequency_hz
+                            said = _part_that_shakes(result)
+                        except ToelabError as exc:
+                            found, said = None, None
+                            print(f"    refused: {exc}")
+                        error = abs(found - frequency_hz) if found is not None else math.inf
+                        if found is None:
+                            verdict = "withheld"
+                        elif error <= MAX_FREQUENCY_ERROR_HZ and said == part:
+                            verdict = "right"
+                        elif said is None and result.classification != "rhythmic":
+                            # a frequency given but no rhythmic tremor claimed: read as withheld
+                            verdict = "withheld"
+                        else:
+                            verdict = "wrong"
+                        tally.add(
+                            verdict,
+                            f"{generator} {source} {part} {name} {frequency_hz} Hz seed {seed}: "
+                            f"{found if found is None else round(found, 2)} Hz, part {said}",
+                        )
+                        errors.append(error)
+                        parts.append(said or "none")
+                    named = {p: parts.count(p) for p in sorted(set(parts))}
+                    print(
+                        f"  {generator:5s} {source:18s} {part:4s} {name:24s} "
+                        f"frequency error {_spread(errors)} Hz; "
+                        f"part named {named}"
+                    )
+    print("  " + tally.line("tremor"))
+
+
+# -- proposal ------------------------------------------------------------------------------
+def _proposal_verdict(proposal, want: dict[str, np.ndarray], foot: str, skip: tuple[str, ...]) -> str:
+    if not proposal.ok:
+        return "withheld"
+    if len(proposal.points) != 1 or proposal.points[0].foot != foot:
+        return "wrong"
+    tips = np.array([want[t] for t in photovideo.TOES])
+    distance = np.linalg.norm(tips[:, None] - tips[None], axis=-1)
+    np.fill_diagonal(distance, np.inf)
+    tolerance = PROPOSAL_TOLERANCE * distance.min(axis=1)
+    got = proposal.points[0].points
+    ok = [
+        np.hypot(*np.subtract(got[t], want[t])) <= tol
+        for t, tol in zip(photovideo.TOES, tolerance, strict=True)
+        if t not in skip
+    ]
+    return "right" if all(ok) else "wrong"
+
+
+def proposal(folder: Path, sources: list[str], renders: int, tally: Tally) -> None:
+    print(
+        "\ntoe-point proposal on the first frame "
+        "(goal: confident and right on >= 90 %, confident and wrong on none)"
+    )
+    import av
+
+    for generator in ("drawn", "photo"):
+        counts: dict[str, int] = {"right": 0, "withheld": 0, "wrong": 0}
+        cases = (
+            [(s, m) for s in sources for m in (False, True)]
+            if generator == "photo"
+            else [(skin, m) for skin in ("light", "medium", "dark") for m in (False, True)]
+        )
+        for source, mirror in cases:
+            for seed in range(min(renders, 3)):
+                path = folder / "first.mp4"
+                if generator == "photo":
+                    foot = photovideo.load(source, mirror)
+                    truth = photovideo.render(path, foot, duration_s=0.1, noise=2.0, seed=seed)
+                    want = {t: np.asarray(truth.first_points[t]) for t in photovideo.TOES}
+                    skip, side = foot.hidden, foot.foot
+                else:
+                    side = "left" if mirror else "right"
+                    drawn = render_front(
+                        path,
+                        None,
+                        duration_s=0.1,
+                        skin=source,
+                        floor=("plain", "wood", "tiles")[seed % 3],
+                        noise=2.0,
+                        seed=seed,
+                        feet=(side,),
+                    )
+                    want = {t: np.asarray(drawn.first_points[0][t]) for t in photovideo.TOES}
+                    skip = ()
+                with av.open(str(path)) as container:
+                    frame = next(container.decode(video=0)).to_ndarray(format="bgr24")
+                result = propose_points(frame, "front")
+                verdict = _proposal_verdict(result, want, side, skip)
+                counts[verdict] += 1
+                tally.add(
+                    verdict,
+                    f"{generator} {source} {'mirrored ' if mirror else ''}seed {seed}: "
+                    f"confidence {result.confidence:.2f}, {result.message}",
+                )
+        total = sum(counts.values())
+        print(
+            f"  {generator:5s} confident and right {counts['right']}/{total}, not confident (withheld) "
+            f"{counts['withheld']}/{total}, confident and wrong {counts['wrong']}/{total}"
+        )
+    print("  " + tally.line("toe-point proposal"))
+
+
+def run(renders: int, quick: bool, tasks: list[str]) -> None:
+    started = time.perf_counter()
+    top = list(QUICK_TOP) if quick else photovideo.image_names("top", all_toes_visible=True)
+    side = photovideo.image_names("side")
+    conditions = list(QUICK_CONDITIONS) if quick else list(CONDITIONS)
+    tallies: dict[str, Tally] = {}
+    print(f"{renders} renders per condition; sources: top {', '.join(top)}; side {', '.join(side)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if "proposal" in tasks:
+            proposal(
+                folder,
+                photovideo.image_names("top"),
+                renders,
+                tallies.setdefault("toe-point proposal", Tally()),
+            )
+        if "isolation" in tasks:
+            isolation(folder, top, conditions, renders, tallies.setdefault("isolation", Tally()))
+        if "hallux" in tasks:
+            hallux(folder, side, conditions, renders, tallies.setdefault("hallux angle", Tally()))
+        if "tremor" in tasks:
+            tremor(
+                folder,
+                top[:2] if quick else top,
+                conditions[:1] if quick else conditions,
+                renders,
+                tallies.setdefault("tremor", Tally()),
+            )
+    print(f"\nsummary ({time.perf_counter() - started:.0f} s): per task, renders right / withheld / wrong")
+    for task, tally in tallies.items():
+        print(f"  {tally.line(task)}")
+        for example in tally.examples:
+            print(f"      e.g. {example}")

@@ -39,11 +39,14 @@ from videogen import render_front, render_side  # noqa: E402
 
 from toelab.analysis.individuation import individuation_from_recording  # noqa: E402
 from toelab.analysis.lifts import lifts_from_recording  # noqa: E402
-from toelab.analysis.rom import rom_from_recording  # noqa: E402
+from toelab.analysis.rom import (
+    hallux_extension_deg,  # noqa: E402
+    rom_from_recording,  # noqa: E402
+)
 from toelab.analysis.tremor import tremor_from_recording  # noqa: E402
 from toelab.errors import ToelabError  # noqa: E402
 from toelab.synthetic.movement import individuation_truth  # noqa: E402
-from toelab.track import hallux_angle_deg, parse_points, propose_points, track_video  # noqa: E402
+from toelab.track import parse_points, propose_points, track_video  # noqa: E402
 
 MIN_MEASURED_SHARE = 0.9  # hallux angle: share of frames that must carry an angle
 LIFT_PER_FOOT_WIDTH = 0.065  # instructed lift: ~9 px for a 136 px wide foot
@@ -218,7 +221,7 @@ def hallux(folder: Path, sources: list[str], conditions: list[str], renders: int
                         first, want = drawn.first_points, drawn.hallux_angle_deg
                     try:
                         recording = track_video(path, parse_points(first)).recording
-                        angle = hallux_angle_deg(
+                        angle = hallux_extension_deg(
                             *(recording.landmarks[f"{side}_{p}"] for p in ("heel", "mtp1", "hallux_tip"))
                         )
                         rom = rom_from_recording(recording, side)

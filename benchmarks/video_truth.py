@@ -39,10 +39,7 @@ from videogen import render_front, render_side  # noqa: E402
 
 from toelab.analysis.individuation import individuation_from_recording  # noqa: E402
 from toelab.analysis.lifts import lifts_from_recording  # noqa: E402
-from toelab.analysis.rom import (
-    hallux_extension_deg,  # noqa: E402
-    rom_from_recording,  # noqa: E402
-)
+from toelab.analysis.rom import hallux_extension_deg, rom_from_recording  # noqa: E402
 from toelab.analysis.tremor import tremor_from_recording  # noqa: E402
 from toelab.errors import ToelabError  # noqa: E402
 from toelab.synthetic.movement import individuation_truth  # noqa: E402

@@ -57,6 +57,7 @@ from toelab.store.records import (
     tremor_points_of,
 )
 from toelab.store.tracks import save_tracks
+from toelab.store.upsert import upsert_plan_item
 
 # a session still "in progress" with no new trial for this long was cut short
 STALE_AFTER = timedelta(hours=12)
@@ -586,18 +587,8 @@ class Store:
                 raise ToelabError(f"exercise {exercise_id!r} is not in this plan")
             if day < plan_row.start_date:
                 raise ToelabError(f"the plan starts on {plan_row.start_date}, after {day}")
-            row = s.scalar(
-                select(PlanItemModel).where(
-                    PlanItemModel.plan_id == plan_row.id,
-                    PlanItemModel.day == day,
-                    PlanItemModel.exercise_id == exercise_id,
-                )
-            )
-            if row is None:
-                row = PlanItemModel(plan_id=plan_row.id, day=day, exercise_id=exercise_id, times_done=0)
-                s.add(row)
-            row.times_done = 0 if add is None else row.times_done + add
-        return PlanItem(row.day, row.exercise_id, row.times_done)
+            times_done = upsert_plan_item(s, plan_row.id, day, exercise_id, add)
+        return PlanItem(day, exercise_id, times_done)
 
     def mark_done(self, plan: int | StoredPlan, day: date, exercise_id: str, times: int = 1) -> PlanItem:
         """Count ``times`` more sessions of an exercise done on ``day``."""

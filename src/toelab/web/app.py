@@ -29,6 +29,7 @@ from toelab.web.security import (
     SecurityHeadersMiddleware,
     TooLarge,
     check_duration,
+    check_image_size,
     read_upload,
     saved_upload,
 )
@@ -48,7 +49,9 @@ def _protocols() -> dict[str, Any]:
     }
 
 
-def _image(data: bytes) -> np.ndarray:
+def _image(data: bytes, kind: str, limits: Limits) -> np.ndarray:
+    # the size from the header, before any decoder allocates it (a 1 MB PNG can declare 30000x30000)
+    check_image_size(data, kind, limits.image_pixels)
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if image is None:
         raise ToelabError("the picture is not a readable image")
@@ -117,7 +120,7 @@ def create_app(
     ) -> dict[str, Any]:
         from toelab.track.points import propose_points
 
-        image = _image(read_upload(frame, "image", limits.image_bytes)[0])
+        image = _image(*read_upload(frame, "image", limits.image_bytes), limits)
         proposal = propose_points(image, view, mirrored=mirrored)
         return {
             "ok": proposal.ok,
@@ -131,16 +134,19 @@ def create_app(
     @app.post("/api/beats", dependencies=[Depends(signed_in)])
     def beats(song: Annotated[UploadFile, File()]) -> dict[str, Any]:
         from toelab.analysis.beats import beats_from_audio
-        from toelab.io.audio import read_audio
+        from toelab.io.audio import SoundTooLong, read_audio
 
         # never by its name: the kind from its first bytes, a generated name, its length before decoding
         data, kind = read_upload(song, "audio", limits.audio_bytes)
         with saved_upload(data, kind) as path:
             check_duration(path, limits.media_duration_s)
             try:
-                samples, rate_hz, start_s = read_audio(path)
+                samples, rate_hz, start_s = read_audio(
+                    path, max_duration_s=limits.media_duration_s, max_sample_rate_hz=limits.audio_rate_hz
+                )
             except ToelabError as error:  # its message names the generated file, which means nothing
-                raise ToelabError(error.message, hint=error.hint) from None
+                kind = TooLarge if isinstance(error, SoundTooLong) else ToelabError
+                raise kind(error.message, hint=error.hint) from None
         track = beats_from_audio(samples, rate_hz, start_s)
         return {
             "beat_times_s": [float(b) for b in track.beat_times_s],

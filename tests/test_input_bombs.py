@@ -101,3 +101,23 @@ def test_a_tracks_file_unpacking_to_gigabytes_is_refused_before_reading(tmp_path
     assert path.stat().st_size < 1_000_000  # deflate packs zeros about 1000:1
     done = analyze(path, "--task", "tremor")
     assert_one_line_refusal(done, "bomb.npz", "declares 120 MB")
+
+
+def test_a_pipe_given_as_the_recording_is_refused_without_waiting(tmp_path: Path) -> None:
+    import os
+
+    pipe = tmp_path / "toes.csv"
+    os.mkfifo(pipe)
+    done = analyze(pipe, "--task", "tremor", timeout_s=30)
+    assert_one_line_refusal(done, "toes.csv", "not a regular file")
+
+
+def test_a_header_of_400_000_columns_is_refused_at_once(tmp_path: Path) -> None:
+    # 4.5 MB: the duplicate-name check alone took minutes when it was quadratic
+    path = tmp_path / "wide.csv"
+    n = 400_000
+    header = "time," + ",".join(f"c{i}" for i in range(n))
+    rows = [f"{t / 100}," + ",".join("1" for _ in range(n)) for t in range(2)]
+    path.write_text(header + "\n" + "\n".join(rows) + "\n")
+    done = analyze(path, "--task", "tremor", timeout_s=60)
+    assert_one_line_refusal(done, "wide.csv", "400001 columns")

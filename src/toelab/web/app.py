@@ -4,6 +4,7 @@ the live camera WebSocket. Thin: it calls track/, analysis/ and protocols/."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -49,6 +50,26 @@ def _protocols() -> dict[str, Any]:
     }
 
 
+# Modules the routes import on first use, imported before serving: concurrent first requests
+# importing one package from several threads at once could see it half initialised (HTTP 500).
+ROUTE_MODULES = (
+    "toelab.protocols",
+    "toelab.protocols.red_flags",
+    "toelab.track.points",
+    "toelab.analysis.beats",
+    "toelab.analysis.rhythm",
+    "toelab.io.audio",
+    "toelab.pipeline",
+    "toelab.report",
+    "toelab.report.html",
+)
+
+
+def import_route_modules() -> None:
+    for module in ROUTE_MODULES:
+        importlib.import_module(module)
+
+
 def _image(data: bytes, kind: str, limits: Limits) -> np.ndarray:
     # the size from the header, before any decoder allocates it (a 1 MB PNG can declare 30000x30000)
     check_image_size(data, kind, limits.image_pixels)
@@ -77,6 +98,7 @@ def create_app(
     With ``clinic`` every page but the sign-in needs an account (clinic mode); ``limits`` caps
     uploads and live frames; ``allowed_hosts`` refuses other Host names (DNS rebinding).
     """
+    import_route_modules()
     home = home or toelab_home()
     sessions = home / "sessions"
     limits = limits or Limits()

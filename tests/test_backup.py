@@ -248,7 +248,8 @@ def test_a_changed_figure_in_the_archived_database_is_refused(tmp_path: Path) ->
     with open_store(url, home=tmp_path / "live") as store:
         store.add_person("Ann")
         session = store.start_session("Ann", "assessment")
-        store.add_trial(session, "isolation", "right", [1], {}, _recording(1), {"toe_control_score_pct": 82.156})
+        figures = {"toe_control_score_pct": 82.156}
+        store.add_trial(session, "isolation", "right", [1], {}, _recording(1), figures)
     made = backup_to(tmp_path / "toelab.tar.gz", url=url, home=tmp_path / "live")
     stored, changed = struct.pack(">d", 82.156), struct.pack(">d", 82.406)  # one byte apart
     assert sum(a != b for a, b in zip(stored, changed, strict=True)) == 1

@@ -364,3 +364,17 @@ def test_a_file_over_its_time_or_memory_limit_is_stopped_and_reported(
     assert errors["good.csv"] is None
     assert "needed more than 0.5 GB of memory" in errors["greedy.csv"]
     assert "took longer than 3 s" in errors["slow.csv"]
+
+
+def test_file_names_a_spreadsheet_would_run_are_written_as_text_in_the_summary(tmp_path: Path) -> None:
+    from toelab.batch import FileResult, write_summary
+
+    results = [
+        FileResult('=HYPERLINK("http://x").csv', "a" * 64, "ok", duration_s=-1.5),
+        FileResult("@cmd.csv", "b" * 64, "failed", error="-bad cell"),
+        FileResult("plain.csv", "c" * 64, "ok"),
+    ]
+    table = pd.read_csv(write_summary(results, tmp_path / "summary.csv"), keep_default_na=False)
+    assert list(table["path"]) == ['\'=HYPERLINK("http://x").csv', "'@cmd.csv", "plain.csv"]
+    assert list(table["error"]) == ["", "'-bad cell", ""]
+    assert str(table["duration_s"][0]) == "-1.5"  # numbers stay numbers

@@ -533,6 +533,11 @@ def write_summary(results: Sequence[FileResult], path: str | Path) -> Path:
     frame = pd.DataFrame(summary_rows(results))
     fixed = ["path", "sha256", "status", "error", "done_before", "foot", "duration_s", "warnings"]
     frame = frame.reindex(columns=fixed + sorted(c for c in frame.columns if c not in fixed))
+    if suffix == ".csv":
+        from toelab.report.spreadsheet import spreadsheet_text
+
+        for column in ("path", "error", "warnings", "foot"):
+            frame[column] = frame[column].map(lambda v: spreadsheet_text(v) if isinstance(v, str) else v)
     try:
         if suffix == ".csv":
             frame.to_csv(path, index=False)

@@ -284,3 +284,13 @@ def test_a_song_whose_header_understates_its_length_is_stopped_while_decoding(ho
     honest = flac_claiming(tmp_path, seconds=4.0, claimed_s=4.0)
     answer = client.post("/api/beats", files={"song": ("song.flac", honest, "audio/flac")})
     assert answer.status_code == 200 and len(answer.json()["beat_times_s"]) >= 5
+
+
+def test_logged_records_are_limited_in_size_and_per_minute(client: TestClient, home: Path):
+    big = {"task": "logged", "exercise_id": "towel_scrunch", "comment": "x" * (1 * MB)}
+    answer = client.post("/api/sessions", json=big)
+    assert answer.status_code == 413 and "kB" in answer.json()["message"]
+    small = {"task": "logged", "exercise_id": "towel_scrunch", "reps": 10}
+    codes = [client.post("/api/sessions", json=small).status_code for _ in range(40)]
+    assert codes == [200] * 30 + [429] * 10
+    assert len(list((home / "sessions").glob("*.json"))) == 30

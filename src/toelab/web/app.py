@@ -23,6 +23,7 @@ from toelab.web.auth import Clinic, ClinicGate, HomeGate, clinic_router, signed_
 from toelab.web.keeping import OpenRuns, RunKeeper
 from toelab.web.live import LiveConnection
 from toelab.web.people import current_person_id, web_store
+from toelab.web.quotas import OverQuota, RecordQuota
 from toelab.web.records_api import router as records_router
 from toelab.web.security import (
     BodyLimitMiddleware,
@@ -109,6 +110,7 @@ def create_app(
     # opened on first use (toelab.web.people.web_store); the clinic's accounts live in the same one
     app.state.store = None if clinic is None else clinic.store
     app.state.open_runs = OpenRuns()
+    quota = RecordQuota()
     app.include_router(records_router)
     # the first added runs last: headers go on every answer, refusals included
     app.add_middleware(BodyLimitMiddleware, limits=limits)
@@ -123,7 +125,7 @@ def create_app(
 
     @app.exception_handler(ToelabError)
     async def _toelab_error(_request: Any, error: ToelabError) -> JSONResponse:
-        status = 413 if isinstance(error, TooLarge) else 422
+        status = 413 if isinstance(error, TooLarge) else 429 if isinstance(error, OverQuota) else 422
         return JSONResponse({"message": error.message, "hint": error.hint}, status_code=status)
 
     @app.get("/", include_in_schema=False, dependencies=[Depends(signed_in)])
@@ -192,6 +194,7 @@ def create_app(
             raise ToelabError("only exercises logged by hand can be added this way")
         if not isinstance(record.get("exercise_id"), str):
             raise ToelabError("a logged exercise needs its exercise_id")
+        quota.admit(person_id, record)
         return save_session(_sessions_of(sessions, clinic, person_id), record)
 
     @app.websocket("/ws/live")

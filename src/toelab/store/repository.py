@@ -45,6 +45,7 @@ from toelab.store.models import (
     TrialModel,
     utc_now,
 )
+from toelab.store.owner import owner_is_gone, this_process
 from toelab.store.records import (
     ExerciseLogEntry,
     Person,
@@ -288,6 +289,7 @@ class Store:
                 notes=notes,
                 status="in_progress",
                 context=_context_json(context),
+                owner=this_process(),
             )
             s.add(row)
         return _session(row)
@@ -427,7 +429,8 @@ class Store:
             ]
 
     def mark_interrupted(self, older_than: timedelta = STALE_AFTER, now: datetime | None = None) -> int:
-        """Mark sessions left in progress, with no new trial for ``older_than``, as interrupted."""
+        """Mark sessions left in progress as interrupted: those whose process on this host has
+        ended (killed, or crashed) at once, any other with no new trial for ``older_than``."""
         cutoff = _aware(now) - older_than
         with self._transaction() as s:
             last_trial = (
@@ -443,7 +446,7 @@ class Store:
             stale = []
             for row, last in rows:
                 active = max(row.started_at, last or row.started_at)
-                if active < cutoff:
+                if active < cutoff or owner_is_gone(row.owner):
                     row.status = "interrupted"
                     row.ended_at = active
                     stale.append(row)

@@ -239,3 +239,30 @@ def test_without_pg_dump_the_error_says_what_to_install(monkeypatch: pytest.Monk
     monkeypatch.setattr(backup.shutil, "which", lambda name: None)
     with pytest.raises(ToelabError, match="pg_dump was not found.*postgresql-client"):
         backup.pg_tool("pg_dump")
+
+
+def test_a_changed_figure_in_the_archived_database_is_refused(tmp_path: Path) -> None:
+    import struct
+
+    url = f"sqlite:///{tmp_path / 'toelab.db'}"
+    with open_store(url, home=tmp_path / "live") as store:
+        store.add_person("Ann")
+        session = store.start_session("Ann", "assessment")
+        figures = {"toe_control_score_pct": 82.156}
+        store.add_trial(session, "isolation", "right", [1], {}, _recording(1), figures)
+    made = backup_to(tmp_path / "toelab.tar.gz", url=url, home=tmp_path / "live")
+    stored, changed = struct.pack(">d", 82.156), struct.pack(">d", 82.406)  # one byte apart
+    assert sum(a != b for a, b in zip(stored, changed, strict=True)) == 1
+    damaged = tmp_path / "damaged.tar.gz"
+    with tarfile.open(made.path) as source, tarfile.open(damaged, "w:gz") as target:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name == "database.sqlite":
+                assert data.count(stored) == 1
+                data = data.replace(stored, changed)
+            target.addfile(member, io.BytesIO(data))
+    new_url = f"sqlite:///{tmp_path / 'new' / 'toelab.db'}"
+    with pytest.raises(ToelabError, match="database in the backup is damaged"):
+        restore_from(damaged, url=new_url, home=tmp_path / "new")
+    with open_store(new_url, home=tmp_path / "new") as store:
+        assert store.list_people() == []  # nothing was put back

@@ -21,7 +21,7 @@ from io_samples import C3D_FILE, DLC_CSV, openpose_person, write_openpose, write
 from typer.testing import CliRunner
 from videogen import render_front
 
-from toelab.batch import BatchOptions, run_batch
+from toelab.batch import BatchOptions, find_inputs, run_batch
 from toelab.cli import app
 from toelab.store import Store, open_store
 from toelab.store.tracks import content_sha256
@@ -293,7 +293,7 @@ def test_killing_a_batch_keeps_every_finished_file_whole_and_running_again_does_
         with store.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         [history] = store.history("batch")
-        assert history.session.status == "in_progress"
+        assert history.session.status == "interrupted"  # its process is gone
         stored = {t.parameters["batch"]["file"]: t for t in history.trials}
         assert set(reported) <= set(stored) and len(stored) < len(names)
         for trial in stored.values():
@@ -309,3 +309,72 @@ def test_killing_a_batch_keeps_every_finished_file_whole_and_running_again_does_
     with open_store() as store:
         files = [t.parameters["batch"]["file"] for h in store.history("batch") for t in h.trials]
     assert sorted(files) == sorted(names)  # every file once
+
+
+def test_each_real_file_is_analysed_once_however_many_links_lead_to_it(tmp_path: Path) -> None:
+    folder = tmp_path / "recordings"
+    (folder / "a" / "b").mkdir(parents=True)
+    write_landmark_csv(folder / "a" / "foot.csv", seed=1)
+    write_landmark_csv(folder / "a" / "b" / "other.csv", seed=2)
+    (folder / "a" / "b" / "up").symlink_to("../..")  # a loop through the folder itself
+    (folder / "a" / "loop").symlink_to("loop")  # a link to itself
+    (folder / "zlink.csv").symlink_to("a/foot.csv")  # a second name for one file
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    write_landmark_csv(outside / "private.csv", seed=3)
+    (folder / "out").symlink_to(outside)
+    os.mkfifo(folder / "pipe.csv")
+    inputs, skipped = find_inputs(folder)
+    assert [i.name for i in inputs] == ["a/b/other.csv", "a/foot.csv"]
+    why = dict(skipped)
+    assert why["a/b/up/"] == "the same folder as ./"
+    assert why["zlink.csv"] == "the same file as a/foot.csv"
+    assert "leads nowhere" in why["a/loop"]
+    assert "out of the folder" in why["out/"] and "pipe" in why["pipe.csv"]
+    followed, _ = find_inputs(folder, follow_links=True)
+    assert [i.name for i in followed] == ["a/b/other.csv", "a/foot.csv", "out/private.csv"]
+
+
+def test_a_file_over_its_time_or_memory_limit_is_stopped_and_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import toelab.batch as batch
+    from toelab.limits import WorkLimits
+
+    folder = tmp_path / "recordings"
+    folder.mkdir()
+    for name in ("greedy", "good", "slow"):
+        write_landmark_csv(folder / f"{name}.csv", seed=1)
+    real_load = batch.load_input
+
+    def load(path: Path, **kwargs: object):
+        if path.name == "greedy.csv":
+            np.ones(8 << 30, np.uint8)  # 8 GB, as a file that unpacks to it would ask
+        if path.name == "slow.csv":
+            time.sleep(60)
+        return real_load(path, **kwargs)
+
+    monkeypatch.setattr(batch, "load_input", load)
+    limits = WorkLimits(time_s=3.0, memory_bytes=512 << 20)
+    started = time.monotonic()
+    with open_store(f"sqlite:///{tmp_path / 'toelab.db'}", home=tmp_path / "home") as store:
+        report = run_batch(folder, BatchOptions("tremor"), store, engine="local", limits=limits)
+    assert time.monotonic() - started < 30
+    errors = {r.name: r.error for r in report.results}
+    assert errors["good.csv"] is None
+    assert "needed more than 0.5 GB of memory" in errors["greedy.csv"]
+    assert "took longer than 3 s" in errors["slow.csv"]
+
+
+def test_file_names_a_spreadsheet_would_run_are_written_as_text_in_the_summary(tmp_path: Path) -> None:
+    from toelab.batch import FileResult, write_summary
+
+    results = [
+        FileResult('=HYPERLINK("http://x").csv', "a" * 64, "ok", duration_s=-1.5),
+        FileResult("@cmd.csv", "b" * 64, "failed", error="-bad cell"),
+        FileResult("plain.csv", "c" * 64, "ok"),
+    ]
+    table = pd.read_csv(write_summary(results, tmp_path / "summary.csv"), keep_default_na=False)
+    assert list(table["path"]) == ['\'=HYPERLINK("http://x").csv', "'@cmd.csv", "plain.csv"]
+    assert list(table["error"]) == ["", "'-bad cell", ""]
+    assert str(table["duration_s"][0]) == "-1.5"  # numbers stay numbers

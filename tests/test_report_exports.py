@@ -128,3 +128,22 @@ def test_an_unknown_export_format_is_refused(records):
     store, person = records
     with pytest.raises(ToelabError, match="unknown export format"):
         export_figures(store, person, "xml")
+
+
+FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "-cmd|' /C calc'!A0"]
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_a_name_a_spreadsheet_would_run_is_written_as_text(records, name: str):
+    import csv
+    import io
+
+    store, _ = records
+    person = store.add_person(name)
+    session = store.start_session(person, "assessment")
+    store.add_trial(session, "rom", "left", (), {}, None, {"big_toe_extension_deg": -3.5})
+    text = export_figures(store, person, "csv")
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert row["person"] == "'" + name  # OWASP: a leading quote makes it text
+    assert row["value"] == "-3.5"  # numbers stay numbers
+    assert read_figures_csv(text)[0]["person"] == name  # and read back as they were

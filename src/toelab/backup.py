@@ -12,8 +12,10 @@ snapshot while toelab keeps running:
 
 An archive restores into the same kind of database it came from. The database is copied
 before the track files are listed: a trial is committed only after its tracks file is on
-disk, so every trial in the copy finds its file in the archive. The manifest lists each
-track file with the SHA-256 of its bytes; restore checks every file against it.
+disk, so every trial in the copy finds its file in the archive. The manifest lists the
+SHA-256 of the database copy and of each track file; restore checks every one of them and
+refuses a mismatch before anything is replaced. (Archives made before the database was hashed
+restore with their track files checked.)
 
 Archive layout: ``manifest.json``, ``database.sqlite`` or ``database.pgdump``, and
 ``tracks/<2 hex>/<sha256>.npz``.
@@ -42,7 +44,7 @@ from sqlalchemy.engine import URL, make_url
 
 from toelab import __version__
 from toelab.errors import ToelabError
-from toelab.paths import toelab_home
+from toelab.paths import PRIVATE_FILE, private_file, private_folder, toelab_home
 from toelab.store import engine as engines
 from toelab.store.tracks import TRACKS_DIR
 
@@ -146,6 +148,12 @@ def _run_pg(arguments: list[str], url: URL) -> None:
 
 
 # -- backup ----------------------------------------------------------------------------
+def _private_opener(path: str, flags: int) -> int:
+    handle = os.open(path, flags, PRIVATE_FILE)
+    os.fchmod(handle, PRIVATE_FILE)
+    return handle
+
+
 def _copy_sqlite(source: Path, target: Path) -> None:
     """A consistent copy of a live database, through SQLite's online backup API."""
     if not source.exists():
@@ -211,13 +219,18 @@ def backup_to(out: str | Path, *, url: str | None = None, home: Path | None = No
             "schema_revision": revision,
             "created_at": created_at,
             "toelab_version": __version__,
+            "database_sha256": _sha256(database),
             "tracks": {name: _sha256(path) for name, path in tracks.items()},
         }
         manifest_path = Path(scratch) / MANIFEST
         manifest_path.write_text(json.dumps(manifest, indent=1))
         partial = out.with_name(f".{out.name}.partial")
         try:
-            with tarfile.open(partial, "w:gz") as archive:
+            # the archive holds everyone's records: its owner's alone, like the database
+            with (
+                open(partial, "wb", opener=_private_opener) as raw,
+                tarfile.open(fileobj=raw, mode="w:gz") as archive,
+            ):
                 archive.add(manifest_path, MANIFEST)
                 archive.add(database, database.name)
                 for name, path in tracks.items():
@@ -309,7 +322,7 @@ def _restore_sqlite(database: Path, target: Path) -> None:
         if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise ToelabError("the database in the backup is damaged")
     copy.close()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_file(private_folder(target.parent) / target.name)
     # the backup API in reverse: the target's pages are replaced in one transaction
     with sqlite3.connect(database) as copy, sqlite3.connect(target, timeout=30) as live:
         copy.backup(live)
@@ -348,7 +361,13 @@ def restore_from(
             )
         with tempfile.TemporaryDirectory(prefix="toelab-restore-") as scratch:
             copy = Path(scratch) / manifest["database"]
-            _extract(archive, manifest["database"], copy, path)
+            database_sha256 = _extract(archive, manifest["database"], copy, path)
+            if manifest.get("database_sha256", database_sha256) != database_sha256:
+                raise ToelabError(
+                    "the database in the backup is damaged (its hash does not match)",
+                    path,
+                    hint="restore an older backup",
+                )
             # the files first: a restored trial must never point at a missing file
             _restore_tracks(archive, manifest, home, path)
             if engine == "sqlite":

@@ -25,6 +25,7 @@ from typing import Any
 
 from toelab.errors import ToelabError
 from toelab.io import looks_like_video
+from toelab.limits import LimitExceeded, WorkLimits, run_limited
 from toelab.recording import Recording
 from toelab.store import ResultFigure, Store, Trial
 from toelab.tasks import TASKS, AnalysisOptions, load_input, run_task
@@ -121,18 +122,39 @@ def _why_not_a_recording(path: Path) -> str | None:
     return "not a video or landmark file" if kind == "csv" else None
 
 
-def find_inputs(folder: str | Path) -> tuple[list[BatchInput], list[tuple[str, str]]]:
+def find_inputs(
+    folder: str | Path, *, follow_links: bool = False
+) -> tuple[list[BatchInput], list[tuple[str, str]]]:
     """The recordings under ``folder`` (recursively, in name order) and what was skipped, with why.
 
-    A folder holding OpenPose ``*_keypoints.json`` files counts as one recording.
+    A folder holding OpenPose ``*_keypoints.json`` files counts as one recording. Each real
+    file and folder is visited once, however many links lead to it (a link loop ends there);
+    a link that leads out of ``folder`` is skipped unless ``follow_links``.
     """
     from toelab.io.openpose import json_files
 
     root = Path(folder).absolute()  # workers elsewhere must not depend on this process's folder
     if not root.is_dir():
         raise ToelabError("is not a folder" if root.exists() else "folder not found", root)
+    real_root = root.resolve()
     inputs: list[BatchInput] = []
     skipped: list[tuple[str, str]] = []
+    seen: dict[Path, str] = {real_root: "./"}  # real path -> the name it was first found under
+
+    def first_visit(entry: Path, name: str) -> bool:
+        try:
+            real = entry.resolve(strict=True)
+        except (OSError, RuntimeError):  # a dangling link or a loop of links
+            skipped.append((name, "a link that leads nowhere (or in a loop)"))
+            return False
+        if entry.is_symlink() and not follow_links and not real.is_relative_to(real_root):
+            skipped.append((name, "a link out of the folder (--follow-links to analyse it)"))
+            return False
+        if real in seen:
+            skipped.append((name, f"the same {'folder' if real.is_dir() else 'file'} as {seen[real]}"))
+            return False
+        seen[real] = name
+        return True
 
     def visit(directory: Path) -> None:
         for entry in sorted(directory.iterdir()):
@@ -140,27 +162,64 @@ def find_inputs(folder: str | Path) -> tuple[list[BatchInput], list[tuple[str, s
             if entry.is_dir():
                 if entry.name.startswith("."):
                     skipped.append((name + "/", "hidden folder"))
+                elif not first_visit(entry, name + "/"):
+                    continue
                 elif json_files(entry):
                     inputs.append(BatchInput(entry, name + "/", file_sha256(entry)))
                 else:
                     visit(entry)
             elif entry.is_file():
                 why = _why_not_a_recording(entry)
-                if why is None:
+                if why is not None:
+                    skipped.append((name, why))
+                elif first_visit(entry, name):
                     try:
                         inputs.append(BatchInput(entry, name, file_sha256(entry)))
                     except ToelabError as error:
                         skipped.append((name, error.message))
-                else:
-                    skipped.append((name, why))
+            elif entry.is_symlink():
+                first_visit(entry, name)  # says why it leads nowhere
+            else:
+                skipped.append((name, "not a regular file (a pipe, socket or device)"))
 
     visit(root)
     return inputs, skipped
 
 
 def _failed(item: BatchInput, error: BaseException) -> FileResult:
+    if isinstance(error, MemoryError):
+        error = ToelabError("needed more memory than a file may use", hint="raise it with --max-file-memory")
     text = str(error) if isinstance(error, ToelabError) else f"{type(error).__name__}: {error}"
     return FileResult(item.name, item.sha256, "failed", error=text)
+
+
+# imported once here, before the first child is forked, rather than again in every child
+_ANALYSIS_MODULES = (
+    "scipy.signal",
+    "scipy.interpolate",
+    "scipy.ndimage",
+    "scipy.optimize",
+    "toelab.io",
+    "toelab.records",
+    "toelab.analysis.tremor",
+    "toelab.analysis.rhythm",
+    "toelab.analysis.individuation",
+    "toelab.analysis.rom",
+    "toelab.track.video",
+)
+
+
+def analyse_limited(item: BatchInput, options: BatchOptions, limits: WorkLimits) -> FileResult:
+    """:func:`analyse_input` in a child process with a time and a memory limit; a file over
+    either is a failed result that says which."""
+    import importlib
+
+    for module in _ANALYSIS_MODULES:
+        importlib.import_module(module)
+    try:
+        return run_limited(analyse_input, (item, options), limits)
+    except (LimitExceeded, MemoryError) as error:
+        return _failed(item, error)
 
 
 def analyse_input(item: BatchInput, options: BatchOptions) -> FileResult:
@@ -175,6 +234,8 @@ def analyse_input(item: BatchInput, options: BatchOptions) -> FileResult:
             options = replace(options, points=None)
         loaded = load_input(item.path, options)
         outcome = run_task(loaded.recording, options, input_path=item.path)
+    except MemoryError:
+        raise  # over the limit per file: analyse_limited says which limit
     except Exception as error:  # noqa: BLE001 - reported with the file, the batch goes on
         return _failed(item, error)
     return FileResult(
@@ -233,9 +294,11 @@ def _from_trial(item: BatchInput, trial: Trial) -> FileResult:
     )
 
 
-def _local_results(pending: Sequence[BatchInput], options: BatchOptions) -> Iterator[FileResult]:
+def _local_results(
+    pending: Sequence[BatchInput], options: BatchOptions, limits: WorkLimits
+) -> Iterator[FileResult]:
     for item in pending:
-        yield analyse_input(item, options)
+        yield analyse_limited(item, options, limits)
 
 
 def _dask_client(scheduler: str | None, workers: int, stack: ExitStack) -> Any:
@@ -265,11 +328,13 @@ def _dask_client(scheduler: str | None, workers: int, stack: ExitStack) -> Any:
     return stack.enter_context(Client(cluster))
 
 
-def _dask_results(client: Any, pending: Sequence[BatchInput], options: BatchOptions) -> Iterator[FileResult]:
+def _dask_results(
+    client: Any, pending: Sequence[BatchInput], options: BatchOptions, limits: WorkLimits
+) -> Iterator[FileResult]:
     """Results in the order they finish."""
     from distributed import as_completed
 
-    futures = {client.submit(analyse_input, item, options, pure=False): item for item in pending}
+    futures = {client.submit(analyse_limited, item, options, limits, pure=False): item for item in pending}
     for future in as_completed(futures):
         item = futures.pop(future)
         try:
@@ -318,12 +383,15 @@ def run_batch(
     workers: int | None = None,
     on_start: Callable[[int, int], None] | None = None,
     on_result: Callable[[FileResult], None] | None = None,
+    limits: WorkLimits | None = None,
+    follow_links: bool = False,
 ) -> BatchReport:
     """Analyse every recording under ``folder`` and store one trial per file as each one finishes.
 
     Files already analysed for ``person`` with the same options are not analysed again: their
     stored figures come back with ``done_before``. ``on_start(total, to_do)`` is called once
-    the folder is read, ``on_result`` after each file is stored.
+    the folder is read, ``on_result`` after each file is stored. Each file is analysed within
+    ``limits`` (time and memory); ``follow_links`` follows links out of ``folder``.
     """
     if engine not in ENGINES:
         raise ToelabError(f"unknown engine {engine!r}", hint=f"choose one of {', '.join(ENGINES)}")
@@ -338,7 +406,8 @@ def run_batch(
     )
     check_options(options)
     folder = Path(folder)
-    inputs, skipped = find_inputs(folder)
+    inputs, skipped = find_inputs(folder, follow_links=follow_links)
+    limits = limits or WorkLimits()
     person = _person(store, person)
     key = options.batch_key(file_sha256)
     done = done_trials(store, person, key)
@@ -360,9 +429,9 @@ def run_batch(
             )
             session_id = session.id
             stream = (
-                _local_results(pending, options)
+                _local_results(pending, options, limits)
                 if client is None
-                else _dask_results(client, pending, options)
+                else _dask_results(client, pending, options, limits)
             )
             try:
                 for result in stream:
@@ -418,6 +487,11 @@ def write_summary(results: Sequence[FileResult], path: str | Path) -> Path:
     frame = pd.DataFrame(summary_rows(results))
     fixed = ["path", "sha256", "status", "error", "done_before", "foot", "duration_s", "warnings"]
     frame = frame.reindex(columns=fixed + sorted(c for c in frame.columns if c not in fixed))
+    if suffix == ".csv":
+        from toelab.report.spreadsheet import spreadsheet_text
+
+        for column in ("path", "error", "warnings", "foot"):
+            frame[column] = frame[column].map(lambda v: spreadsheet_text(v) if isinstance(v, str) else v)
     try:
         if suffix == ".csv":
             frame.to_csv(path, index=False)

@@ -17,6 +17,7 @@ irregular spacing allowed) holding
 from __future__ import annotations
 
 import json
+import math
 import zipfile
 import zlib
 from dataclasses import asdict, dataclass, field, replace
@@ -27,11 +28,17 @@ import numpy as np
 
 from toelab.errors import ToelabError
 from toelab.landmarks import split_key
+from toelab.limits import check_unpacked_size
 
 FORMAT_MARKER = "__toelab_recording__"
 FORMAT_VERSION = 1
 # Image coordinates grow downwards; lab (motion capture) coordinates have z up.
 VERTICAL_AXES = ("-y", "+y", "+z", "-z")
+# Sane limits, checked before anything is put on a uniform time grid (whose size is the time
+# span times the rate, not the number of samples): a toe test lasts minutes, a long sensor
+# session hours; a grid may hold this many more samples than the file (dropped frames, pauses).
+MAX_DURATION_S = 6 * 3600.0
+MAX_GRID_GAP_SAMPLES = 1_000_000
 
 
 @dataclass
@@ -72,6 +79,7 @@ class Recording:
                 where,
                 hint="check the time column and its unit (--time-unit ms for milliseconds)",
             )
+        self._check_span(where)
         for name, xy in list(self.landmarks.items()):
             xy = np.asarray(xy, dtype=float)
             if xy.ndim != 2 or xy.shape[0] != n or xy.shape[1] not in (2, 3):
@@ -91,6 +99,32 @@ class Recording:
             self.signals[name] = values
         if self.meta.vertical_axis not in VERTICAL_AXES:
             raise ToelabError(f"vertical axis must be one of {VERTICAL_AXES}", where)
+
+    def _check_span(self, where: str | None) -> None:
+        """Refuse a time span no toe recording has, or one a uniform grid could not hold."""
+        n = self.time_s.size
+        if n < 2:
+            return
+        with np.errstate(over="ignore", invalid="ignore"):
+            span_s = float(self.time_s[-1] - self.time_s[0])
+            step_s = float(np.median(np.diff(self.time_s)))
+        unit_hint = "check the time column and its unit (--time-unit ms for milliseconds)"
+        if not math.isfinite(span_s) or span_s > MAX_DURATION_S:
+            raise ToelabError(
+                f"the timestamps span {_span_words(span_s)}, longer than toelab's limit of "
+                f"{MAX_DURATION_S / 3600:.0f} h",
+                where,
+                hint=unit_hint,
+            )
+        grid_n = span_s / step_s if step_s > 0 else math.inf
+        if not grid_n <= n + MAX_GRID_GAP_SAMPLES:
+            jump = int(np.argmax(np.diff(self.time_s)))
+            raise ToelabError(
+                f"the timestamps jump from {self.time_s[jump]:.6g} s to {self.time_s[jump + 1]:.6g} s "
+                f"between samples {jump + 1} and {jump + 2}, leaving most of the recording empty",
+                where,
+                hint=f"{unit_hint}; or split the recording where it pauses",
+            )
 
     # -- shape -------------------------------------------------------------------------
     @property
@@ -196,6 +230,7 @@ class Recording:
         path = Path(path)
         try:
             with np.load(path, allow_pickle=False) as data:
+                _check_unpacked_size(path, data.zip.infolist())
                 if FORMAT_MARKER not in data.files:
                     raise ToelabError("not a toelab recording (.npz without toelab header)", path)
                 header = json.loads(bytes(data[FORMAT_MARKER]).decode())
@@ -225,3 +260,22 @@ class Recording:
         ) as exc:
             raise ToelabError(f"cannot read toelab recording: {exc}", path) from exc
         return cls(time_s, groups["landmark"], groups["confidence"], groups["signal"], meta)
+
+
+def _span_words(span_s: float) -> str:
+    if not math.isfinite(span_s):
+        return "an endless time"
+    if span_s >= 2 * 86400 * 365:
+        return f"{span_s / (86400 * 365.25):.3g} years"
+    return f"{span_s / 3600:.3g} h"
+
+
+def _check_unpacked_size(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    # by the sizes the zip directory declares: the zip reader stops at them, so no member
+    # can unpack to more
+    check_unpacked_size(
+        path,
+        "the tracks file",
+        sum(m.file_size for m in members),
+        hint="the file is damaged or not one toelab wrote; save the tracks again with --save-tracks",
+    )

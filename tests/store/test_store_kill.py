@@ -52,9 +52,12 @@ def test_killing_the_process_mid_session_keeps_finished_trials_whole(database_ur
     assert writer.returncode == -signal.SIGKILL
 
     with open_store(database_url, home=home) as store:
+        # its process is gone: the next program to open the store marks it interrupted at once,
+        # ended at its last trial (not left "in progress" for hours)
         session = store.get_session(session_id)
-        assert session.status == "in_progress"
         trials = store.trials(session_id)
+        assert session.status == "interrupted"
+        assert session.ended_at == max(t.created_at for t in trials)
         # every trial it reported is there; at most the one being written when killed is not
         assert reported <= len(trials) <= reported + 1
         for rep, trial in enumerate(trials):
@@ -65,6 +68,7 @@ def test_killing_the_process_mid_session_keeps_finished_trials_whole(database_ur
         if store.engine.dialect.name == "sqlite":
             with store.engine.connect() as connection:
                 assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-        # the session can be closed as interrupted and the store takes new work
-        assert store.finish_session(session_id, status="interrupted").status == "interrupted"
+        # the store takes new work, and a session of a running process stays in progress
+        running = store.start_session("Ann", "training")
+        assert store.mark_interrupted() == 0 and store.get_session(running.id).status == "in_progress"
         store.add_trial(store.start_session("Ann", "training"), "exercise", "left")

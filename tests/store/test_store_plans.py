@@ -108,3 +108,38 @@ def test_marking_outside_the_plan_is_refused(store: Store, day: date, exercise_i
 def test_a_plan_with_an_unknown_exercise_is_refused(store: Store) -> None:
     with pytest.raises(ToelabError, match="no exercise"):
         store.create_plan(store.add_person("Ann"), ["toe_isolation", "moonwalk"], MONDAY)
+
+
+@pytest.mark.parametrize("marked_before", [0, 1], ids=["first-of-the-day", "day-already-marked"])
+def test_simultaneous_marks_all_count_and_the_first_of_a_day_never_fails(
+    store: Store, marked_before: int
+) -> None:
+    # 20 threads start together: every mark must count once (no read-add-write losing marks),
+    # and the first insert of the day's row must not fail on its unique constraint
+    import threading
+
+    person = store.add_person("Ann")
+    plan = store.create_plan(person, ["towel_scrunch"], MONDAY)
+    if marked_before:
+        store.mark_done(plan, MONDAY, "towel_scrunch", marked_before)
+    threads_n, marks_each = 20, 10
+    start = threading.Barrier(threads_n)
+    errors: list[BaseException] = []
+
+    def mark() -> None:
+        try:
+            start.wait()
+            for _ in range(marks_each):
+                store.mark_done(plan, MONDAY, "towel_scrunch")
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    workers = [threading.Thread(target=mark) for _ in range(threads_n)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert [i.times_done for i in store.plan_items(plan)] == [threads_n * marks_each + marked_before]
+    assert store.mark_missed(plan, MONDAY, "towel_scrunch").times_done == 0
+    assert store.mark_done(plan, MONDAY, "towel_scrunch", 3).times_done == 3

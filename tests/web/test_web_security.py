@@ -244,3 +244,53 @@ def test_home_mode_listens_on_this_computer_only_unless_told(monkeypatch: pytest
     said, given = serve(monkeypatch, home, "--host", "0.0.0.0", "--clinic")
     assert "without --clinic" not in " ".join(said.split()) and "No accounts yet" in said
     assert TestClient(given["app"]).get("/api/protocols").status_code == 401
+
+
+def test_a_picture_declaring_too_many_pixels_is_refused_before_it_is_decoded(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+):
+    # a small PNG whose header declares 6000x6000: refused by its header, never decoded
+    bomb = cv2.imencode(".png", np.zeros((6000, 6000), np.uint8))[1].tobytes()
+    assert len(bomb) < 200_000
+    decoded: list[int] = []
+    real = cv2.imdecode
+    monkeypatch.setattr(cv2, "imdecode", lambda *a: decoded.append(1) or real(*a))
+    answer = client.post("/api/propose", files={"frame": ("still.png", bomb, "image/png")})
+    assert answer.status_code == 413 and "6000x6000 pixels" in answer.json()["message"]
+    assert decoded == []
+    fine = client.post("/api/propose", files={"frame": ("still.jpg", jpeg(640, 480), "image/jpeg")})
+    assert fine.status_code == 200 and fine.json()["width"] == 640 and decoded == [1]
+
+
+def flac_claiming(folder: Path, seconds: float, claimed_s: float, rate_hz: int = 8000) -> bytes:
+    """A FLAC file holding ``seconds`` of clicks whose header says it lasts ``claimed_s``."""
+    path = folder / "long.flac"
+    soundfile.write(path, click_track(np.arange(0.5, seconds, 0.5), seconds, rate_hz), rate_hz)
+    data = bytearray(path.read_bytes())
+    assert data[:4] == b"fLaC" and data[4] & 0x7F == 0  # STREAMINFO comes first
+    # STREAMINFO bytes 10..17: rate (20 bits), channels (3), bits (5), total samples (36)
+    packed = int.from_bytes(data[18:26], "big")
+    packed = (packed & ~((1 << 36) - 1)) | int(claimed_s * rate_hz)
+    data[18:26] = packed.to_bytes(8, "big")
+    data[26:42] = bytes(16)  # MD5 unknown
+    return bytes(data)
+
+
+def test_a_song_whose_header_understates_its_length_is_stopped_while_decoding(home: Path, tmp_path: Path):
+    client = TestClient(create_app(home=home, limits=Limits(media_duration_s=5.0)))
+    song = flac_claiming(tmp_path, seconds=12.0, claimed_s=1.0)
+    answer = client.post("/api/beats", files={"song": ("song.flac", song, "audio/flac")})
+    assert answer.status_code == 413 and "longer than" in answer.json()["message"]
+    honest = flac_claiming(tmp_path, seconds=4.0, claimed_s=4.0)
+    answer = client.post("/api/beats", files={"song": ("song.flac", honest, "audio/flac")})
+    assert answer.status_code == 200 and len(answer.json()["beat_times_s"]) >= 5
+
+
+def test_logged_records_are_limited_in_size_and_per_minute(client: TestClient, home: Path):
+    big = {"task": "logged", "exercise_id": "towel_scrunch", "comment": "x" * (1 * MB)}
+    answer = client.post("/api/sessions", json=big)
+    assert answer.status_code == 413 and "kB" in answer.json()["message"]
+    small = {"task": "logged", "exercise_id": "towel_scrunch", "reps": 10}
+    codes = [client.post("/api/sessions", json=small).status_code for _ in range(40)]
+    assert codes == [200] * 30 + [429] * 10
+    assert len(list((home / "sessions").glob("*.json"))) == 30

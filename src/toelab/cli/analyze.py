@@ -231,12 +231,16 @@ def batch(
     time_unit: TimeUnitOption = "s",
     person: Annotated[str, typer.Option(help="Person the results are stored under.")] = "batch",
     summary: Annotated[Path | None, typer.Option(help="Write one row per file (.csv or .parquet).")] = None,
+    max_file_time: Annotated[float, typer.Option(help="Seconds one file may take.")] = 1800.0,
+    max_file_memory: Annotated[float, typer.Option(help="GB of memory one file may use.")] = 4.0,
+    follow_links: Annotated[bool, typer.Option(help="Follow links that lead out of the folder.")] = False,
 ) -> None:
     """Analyse every recording in a folder, one stored row per file; files done before are skipped."""
     from rich.markup import escape
     from rich.progress import Progress
 
     from toelab.batch import FileResult, run_batch, write_summary
+    from toelab.limits import work_limits
     from toelab.store import open_store
 
     beat_source = BeatSource(bpm=bpm, offset_s=offset, beats_path=beats)
@@ -265,6 +269,8 @@ def batch(
             workers=workers,
             on_start=started,
             on_result=finished,
+            limits=work_limits(max_file_time, max_file_memory),
+            follow_links=follow_links,
         )
     for name, why in report.skipped:
         console.print(f"skipped {escape(name)}: {escape(why)}", highlight=False, soft_wrap=True)

@@ -27,6 +27,12 @@ def require_file(path: str | Path) -> Path:
         raise ToelabError("file not found", path, hint="check the path and its spelling")
     if path.is_dir():
         raise ToelabError("is a folder, expected a file", path, hint="pass one of the files inside it")
+    if not path.is_file():  # reading a pipe, socket or device would wait forever
+        raise ToelabError(
+            "is not a regular file (a pipe, socket or device)",
+            path,
+            hint="save the recording to a file first",
+        )
     return path
 
 

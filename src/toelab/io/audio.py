@@ -21,6 +21,14 @@ from scipy.signal import resample_poly
 from toelab.errors import ToelabError
 
 _NO_SOUND_HINT = "pass --bpm/--offset or --beats FILE to give the beat times instead"
+# Decoded sound is kept as float32 mono: an hour at 48 kHz is 0.7 GB. The limits hold for the
+# samples actually decoded, whatever the file's header says about its length.
+MAX_SOUND_S = 60 * 60.0
+MAX_SAMPLE_RATE_HZ = 192_000
+
+
+class SoundTooLong(ToelabError):
+    """More sound than the limit, counted while decoding."""
 
 
 def _open(path: Path) -> av.container.InputContainer:
@@ -43,7 +51,13 @@ def has_audio(path: str | Path) -> bool:
         return len(container.streams.audio) > 0
 
 
-def read_audio(path: str | Path, *, sample_rate_hz: int | None = None) -> tuple[np.ndarray, int, float]:
+def read_audio(
+    path: str | Path,
+    *,
+    sample_rate_hz: int | None = None,
+    max_duration_s: float = MAX_SOUND_S,
+    max_sample_rate_hz: int = MAX_SAMPLE_RATE_HZ,
+) -> tuple[np.ndarray, int, float]:
     """Decode the first sound track of ``path`` to mono float32.
 
     Returns ``(samples, sample_rate_hz, start_time_s)``: the samples mixed down to
@@ -51,6 +65,9 @@ def read_audio(path: str | Path, *, sample_rate_hz: int | None = None) -> tuple[
     another), and the presentation time of the first sample on the container
     clock in seconds. Add ``start_time_s`` to times measured in the samples to
     put them on the clock of the video frames.
+
+    Decoding stops with :class:`SoundTooLong` once more than ``max_duration_s`` of sound has
+    come out of the decoder (a header may claim one second and hold an hour).
     """
     path = Path(path)
     if sample_rate_hz is not None and sample_rate_hz <= 0:
@@ -66,11 +83,25 @@ def read_audio(path: str | Path, *, sample_rate_hz: int | None = None) -> tuple[
         chunks: list[np.ndarray] = []
         start_time_s: float | None = None
         native_rate_hz: int | None = None
+        decoded = 0
         try:
             for frame in container.decode(stream):
                 if start_time_s is None:
                     start_time_s = float(frame.time) if frame.time is not None else 0.0
                     native_rate_hz = frame.sample_rate
+                    if not 0 < native_rate_hz <= max_sample_rate_hz:
+                        raise ToelabError(
+                            f"the sound's sample rate of {native_rate_hz} Hz is over {max_sample_rate_hz} Hz",
+                            path=path,
+                            hint=f"export it at {max_sample_rate_hz // 1000} kHz or less",
+                        )
+                decoded += frame.samples
+                if decoded > max_duration_s * native_rate_hz:  # type: ignore[operator]
+                    raise SoundTooLong(
+                        f"the sound lasts longer than {max_duration_s / 60:.0f} min",
+                        path=path,
+                        hint="trim it",
+                    )
                 chunks.extend(mixed.to_ndarray()[0] for mixed in mixer.resample(frame))
             chunks.extend(mixed.to_ndarray()[0] for mixed in mixer.resample(None))
         except av.FFmpegError as exc:

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -72,6 +73,8 @@ _SENSOR_LOGGER_FILES = {
     "magnetometeruncalibrated": ("mag_uncal", "uT"),
 }
 _LENGTH_UNITS_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0}
+# a whole-body marker set with every channel is a few hundred columns
+MAX_COLUMNS = 5000
 LENGTH_UNITS = ("px", "norm", *_LENGTH_UNITS_MM)
 
 
@@ -145,6 +148,13 @@ def _table(path: Path) -> tuple[list[str], list[list[str]], bool]:
     if not lines:
         raise ToelabError("the file is empty", path, hint="export the recording again")
     delimiter = sniff_delimiter(lines[0])
+    named = len(split_rows(lines[:1], delimiter)[0])
+    if named > MAX_COLUMNS:
+        raise ToelabError(
+            f"the header names {named} columns, more than toelab reads ({MAX_COLUMNS})",
+            path,
+            hint="check the delimiter, or keep only the time and the tracked points",
+        )
     try:
         rows = split_rows(lines, delimiter)
     except ToelabError as exc:
@@ -155,12 +165,15 @@ def _table(path: Path) -> tuple[list[str], list[list[str]], bool]:
         raise ToelabError(
             "has a header row but no data rows", path, hint="record for longer and export again"
         )
-    while header and not header[-1] and all(len(r) < len(header) or not r[len(header) - 1] for r in body):
-        header.pop()  # a trailing delimiter on every line
+    # a trailing delimiter on every line: unnamed columns after the last cell that holds anything
+    # (each step linear in the cells: a header of 400 000 columns must not take minutes)
+    last_filled = max((i for row in body for i, cell in enumerate(row) if cell), default=-1)
+    while header and not header[-1] and len(header) - 1 > last_filled:
+        header.pop()
     for index, name in enumerate(header):
         if not name:
             raise ToelabError(f"column {index + 1} of the header has no name", path, hint="name every column")
-    duplicates = sorted({h for h in header if header.count(h) > 1})
+    duplicates = sorted(name for name, n in Counter(header).items() if n > 1)
     if duplicates:
         raise ToelabError(f"the header names {duplicates} more than once", path, hint="rename the columns")
     width = len(header)

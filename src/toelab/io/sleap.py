@@ -9,6 +9,7 @@ tracks) and ``video_path``. Missing points are NaN. Timing is frame / fps, with 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -24,9 +25,11 @@ from toelab.io._common import (
     videos_named,
 )
 from toelab.landmarks import to_toelab_name
+from toelab.limits import check_unpacked_size
 from toelab.recording import Recording
 
 REQUIRED = ("tracks", "node_names")
+_DECLARED_HINT = "the file is damaged or not a SLEAP analysis file; export it again from SLEAP"
 
 
 def read_sleap(
@@ -49,6 +52,11 @@ def read_sleap(
                     path,
                     hint="export it from SLEAP with File > Export Analysis HDF5",
                 )
+            # by the shapes the file declares, before reading: a few kB can declare gigabytes
+            declared = sum(
+                8 * math.prod(h5[k].shape) for k in ("tracks", "point_scores") if k in h5 and h5[k].shape
+            )
+            check_unpacked_size(path, "the SLEAP file", declared, hint=_DECLARED_HINT)
             tracks = np.asarray(h5["tracks"][()], dtype=float)
             nodes = _strings(h5["node_names"][()])
             scores = np.asarray(h5["point_scores"][()], dtype=float) if "point_scores" in h5 else None
@@ -56,7 +64,7 @@ def read_sleap(
             video_path = _strings(h5["video_path"][()])[0] if "video_path" in h5 else ""
     except ToelabError:
         raise
-    except (OSError, KeyError, ValueError, TypeError, IndexError, RuntimeError) as exc:
+    except (OSError, KeyError, ValueError, TypeError, IndexError, RuntimeError, AttributeError) as exc:
         raise ToelabError(f"cannot read the SLEAP file: {exc}", path) from exc
 
     tracks, scores = _orient(path, tracks, scores, len(nodes))

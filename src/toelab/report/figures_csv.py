@@ -12,9 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from toelab.errors import ToelabError
+from toelab.report.spreadsheet import plain_text, spreadsheet_text
 from toelab.store import Person, SessionHistory
 
 COLUMNS = ("person", "session_id", "session_date", "kind", "task", "foot", "toe", "name", "value", "unit")
+
+
+TEXT_COLUMNS = ("person", "kind", "task", "foot", "name", "unit")
 
 
 def figure_rows(person: Person, sessions: Sequence[SessionHistory]) -> list[dict[str, Any]]:
@@ -42,7 +46,9 @@ def figures_csv(person: Person, sessions: Sequence[SessionHistory]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(figure_rows(person, sessions))
+    # names come from people: text that a spreadsheet would run as a formula is quoted
+    for row in figure_rows(person, sessions):
+        writer.writerow({k: spreadsheet_text(v) if k in TEXT_COLUMNS else v for k, v in row.items()})
     return buffer.getvalue()
 
 
@@ -57,6 +63,7 @@ def read_figures_csv(text: str) -> list[dict[str, Any]]:
             rows.append(
                 {
                     **row,
+                    **{k: plain_text(row[k]) for k in TEXT_COLUMNS},
                     "session_id": int(row["session_id"]),
                     "toe": int(row["toe"]) if row["toe"] else None,
                     "foot": row["foot"] or None,

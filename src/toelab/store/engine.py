@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from toelab.errors import ToelabError
-from toelab.paths import toelab_home
+from toelab.paths import private_file, private_folder, toelab_home
 
 DATABASE_URL_VARIABLE = "TOELAB_DATABASE_URL"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -62,7 +62,8 @@ def make_engine(url: str) -> Engine:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                database = Path(parsed.database).expanduser()
+                private_file(private_folder(database.parent) / database.name)  # SQLite's -wal follows
             engine = create_engine(parsed)
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine

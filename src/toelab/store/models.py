@@ -104,6 +104,8 @@ class SessionModel(Base):
     fps: Mapped[float | None] = mapped_column(Float)
     notes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    # the process keeping it in progress (host:pid:start), see toelab.store.owner
+    owner: Mapped[str | None] = mapped_column(String(200))
     # what was going on at a tremor test (toelab.protocols.context.TremorContext.as_dict)
     context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

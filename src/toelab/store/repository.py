@@ -45,6 +45,7 @@ from toelab.store.models import (
     TrialModel,
     utc_now,
 )
+from toelab.store.owner import owner_is_gone, this_process
 from toelab.store.records import (
     ExerciseLogEntry,
     Person,
@@ -57,6 +58,7 @@ from toelab.store.records import (
     tremor_points_of,
 )
 from toelab.store.tracks import save_tracks
+from toelab.store.upsert import upsert_plan_item
 
 # a session still "in progress" with no new trial for this long was cut short
 STALE_AFTER = timedelta(hours=12)
@@ -287,6 +289,7 @@ class Store:
                 notes=notes,
                 status="in_progress",
                 context=_context_json(context),
+                owner=this_process(),
             )
             s.add(row)
         return _session(row)
@@ -426,7 +429,8 @@ class Store:
             ]
 
     def mark_interrupted(self, older_than: timedelta = STALE_AFTER, now: datetime | None = None) -> int:
-        """Mark sessions left in progress, with no new trial for ``older_than``, as interrupted."""
+        """Mark sessions left in progress as interrupted: those whose process on this host has
+        ended (killed, or crashed) at once, any other with no new trial for ``older_than``."""
         cutoff = _aware(now) - older_than
         with self._transaction() as s:
             last_trial = (
@@ -442,7 +446,7 @@ class Store:
             stale = []
             for row, last in rows:
                 active = max(row.started_at, last or row.started_at)
-                if active < cutoff:
+                if active < cutoff or owner_is_gone(row.owner):
                     row.status = "interrupted"
                     row.ended_at = active
                     stale.append(row)
@@ -586,18 +590,8 @@ class Store:
                 raise ToelabError(f"exercise {exercise_id!r} is not in this plan")
             if day < plan_row.start_date:
                 raise ToelabError(f"the plan starts on {plan_row.start_date}, after {day}")
-            row = s.scalar(
-                select(PlanItemModel).where(
-                    PlanItemModel.plan_id == plan_row.id,
-                    PlanItemModel.day == day,
-                    PlanItemModel.exercise_id == exercise_id,
-                )
-            )
-            if row is None:
-                row = PlanItemModel(plan_id=plan_row.id, day=day, exercise_id=exercise_id, times_done=0)
-                s.add(row)
-            row.times_done = 0 if add is None else row.times_done + add
-        return PlanItem(row.day, row.exercise_id, row.times_done)
+            times_done = upsert_plan_item(s, plan_row.id, day, exercise_id, add)
+        return PlanItem(day, exercise_id, times_done)
 
     def mark_done(self, plan: int | StoredPlan, day: date, exercise_id: str, times: int = 1) -> PlanItem:
         """Count ``times`` more sessions of an exercise done on ``day``."""

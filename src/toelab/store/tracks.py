@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
+from toelab.paths import private_folder
 from toelab.recording import Recording
 
 TRACKS_DIR = "tracks"
@@ -54,8 +55,8 @@ def save_tracks(recording: Recording, home: Path) -> tuple[str, str]:
     target = home / relative
     if target.exists():
         return sha256, relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".partial-", suffix=".npz", dir=target.parent)
+    private_folder(target.parent)
+    handle, temporary = tempfile.mkstemp(prefix=".partial-", suffix=".npz", dir=target.parent)  # 0600
     os.close(handle)
     try:
         recording.save(temporary)

@@ -23,6 +23,10 @@ def load_input(path: str | Path, options: AnalysisOptions) -> LoadedInput:
     path = Path(path)
     if not path.exists():
         raise ToelabError("no such file or folder", path)
+    if not path.is_dir():
+        from toelab.io._common import require_file
+
+        require_file(path)  # a pipe or a device would block the first read
     if looks_like_video(path):
         from toelab.track.points import load_points
         from toelab.track.video import track_video

@@ -4,6 +4,7 @@ the live camera WebSocket. Thin: it calls track/, analysis/ and protocols/."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +23,7 @@ from toelab.web.auth import Clinic, ClinicGate, HomeGate, clinic_router, signed_
 from toelab.web.keeping import OpenRuns, RunKeeper
 from toelab.web.live import LiveConnection
 from toelab.web.people import current_person_id, web_store
+from toelab.web.quotas import OverQuota, RecordQuota
 from toelab.web.records_api import router as records_router
 from toelab.web.security import (
     BodyLimitMiddleware,
@@ -29,6 +31,7 @@ from toelab.web.security import (
     SecurityHeadersMiddleware,
     TooLarge,
     check_duration,
+    check_image_size,
     read_upload,
     saved_upload,
 )
@@ -48,7 +51,29 @@ def _protocols() -> dict[str, Any]:
     }
 
 
-def _image(data: bytes) -> np.ndarray:
+# Modules the routes import on first use, imported before serving: concurrent first requests
+# importing one package from several threads at once could see it half initialised (HTTP 500).
+ROUTE_MODULES = (
+    "toelab.protocols",
+    "toelab.protocols.red_flags",
+    "toelab.track.points",
+    "toelab.analysis.beats",
+    "toelab.analysis.rhythm",
+    "toelab.io.audio",
+    "toelab.pipeline",
+    "toelab.report",
+    "toelab.report.html",
+)
+
+
+def import_route_modules() -> None:
+    for module in ROUTE_MODULES:
+        importlib.import_module(module)
+
+
+def _image(data: bytes, kind: str, limits: Limits) -> np.ndarray:
+    # the size from the header, before any decoder allocates it (a 1 MB PNG can declare 30000x30000)
+    check_image_size(data, kind, limits.image_pixels)
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if image is None:
         raise ToelabError("the picture is not a readable image")
@@ -74,6 +99,7 @@ def create_app(
     With ``clinic`` every page but the sign-in needs an account (clinic mode); ``limits`` caps
     uploads and live frames; ``allowed_hosts`` refuses other Host names (DNS rebinding).
     """
+    import_route_modules()
     home = home or toelab_home()
     sessions = home / "sessions"
     limits = limits or Limits()
@@ -84,6 +110,7 @@ def create_app(
     # opened on first use (toelab.web.people.web_store); the clinic's accounts live in the same one
     app.state.store = None if clinic is None else clinic.store
     app.state.open_runs = OpenRuns()
+    quota = RecordQuota()
     app.include_router(records_router)
     # the first added runs last: headers go on every answer, refusals included
     app.add_middleware(BodyLimitMiddleware, limits=limits)
@@ -98,7 +125,7 @@ def create_app(
 
     @app.exception_handler(ToelabError)
     async def _toelab_error(_request: Any, error: ToelabError) -> JSONResponse:
-        status = 413 if isinstance(error, TooLarge) else 422
+        status = 413 if isinstance(error, TooLarge) else 429 if isinstance(error, OverQuota) else 422
         return JSONResponse({"message": error.message, "hint": error.hint}, status_code=status)
 
     @app.get("/", include_in_schema=False, dependencies=[Depends(signed_in)])
@@ -117,7 +144,7 @@ def create_app(
     ) -> dict[str, Any]:
         from toelab.track.points import propose_points
 
-        image = _image(read_upload(frame, "image", limits.image_bytes)[0])
+        image = _image(*read_upload(frame, "image", limits.image_bytes), limits)
         proposal = propose_points(image, view, mirrored=mirrored)
         return {
             "ok": proposal.ok,
@@ -131,16 +158,19 @@ def create_app(
     @app.post("/api/beats", dependencies=[Depends(signed_in)])
     def beats(song: Annotated[UploadFile, File()]) -> dict[str, Any]:
         from toelab.analysis.beats import beats_from_audio
-        from toelab.io.audio import read_audio
+        from toelab.io.audio import SoundTooLong, read_audio
 
         # never by its name: the kind from its first bytes, a generated name, its length before decoding
         data, kind = read_upload(song, "audio", limits.audio_bytes)
         with saved_upload(data, kind) as path:
             check_duration(path, limits.media_duration_s)
             try:
-                samples, rate_hz, start_s = read_audio(path)
+                samples, rate_hz, start_s = read_audio(
+                    path, max_duration_s=limits.media_duration_s, max_sample_rate_hz=limits.audio_rate_hz
+                )
             except ToelabError as error:  # its message names the generated file, which means nothing
-                raise ToelabError(error.message, hint=error.hint) from None
+                kind = TooLarge if isinstance(error, SoundTooLong) else ToelabError
+                raise kind(error.message, hint=error.hint) from None
         track = beats_from_audio(samples, rate_hz, start_s)
         return {
             "beat_times_s": [float(b) for b in track.beat_times_s],
@@ -164,6 +194,7 @@ def create_app(
             raise ToelabError("only exercises logged by hand can be added this way")
         if not isinstance(record.get("exercise_id"), str):
             raise ToelabError("a logged exercise needs its exercise_id")
+        quota.admit(person_id, record)
         return save_session(_sessions_of(sessions, clinic, person_id), record)
 
     @app.websocket("/ws/live")

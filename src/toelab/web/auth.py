@@ -8,13 +8,15 @@ Every route says who may use it, with one of the dependencies :func:`public`,
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import hashlib
+import os
 import secrets
 import threading
-import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -23,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, QueryParams
 from starlette.exceptions import WebSocketException
 from starlette.requests import HTTPConnection, cookie_parser
@@ -32,6 +35,7 @@ from toelab.errors import ToelabError
 from toelab.store import Account, Person, Store
 from toelab.store.models import utc_now
 from toelab.web.security import same_origin
+from toelab.web.signin_limits import Attempt, Policy, SignInLimiter
 
 SESSION_COOKIE = "toelab_session"
 CSRF_COOKIE = "toelab_csrf"
@@ -41,9 +45,23 @@ PUBLIC_PATHS = ("/login", "/api/login")
 PUBLIC_PREFIXES = ("/static/",)
 STATIC = Path(__file__).parent / "static"
 
+DEVICE_COOKIE = "toelab_device"
+MIN_PASSWORD_CHARACTERS = 10  # not counting spaces
+
 _hasher = PasswordHasher()  # argon2id with the library's defaults (RFC 9106 low-memory profile)
-# each check takes 64 MiB for a moment: a flood of sign-ins waits instead of exhausting memory
-_checking = threading.BoundedSemaphore(4)
+
+
+def _lower_priority() -> None:
+    # Linux: a thread's nice value is its own, and argon2's lane threads inherit it, so page
+    # requests get the CPU before a flood of password checks does
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
+# Password checks run one at a time, at low priority, in their own thread: each takes 64 MiB
+# and tens of milliseconds of CPU, and a flood of sign-ins must neither exhaust memory nor
+# take the threads and CPU that signed-in people's pages need.
+_checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toelab-argon2", initializer=_lower_priority)
 
 
 @functools.cache
@@ -53,62 +71,37 @@ def _dummy_hash() -> str:
 
 
 def hash_password(password: str) -> str:
-    if len(password) < 10:
-        raise ToelabError("a password needs at least 10 characters")
+    if sum(not c.isspace() for c in password) < MIN_PASSWORD_CHARACTERS:
+        raise ToelabError(f"a password needs at least {MIN_PASSWORD_CHARACTERS} characters besides spaces")
     return _hasher.hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        with _checking:
-            return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
+class _InFlight:
+    """Sign-ins being answered, counted on the event loop (so no lock is needed)."""
+
+    count = 0
+
+
+def _verify_or_dummy(password_hash: str | None, password: str) -> bool:
+    # an unknown name costs the same work as a wrong password
+    return verify_password(_dummy_hash() if password_hash is None else password_hash, password)
+
+
+async def _check_password(password_hash: str | None, password: str) -> bool:
+    return await asyncio.get_running_loop().run_in_executor(
+        _checker, _verify_or_dummy, password_hash, password
+    )
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Policy:
-    """How long a sign-in lasts and how failed sign-ins slow an attacker down."""
-
-    session_ttl: timedelta = timedelta(hours=8)
-    free_failures: int = 5  # wrong passwords in a row before the first lockout
-    first_lockout_s: float = 30.0  # doubles with each further failure
-    max_lockout_s: float = 15 * 60.0
-    ip_window_s: float = 15 * 60.0
-    ip_failures: int = 20  # per address and window, over all user names
-
-    def lockout_s(self, failures: int) -> float:
-        """Seconds locked after ``failures`` wrong passwords in a row (0 while below the free ones)."""
-        if failures < self.free_failures:
-            return 0.0
-        return min(self.first_lockout_s * 2.0 ** (failures - self.free_failures), self.max_lockout_s)
-
-
-@dataclass
-class AddressLimiter:
-    """Failed sign-ins per client address, in memory: the same backoff once over the allowance."""
-
-    policy: Policy
-    failures: dict[str, list[float]] = field(default_factory=dict)
-
-    def locked_for_s(self, address: str, now: float) -> float:
-        recent = [t for t in self.failures.get(address, []) if now - t < self.policy.ip_window_s]
-        self.failures[address] = recent
-        over = len(recent) - self.policy.ip_failures
-        if over < 0:
-            return 0.0
-        wait = min(self.policy.first_lockout_s * 2.0**over, self.policy.max_lockout_s)
-        return max(0.0, recent[-1] + wait - now)
-
-    def failed(self, address: str, now: float) -> None:
-        self.failures.setdefault(address, []).append(now)
-        if len(self.failures) > 10_000:  # many addresses: forget those quiet for a whole window
-            window = self.policy.ip_window_s
-            self.failures = {a: ts for a, ts in self.failures.items() if now - ts[-1] < window}
 
 
 @dataclass
@@ -118,10 +111,10 @@ class Clinic:
     store: Store
     policy: Policy = field(default_factory=Policy)
     secure_cookies: bool = False  # set when serving https
-    addresses: AddressLimiter = field(init=False)
+    limiter: SignInLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.addresses = AddressLimiter(self.policy)
+        self.limiter = SignInLimiter(self.policy)
 
 
 def _cookie(scope: Scope, name: str) -> str | None:
@@ -285,30 +278,37 @@ def clinic_router(clinic: Clinic) -> APIRouter:
         return response
 
     @router.post("/api/login", dependencies=[Depends(public)])
-    def login(credentials: Credentials, request: Request) -> JSONResponse:
-        address = request.client.host if request.client else "unknown"
-        now = time.monotonic()
-        wait_s = clinic.addresses.locked_for_s(address, now)
-        user = clinic.store.accounts.get_user(credentials.username)
-        if user is not None and user.locked_until is not None:
-            wait_s = max(wait_s, (user.locked_until - utc_now()).total_seconds())
-        if wait_s > 0:
-            return _too_many(wait_s)
+    async def login(credentials: Credentials, request: Request) -> JSONResponse:
+        # async: the limits are checked and the attempt counted on the event loop, with no
+        # await in between, and the password check waits for the checker thread without
+        # holding one of the threads the other routes run in
+        if _InFlight.count >= clinic.policy.max_waiting_checks:
+            return _busy()
+        _InFlight.count += 1
+        try:
+            user = await _checked_user(clinic, credentials, request)
+        finally:
+            _InFlight.count -= 1
         if user is None:
-            verify_password(_dummy_hash(), credentials.password)
-            clinic.addresses.failed(address, now)
             raise HTTPException(401, "wrong user name or password")
-        if not verify_password(user.password_hash, credentials.password):
-            clinic.addresses.failed(address, now)
-            lock_s = clinic.policy.lockout_s(user.failed_logins + 1)
-            locked_until = utc_now() + timedelta(seconds=lock_s) if lock_s else None
-            clinic.store.accounts.note_failed_login(user.id, locked_until)
-            raise HTTPException(401, "wrong user name or password")
+        if isinstance(user, float):
+            return _too_many(user)
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         expires = utc_now() + clinic.policy.session_ttl
-        clinic.store.accounts.start_login_session(user.id, token_hash(token), csrf, expires)
+        await run_in_threadpool(
+            clinic.store.accounts.start_login_session, user.id, token_hash(token), csrf, expires
+        )
         response = JSONResponse({"username": user.username, "role": user.role, "csrf": csrf})
         _set_cookies(response, clinic, token, csrf)
+        response.set_cookie(
+            DEVICE_COOKIE,
+            clinic.limiter.device_token(credentials.username),
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            secure=clinic.secure_cookies,
+            samesite="strict",
+            path="/api/login",
+        )
         return response
 
     @router.post("/api/logout", dependencies=[Depends(signed_in)])
@@ -334,6 +334,29 @@ def clinic_router(clinic: Clinic) -> APIRouter:
         }
 
     return router
+
+
+async def _checked_user(clinic: Clinic, credentials: Credentials, request: Request) -> Account | float | None:
+    """The account whose right password was given; None for a wrong name or password; the
+    seconds to wait when a limit is reached."""
+    address = request.client.host if request.client else "unknown"
+    name = credentials.username
+    device = request.cookies.get(DEVICE_COOKIE)
+    attempt = clinic.limiter.begin(name, address, trusted_device=clinic.limiter.trusted(name, device))
+    if not isinstance(attempt, Attempt):
+        return attempt
+    user = await run_in_threadpool(clinic.store.accounts.get_user, name)
+    # an unknown name costs the same work and gets the same answer as a wrong password
+    right = await _check_password(None if user is None else user.password_hash, credentials.password)
+    if user is None or not right:
+        return None
+    clinic.limiter.succeeded(attempt)
+    return user
+
+
+def _busy() -> JSONResponse:
+    message = {"message": "the server is busy with sign-ins: try again in a few seconds", "hint": None}
+    return JSONResponse(message, status_code=503, headers={"Retry-After": "2"})
 
 
 def _too_many(wait_s: float) -> JSONResponse:

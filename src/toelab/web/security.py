@@ -34,8 +34,10 @@ class Limits:
     video_bytes: int = 50 * MB
     audio_bytes: int = 20 * MB
     image_bytes: int = 5 * MB
+    image_pixels: int = 4096 * 4096  # a phone's 12 MP photo fits; decoded, 48 MB at most
     json_bytes: int = 2 * MB
-    media_duration_s: float = 15 * 60.0
+    media_duration_s: float = 15 * 60.0  # by the header before decoding, and by the samples decoded
+    audio_rate_hz: int = 48_000  # decoded sound: 15 min at 48 kHz is 173 MB of float32
     ws_frame_bytes: int = 1 * MB
     ws_frame_pixels: int = 1920 * 1080
     # a camera sends 30 fps; the allowance is four times that, with two seconds of burst
@@ -288,6 +290,27 @@ def jpeg_size(data: bytes | memoryview) -> tuple[int, int] | None:
             return None
         at += 2 + length
     return None
+
+
+def png_size(data: bytes | memoryview) -> tuple[int, int] | None:
+    """Width and height from a PNG's IHDR chunk, read without decoding; None if there is none."""
+    view = bytes(data[:24])
+    if len(view) < 24 or view[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(view[16:20], "big"), int.from_bytes(view[20:24], "big")
+
+
+def check_image_size(data: bytes, kind: str, limit_pixels: int) -> tuple[int, int]:
+    """An uploaded picture's width and height from its header; over ``limit_pixels`` a TooLarge."""
+    size = jpeg_size(data) if kind == "jpeg" else png_size(data) if kind == "png" else None
+    if size is None or size[0] * size[1] == 0:
+        raise ToelabError(_UNREADABLE["image"], hint="send a JPEG or PNG picture")
+    if size[0] * size[1] > limit_pixels:
+        raise TooLarge(
+            f"the picture of {size[0]}x{size[1]} pixels is larger than {limit_pixels / 1e6:.0f} megapixels",
+            hint="send a smaller picture, such as a frame of the camera's video",
+        )
+    return size
 
 
 class FrameRefused(ToelabError):

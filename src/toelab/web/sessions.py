@@ -13,18 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from toelab.errors import ToelabError
+from toelab.paths import private_folder, write_private
 from toelab.tasks import json_safe
 
 
 def save_session(folder: Path, record: dict[str, Any]) -> dict[str, Any]:
     """Write one session record (adds ``id`` and ``saved_at``) and return it as written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     now = datetime.now(UTC)
     saved = json_safe(
         {"id": f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}", "saved_at": now.isoformat(), **record}
     )
     path = folder / f"{saved['id']}.json"
-    path.write_text(json.dumps(saved, indent=1, allow_nan=False), encoding="utf-8")
+    write_private(path, json.dumps(saved, indent=1, allow_nan=False).encode("utf-8"))
     return saved
 
 

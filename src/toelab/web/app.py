@@ -60,7 +60,8 @@ ROUTE_MODULES = (
     "toelab.analysis.beats",
     "toelab.analysis.rhythm",
     "toelab.io.audio",
-    "toelab.pipeline",
+    "toelab.tasks",
+    "toelab.tasks.rhythm",
     "toelab.report",
     "toelab.report.html",
 )

@@ -347,12 +347,12 @@ def test_a_file_over_its_time_or_memory_limit_is_stopped_and_reported(
         write_landmark_csv(folder / f"{name}.csv", seed=1)
     real_load = batch.load_input
 
-    def load(path: Path, **kwargs: object):
+    def load(path: Path, *args: object, **kwargs: object):
         if path.name == "greedy.csv":
             np.ones(8 << 30, np.uint8)  # 8 GB, as a file that unpacks to it would ask
         if path.name == "slow.csv":
             time.sleep(60)
-        return real_load(path, **kwargs)
+        return real_load(path, *args, **kwargs)
 
     monkeypatch.setattr(batch, "load_input", load)
     limits = WorkLimits(time_s=3.0, memory_bytes=512 << 20)

@@ -281,8 +281,11 @@ def clinic_router(clinic: Clinic) -> APIRouter:
     async def login(credentials: Credentials, request: Request) -> JSONResponse:
         # async: the limits are checked and the attempt counted on the event loop, with no
         # await in between, and the password check waits for the checker thread without
-        # holding one of the threads the other routes run in
+        # holding one of the threads the other routes run in. A refusal comes after a pause
+        # that costs the server nothing and holds the client's connection: a client sending
+        # sign-ins as fast as it is answered sends one a second, not hundreds.
         if _InFlight.count >= clinic.policy.max_waiting_checks:
+            await asyncio.sleep(clinic.policy.refusal_delay_s)
             return _busy()
         _InFlight.count += 1
         try:
@@ -292,6 +295,7 @@ def clinic_router(clinic: Clinic) -> APIRouter:
         if user is None:
             raise HTTPException(401, "wrong user name or password")
         if isinstance(user, float):
+            await asyncio.sleep(clinic.policy.refusal_delay_s)
             return _too_many(user)
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         expires = utc_now() + clinic.policy.session_ttl

@@ -52,8 +52,10 @@ class Policy:
     ip_window_s: float = 15 * 60.0
     ip_failures: int = 20  # per address and window, over all user names
     name_failures: int = 10  # per name in a row, over all addresses (clients not clean only)
-    # password checks waiting for the checker; more are answered "busy" at once
+    # sign-ins being answered at once; more are answered "busy" (503)
     max_waiting_checks: int = 16
+    # a refused sign-in (429, 503) is answered after this pause
+    refusal_delay_s: float = 1.0
 
     def lockout_s(self, failures: int) -> float:
         """Seconds locked after ``failures`` wrong passwords in a row (0 while below the free ones)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import warnings as _warnings
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -62,7 +62,7 @@ class VideoReader:
     warnings: list[str] = field(default_factory=list)
     backend: str = "pyav"
 
-    def frames(self, gray: bool = False) -> Iterator[tuple[float, np.ndarray]]:
+    def frames(self, gray: bool = False) -> Generator[tuple[float, np.ndarray], None, None]:
         """Yield ``(time_s, frame)``: BGR ``(h, w, 3)`` uint8, or ``(h, w)`` luma when ``gray``."""
         if self.backend == "pyav":
             yield from self._frames_pyav(gray)
@@ -70,7 +70,7 @@ class VideoReader:
             yield from self._frames_cv2(gray)
 
     # -- PyAV ---------------------------------------------------------------------------
-    def _frames_pyav(self, gray: bool) -> Iterator[tuple[float, np.ndarray]]:
+    def _frames_pyav(self, gray: bool) -> Generator[tuple[float, np.ndarray], None, None]:
         try:
             container = av.open(str(self.path))
         except (av.FFmpegError, OSError) as exc:
@@ -102,7 +102,7 @@ class VideoReader:
         self._check_complete(n_read, last_t)
 
     # -- OpenCV fallback ----------------------------------------------------------------
-    def _frames_cv2(self, gray: bool) -> Iterator[tuple[float, np.ndarray]]:
+    def _frames_cv2(self, gray: bool) -> Generator[tuple[float, np.ndarray], None, None]:
         capture = cv2.VideoCapture(str(self.path))
         if not capture.isOpened():
             raise ToelabError("cannot open video", self.path)

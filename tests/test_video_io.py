@@ -130,3 +130,18 @@ def test_opencv_reads_what_pyav_cannot_open(tmp_path, monkeypatch):
     times = [t for t, _ in reader.frames(gray=True)]
     assert len(times) == 30
     np.testing.assert_allclose(times, np.arange(30) / 30.0, atol=2e-3)
+
+
+def test_a_video_without_frames_says_it_is_empty(tmp_path):
+    import av
+
+    path = tmp_path / "no_frames.avi"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mjpeg", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuvj420p"
+        container.start_encoding()  # headers only: a video stream with no frame
+    with pytest.raises(ToelabError) as error:
+        open_video(path)
+    message = str(error.value)
+    assert "no frame could be decoded" in message
+    assert "(empty)" in message and "()" not in message

@@ -255,7 +255,7 @@ def _read_manifest(archive: tarfile.TarFile, path: Path) -> dict[str, Any]:
     tracks = manifest.get("tracks")
     if (
         manifest.get("engine") not in DATABASE_MEMBERS
-        or manifest.get("database") != DATABASE_MEMBERS.get(manifest.get("engine"))
+        or manifest.get("database") != DATABASE_MEMBERS.get(str(manifest.get("engine")))
         or not isinstance(tracks, dict)
         or not all(_TRACK_NAME.fullmatch(str(name)) for name in tracks)
     ):

@@ -194,7 +194,7 @@ class Recording:
             ok = np.isfinite(values)
             if ok.sum() < 2:
                 return np.full(grid.shape, np.nan)
-            out = np.interp(grid, self.time_s[ok], values[ok])
+            out: np.ndarray = np.interp(grid, self.time_s[ok], values[ok])
             # do not invent samples across gaps longer than two intervals
             gap = np.diff(self.time_s[ok]) > 2.5 / rate
             if gap.any():
@@ -222,7 +222,7 @@ class Recording:
         header = {"version": FORMAT_VERSION, "meta": asdict(self.meta)}
         arrays[FORMAT_MARKER] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
         with path.open("wb") as handle:
-            np.savez_compressed(handle, **arrays)
+            np.savez_compressed(handle, allow_pickle=False, **arrays)
         return path
 
     @classmethod

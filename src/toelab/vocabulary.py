@@ -42,7 +42,7 @@ def check_option(value: object, choices: Iterable[T], what: str) -> T:
     allowed = tuple(choices)
     if value not in allowed:
         raise ToelabError(f"{what} {value!r} is not one of {', '.join(allowed)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def trial_side(feet: Iterable[str | None]) -> Side | None:
@@ -51,12 +51,12 @@ def trial_side(feet: Iterable[str | None]) -> Side | None:
     found = {foot for foot in feet if foot in FEET}
     if len(found) > 1:
         return "both"
-    return next(iter(found), None)  # type: ignore[return-value]
+    return next(iter(found), None)
 
 
 def as_side(foot: str | None) -> Side | None:
     """``foot`` when it names a side, else None (an unlabelled foot)."""
-    return foot if foot in SIDES else None  # type: ignore[return-value]
+    return foot if foot in SIDES else None
 
 
 def foot_label(foot: str | None) -> str:

@@ -137,7 +137,7 @@ def _rise_db(x: np.ndarray, hop: int) -> np.ndarray:
     before = (cumulative[k] - cumulative[before_start]) / np.maximum(k - before_start, 1)
     # A floor far below the loudest frame keeps digital silence from dividing by zero.
     eps = energy.max() * 1e-8
-    rise = 10.0 * np.log10((after + eps) / (before + eps))
+    rise: np.ndarray = 10.0 * np.log10((after + eps) / (before + eps))
     rise[0] = 0.0  # nothing comes before the first frame to rise from
     return rise
 

@@ -33,6 +33,7 @@ not a warning.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ class ToeIndividuation:
     co_moved: tuple[int, ...]
     n_trials: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "toe": self.toe,
             "individuation_index": self.individuation_index,
@@ -76,7 +77,7 @@ class Trial:
     target: int
     excursions: tuple[float | None, ...]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "start_s": self.start_s,
             "end_s": self.end_s,
@@ -97,7 +98,7 @@ class IndividuationResult:
     def toe(self, number: int) -> ToeIndividuation:
         return self.toes[number - 1]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "toes": [t.as_dict() for t in self.toes],
             "toe_control_score": self.toe_control_score,

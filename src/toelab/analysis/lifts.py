@@ -26,6 +26,7 @@ Definitions (the rhythm analysis and the tests rely on them):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -58,7 +59,7 @@ class LiftEvent:
     def duration_s(self) -> float:
         return self.offset_s - self.onset_s
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "onset_s": self.onset_s,
             "peak_s": self.peak_s,
@@ -92,7 +93,7 @@ class LiftDetection:
     def onset_times_s(self) -> np.ndarray:
         return np.array([e.onset_s for e in self.events])
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "n_lifts": self.n_lifts,
             "events": [e.as_dict() for e in self.events],
@@ -108,7 +109,8 @@ def _fill_gaps(time_s: np.ndarray, values: np.ndarray) -> np.ndarray:
     ok = np.isfinite(values)
     if ok.all() or ok.sum() < 2:
         return values
-    return np.interp(time_s, time_s[ok], values[ok])
+    filled: np.ndarray = np.interp(time_s, time_s[ok], values[ok])
+    return filled
 
 
 def _block_level(time_s: np.ndarray, values: np.ndarray, window_n: int, percentile: float) -> np.ndarray:
@@ -136,7 +138,8 @@ def _block_level(time_s: np.ndarray, values: np.ndarray, window_n: int, percenti
     centres = time_s[centre_index]
     if usable.sum() == 1:
         return np.full(n, level[usable][0])
-    return np.interp(time_s, centres[usable], level[usable])
+    running: np.ndarray = np.interp(time_s, centres[usable], level[usable])
+    return running
 
 
 def _window_samples(time_s: np.ndarray, window_s: float) -> int:
@@ -193,7 +196,8 @@ def _crossings(
     a, b = signal[position], signal[below]
     with np.errstate(invalid="ignore", divide="ignore"):
         fraction = np.where(passed & (a != b), (a - levels) / (a - b), 0.0)
-    return time_s[position] + fraction * (time_s[below] - time_s[position])
+    crossing_s: np.ndarray = time_s[position] + fraction * (time_s[below] - time_s[position])
+    return crossing_s
 
 
 def _parabolic_peaks(
@@ -274,10 +278,8 @@ def detect_lifts(
     edges = np.diff(np.concatenate(([0], up.astype(np.int8), [0])))
     starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     events: list[LiftEvent] = []
-    keep = np.zeros(starts.size, dtype=bool)
-    if starts.size:
-        region_max = np.maximum.reduceat(above, starts)
-        keep = (region_max > on) & ((stops - starts) * dt >= min_duration_s)
+    region_max = np.maximum.reduceat(above, starts) if starts.size else np.empty(0)
+    keep = (region_max > on) & ((stops - starts) * dt >= min_duration_s)
     if keep.any():
         # Samples between regions lie below the release threshold, so each region's
         # maximum is the maximum from its start to the next region's start.
@@ -324,8 +326,7 @@ def toe_heights(
     """
     rec = recording if recording.is_regular() else recording.resampled()
     time_s = rec.time_s
-    names = {i: rec.find_landmark(f"toe{i}", foot) for i in toes}
-    names = {i: n for i, n in names.items() if n is not None}
+    names = {i: n for i in toes if (n := rec.find_landmark(f"toe{i}", foot)) is not None}
     if not names:
         which = f"the {foot} foot" if foot else "this recording"
         raise ToelabError(

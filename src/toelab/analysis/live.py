@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +52,7 @@ class Rep:
     held_s: float
     followers: tuple[int, ...]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "start_s": self.start_s,
             "peak_s": self.peak_s,
@@ -81,7 +82,7 @@ class LiveState:
     hold_reached: bool
     finished_rep: Rep | None  # set on the frame a rep ends
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "time_s": self.time_s,
             "level": list(self.level),
@@ -156,7 +157,7 @@ class LiveScorer:
                 self._rest[toe].append((time_s, float(value)))
             level.append(above)
 
-        target_levels = [level[t - 1] for t in self.target if level[t - 1] is not None]
+        target_levels = [v for t in self.target if (v := level[t - 1]) is not None]
         group = float(np.mean(target_levels)) if target_levels else 0.0
         was_up = self._target_up
         self._target_up = group > (DOWN_FRACTION if was_up else UP_FRACTION)

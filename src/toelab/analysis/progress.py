@@ -161,13 +161,13 @@ def _daily(
     return [(day, float(np.mean(values))) for day, values in sorted(by_day.items())]
 
 
-def _theilslopes(values: np.ndarray, weeks: np.ndarray, **options: float) -> Any:
+def _theilslopes(values: np.ndarray, weeks: np.ndarray, alpha: float = 0.95) -> Any:
     """scipy's Theil–Sen fit (slope, intercept, low_slope, high_slope)."""
     # imported here: scipy.stats takes most of a second to import, and every command that
     # only measures (``toelab analyze``) would pay for it
     from scipy.stats import theilslopes
 
-    return theilslopes(values, weeks, **options)
+    return theilslopes(values, weeks, alpha=alpha)
 
 
 def _weeks(days: Sequence[date], origin: date) -> np.ndarray:

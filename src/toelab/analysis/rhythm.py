@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +48,7 @@ class RhythmResult:
     def hit_rate(self) -> float | None:
         return self.hits / self.n_beats if self.n_beats else None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "n_beats": self.n_beats,
             "hits": self.hits,
@@ -94,12 +95,13 @@ def _local_periods(beats: np.ndarray) -> np.ndarray:
     intervals = np.diff(beats)
     before = np.concatenate(([intervals[0]], intervals))
     after = np.concatenate((intervals, [intervals[-1]]))
-    return (before + after) / 2
+    periods: np.ndarray = (before + after) / 2
+    return periods
 
 
 def _match(beats: np.ndarray, periods: np.ndarray, lifts: np.ndarray) -> list[tuple[int, int]]:
     """Pairs (beat index, lift index), closest pairs first, each beat and lift used once."""
-    pairs = []
+    pairs: list[tuple[float, int, int]] = []
     for i, (beat, period) in enumerate(zip(beats, periods, strict=True)):
         window = MATCH_WINDOW_PERIODS * period
         lo, hi = np.searchsorted(lifts, [beat - window, beat + window], side="left")
@@ -107,7 +109,7 @@ def _match(beats: np.ndarray, periods: np.ndarray, lifts: np.ndarray) -> list[tu
     pairs.sort()
     used_beats: set[int] = set()
     used_lifts: set[int] = set()
-    matched = []
+    matched: list[tuple[int, int]] = []
     for _, i, j in pairs:
         if i in used_beats or j in used_lifts:
             continue
@@ -127,7 +129,8 @@ def _lift_phases(beats: np.ndarray, periods: np.ndarray, lifts: np.ndarray) -> n
     lifts = lifts[keep]
     after = np.clip(np.searchsorted(beats, lifts), 1, beats.size - 1)
     nearest = np.where(lifts - beats[after - 1] <= beats[after] - lifts, after - 1, after)
-    return 2 * np.pi * (lifts - beats[nearest]) / periods[nearest]
+    phases: np.ndarray = 2 * np.pi * (lifts - beats[nearest]) / periods[nearest]
+    return phases
 
 
 def analyze_rhythm(
@@ -169,24 +172,25 @@ def analyze_rhythm(
     mean_ms = float(np.mean(asynchronies_ms)) if hits else None
     sd_ms = float(np.std(asynchronies_ms, ddof=1)) if hits >= 2 else None
     phases = _lift_phases(beats, periods, lifts)
+    r: float | None = None
+    phase_deg: float | None = None
+    p: float | None = None
     if phases.size:
         resultant = np.mean(np.exp(1j * phases))
         r = float(np.abs(resultant))
         phase_deg = float(np.degrees(np.angle(resultant)))
         p = rayleigh_p(phases.size, r)
-    else:
-        r = phase_deg = p = None
     if not hits:
         warnings.append("no lift fell near a beat")
     if 0 < hits < 10:
         warnings.append(f"only {hits} beats were hit; the figures are rough")
     beat_period_s = float(np.median(np.diff(beats)))
+    ili_cv: float | None = None
+    tempo_ratio: float | None = None
     if lifts.size >= 3:
         intervals = np.diff(lifts)
         ili_cv = float(np.std(intervals, ddof=1) / np.mean(intervals))
         tempo_ratio = float(np.median(intervals) / beat_period_s)
-    else:
-        ili_cv = tempo_ratio = None
     return RhythmResult(
         n_beats=int(beats.size),
         hits=hits,
@@ -243,7 +247,7 @@ def rhythm_from_recording(
     return result
 
 
-def compare_feet(left: RhythmResult, right: RhythmResult) -> dict:
+def compare_feet(left: RhythmResult, right: RhythmResult) -> dict[str, Any]:
     """Left minus right for the main rhythm figures (None where either foot has none)."""
 
     def diff(a: float | None, b: float | None) -> float | None:

@@ -15,6 +15,7 @@ the hallux bends up (extension, dorsiflexion). Figures from the literature:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -45,7 +46,7 @@ class RomResult:
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "max_extension_deg": self.max_extension_deg,
             "time_of_max_s": self.time_of_max_s,
@@ -94,7 +95,8 @@ def hallux_extension_deg(
     # The part of "up" at right angles to the reference line decides the sign.
     normal = up_vec - np.sum(up_vec * unit, axis=-1)[..., None] * unit
     side = np.sum(toe * normal, axis=-1)
-    return np.where(side < 0, -magnitude, magnitude)
+    signed: np.ndarray = np.where(side < 0, -magnitude, magnitude)
+    return signed
 
 
 def grade_range(max_extension_deg: float) -> int | None:
@@ -176,12 +178,12 @@ def rom_from_recording(recording: Recording, foot: str | None = None) -> RomResu
     tip = recording.find_landmark("hallux_tip", foot) or recording.find_landmark("toe1", foot)
     mtp = recording.find_landmark("mtp1", foot)
     ref = recording.find_landmark("mt1_base", foot) or recording.find_landmark("heel", foot)
-    missing = [
-        label
-        for label, name in (("hallux_tip or toe1", tip), ("mtp1", mtp), ("mt1_base or heel", ref))
-        if name is None
-    ]
-    if missing:
+    if tip is None or mtp is None or ref is None:
+        missing = [
+            label
+            for label, name in (("hallux_tip or toe1", tip), ("mtp1", mtp), ("mt1_base or heel", ref))
+            if name is None
+        ]
         where = f" on the {foot} foot" if foot else ""
         raise ToelabError(
             f"big-toe extension needs the points {', '.join(missing)}{where}",

@@ -64,8 +64,8 @@ def to_uniform(time_s: np.ndarray, values: np.ndarray, *, min_valid_fraction: fl
         if regular:
             # on a regular grid only the missing samples need filling
             out[:, columns] = values[:, columns]
-            for j in columns:
-                out[~ok, j] = np.interp(time_s[~ok], t_ok, values[ok, j])
+            for column in columns:
+                out[~ok, column] = np.interp(time_s[~ok], t_ok, values[ok, column])
         else:
             out[:, columns] = _interpolate(grid, t_ok, values[np.ix_(ok, columns)], step_s)
         if not ok.all():
@@ -92,12 +92,13 @@ def _interpolate(grid: np.ndarray, time_s: np.ndarray, values: np.ndarray, step_
     weight = np.clip((grid - time_s[after - 1]) / (time_s[after] - time_s[after - 1]), 0.0, 1.0)
     if values.ndim == 2:
         weight = weight[:, None]
-    linear = (1.0 - weight) * values[after - 1] + weight * values[after]
+    linear: np.ndarray = (1.0 - weight) * values[after - 1] + weight * values[after]
     if time_s.size < 4:
         return linear
     cubic = CubicSpline(time_s, values, axis=0)(grid)
     smooth = (time_s[after] - time_s[after - 1] <= 3.0 * step_s) & (grid >= time_s[0]) & (grid <= time_s[-1])
-    return np.where(smooth[:, None] if values.ndim == 2 else smooth, cubic, linear)
+    interpolated: np.ndarray = np.where(smooth[:, None] if values.ndim == 2 else smooth, cubic, linear)
+    return interpolated
 
 
 def highpass(values: np.ndarray, rate_hz: float, cutoff_hz: float, order: int = 4) -> np.ndarray:
@@ -161,7 +162,8 @@ def interpolated_peaks(freqs_hz: np.ndarray, psd: np.ndarray, index: np.ndarray)
     usable = (inner == index) & (curvature < 0)
     # the vertex of a parabola through a true maximum lies within half a bin of it
     offset = np.clip(np.where(usable, 0.5 * (a - c) / np.where(usable, curvature, -1.0), 0.0), -0.5, 0.5)
-    return freqs_hz[index] + offset * (freqs_hz[1] - freqs_hz[0])
+    peak_hz: np.ndarray = freqs_hz[index] + offset * (freqs_hz[1] - freqs_hz[0])
+    return peak_hz
 
 
 def spectrogram(

@@ -183,6 +183,7 @@ def analyze(
         condition = tremor_context.condition if tremor_context is not None else None
         print_summary(task, outcome.results, warnings, f"{task} — {input_path.name}", condition=condition)
     if person is not None:
+        from toelab.store import open_store
         from toelab.store.outcomes import store_analysis
 
         with open_store() as store:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -23,7 +22,8 @@ class OneLineErrors(TyperGroup):
     """Every command of the group (and of its sub-groups) reports a ToelabError on one line and
     exits with status 2 instead of a traceback."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    # typer carries its own copy of click, whose Context has no public name
+    def invoke(self, ctx: Any) -> Any:
         try:
             try:
                 return super().invoke(ctx)

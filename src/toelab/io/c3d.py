@@ -18,6 +18,7 @@ import math
 import struct
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -111,12 +112,12 @@ def read_c3d(
     return Recording(np.arange(n_frames) / rate_hz, tracks.landmarks, {}, signals, meta)
 
 
-def _strings(group: dict, name: str) -> list[str]:
+def _strings(group: Mapping[str, Any], name: str) -> list[str]:
     values = group.get(name, {}).get("value", [])
     return [str(v).strip() for v in np.atleast_1d(values)] if len(values) else []
 
 
-def _labels(point: dict) -> list[str]:
+def _labels(point: Mapping[str, Any]) -> list[str]:
     """``POINT:LABELS`` followed by ``LABELS2``, ``LABELS3`` ... (files with over 255 markers)."""
     labels = _strings(point, "LABELS")
     more = 2
@@ -126,12 +127,12 @@ def _labels(point: dict) -> list[str]:
     return labels
 
 
-def _first_number(group: dict, name: str) -> float | None:
+def _first_number(group: Mapping[str, Any], name: str) -> float | None:
     values = np.atleast_1d(group.get(name, {}).get("value", []))
     return float(values[0]) if values.size else None
 
 
-def _vertical_axis(point: dict) -> str:
+def _vertical_axis(point: Mapping[str, Any]) -> str:
     screen_up = ((_strings(point, "Y_SCREEN") or [""])[0]).lower()
     return screen_up if screen_up in ("+z", "-z", "+y", "-y") else "+z"
 
@@ -150,7 +151,7 @@ def check_layout(path: Path, data: bytes) -> None:
     parameters = _walk_parameters(path, data, parameter_start, order, dec)
 
     def header_word(offset: int) -> int:
-        return struct.unpack_from(f"{order}H", data, offset)[0]
+        return int(struct.unpack_from(f"{order}H", data, offset)[0])
 
     scale = _float(data[12:16], order, dec)
     points = max(header_word(2), int(parameters.get(("POINT", "USED"), 0)))
@@ -173,8 +174,8 @@ def check_layout(path: Path, data: bytes) -> None:
 
 def _float(raw: bytes, order: str, dec: bool) -> float:
     if dec:  # VAX F-float: words swapped, exponent bias two more than IEEE
-        return struct.unpack("<f", raw[2:4] + raw[0:2])[0] / 4.0
-    return struct.unpack(f"{order}f", raw)[0]
+        return float(struct.unpack("<f", raw[2:4] + raw[0:2])[0]) / 4.0
+    return float(struct.unpack(f"{order}f", raw)[0])
 
 
 def _walk_parameters(

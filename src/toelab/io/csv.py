@@ -286,7 +286,8 @@ def _landmarks(
         if "x" not in found or "y" not in found or _SIGNAL_STEMS.match(key):
             continue
         coordinate_columns = [found[a] for a in "xyz" if a in found]
-        if any(names[i][1] and names[i][1].lower() not in LENGTH_UNITS for i in coordinate_columns):
+        column_units = [unit.lower() for i in coordinate_columns if (unit := names[i][1])]
+        if any(unit not in LENGTH_UNITS for unit in column_units):
             continue  # a unit such as m/s^2 makes it a sensor axis
         xy = np.column_stack([values[i] for i in coordinate_columns])
         confidence_column = next((found[s] for s in _CONFIDENCE_SUFFIXES if s in found), None)
@@ -294,7 +295,7 @@ def _landmarks(
         name = to_toelab_name(stems[key], mapping, foot)
         tracks.add(name, xy, confidence, stems[key])
         used |= set(coordinate_columns) | ({confidence_column} if confidence_column is not None else set())
-        units |= {names[i][1].lower() for i in coordinate_columns if names[i][1]}
+        units |= set(column_units)
     if len(units) > 1:
         raise ToelabError(f"landmark columns mix units {sorted(units)}", path, hint="use one unit for all")
     return tracks, units.pop() if units else "px", used

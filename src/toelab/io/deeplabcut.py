@@ -102,7 +102,7 @@ def _dataset(group: Any, name: str) -> np.ndarray:
         raise ToelabError(f"HDF5 frame lacks its {name!r} dataset")
     if node.size * node.dtype.itemsize > MAX_HDF_BYTES:
         raise ToelabError(f"HDF5 dataset {name!r} is larger than {MAX_HDF_BYTES >> 20} MB")
-    return node[()]
+    return np.asarray(node[()])
 
 
 def _labels(values: np.ndarray) -> list[str]:
@@ -148,7 +148,7 @@ def _fixed_frame(
     if not blocks:
         raise ToelabError("HDF5 frame holds no values")
     n_levels = len(columns[0])
-    names = _level_names(group, "block0_items", n_levels) if n_levels > 1 else [None]
+    names: list[str | None] = _level_names(group, "block0_items", n_levels) if n_levels > 1 else [None]
     return names, columns, index, _as_floats(np.hstack(blocks))
 
 
@@ -180,7 +180,7 @@ def _table_frame(
     names = axis_info.get("names") if isinstance(axis_info, dict) else None
     if not isinstance(names, list):
         names = [None] * len(columns[0])
-    index = [(label,) for label in _labels(table["index"])]
+    index: list[tuple[str, ...]] = [(label,) for label in _labels(table["index"])]
     return [None if n is None else _text(n) for n in names], columns, index, _as_floats(np.hstack(blocks))
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import warnings as _warnings
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -62,7 +62,7 @@ class VideoReader:
     warnings: list[str] = field(default_factory=list)
     backend: str = "pyav"
 
-    def frames(self, gray: bool = False) -> Iterator[tuple[float, np.ndarray]]:
+    def frames(self, gray: bool = False) -> Generator[tuple[float, np.ndarray], None, None]:
         """Yield ``(time_s, frame)``: BGR ``(h, w, 3)`` uint8, or ``(h, w)`` luma when ``gray``."""
         if self.backend == "pyav":
             yield from self._frames_pyav(gray)
@@ -70,7 +70,7 @@ class VideoReader:
             yield from self._frames_cv2(gray)
 
     # -- PyAV ---------------------------------------------------------------------------
-    def _frames_pyav(self, gray: bool) -> Iterator[tuple[float, np.ndarray]]:
+    def _frames_pyav(self, gray: bool) -> Generator[tuple[float, np.ndarray], None, None]:
         try:
             container = av.open(str(self.path))
         except (av.FFmpegError, OSError) as exc:
@@ -102,7 +102,7 @@ class VideoReader:
         self._check_complete(n_read, last_t)
 
     # -- OpenCV fallback ----------------------------------------------------------------
-    def _frames_cv2(self, gray: bool) -> Iterator[tuple[float, np.ndarray]]:
+    def _frames_cv2(self, gray: bool) -> Generator[tuple[float, np.ndarray], None, None]:
         capture = cv2.VideoCapture(str(self.path))
         if not capture.isOpened():
             raise ToelabError("cannot open video", self.path)
@@ -162,7 +162,10 @@ def _frame_to_array(frame: av.VideoFrame, gray: bool) -> np.ndarray:
     ):
         # the luma plane is the grey image: no colour conversion needed
         plane = frame.planes[0]
-        rows = np.frombuffer(plane, dtype=np.uint8).reshape(frame.height, plane.line_size)
+        # PyAV's stubs do not declare that a plane supports the buffer protocol (it does)
+        rows: np.ndarray = np.frombuffer(plane, dtype=np.uint8).reshape(  # type: ignore[call-overload]
+            frame.height, plane.line_size
+        )
         return rows[:, : frame.width].copy()
     return frame.to_ndarray(format="gray" if gray else "bgr24")
 
@@ -207,9 +210,10 @@ def open_video(path: str | Path) -> VideoReader:
     try:
         reader = _open_pyav(path)
     except ToelabError as pyav_error:
-        reader = _open_cv2(path)
-        if reader is None:
+        fallback = _open_cv2(path)
+        if fallback is None:
             raise pyav_error from None
+        reader = fallback
     if reader.info.fps and reader.info.fps < MIN_GOOD_FPS:
         nyquist_hz = reader.info.fps / 2.0
         reader.warnings.append(
@@ -235,7 +239,7 @@ def _open_pyav(path: Path) -> VideoReader:
             first = next(container.decode(stream))
         except (av.FFmpegError, StopIteration, EOFError) as exc:
             raise ToelabError(
-                f"no frame could be decoded: the file is corrupt or truncated ({exc or 'empty'})",
+                f"no frame could be decoded: the file is corrupt or truncated ({str(exc) or 'empty'})",
                 path,
                 hint="record the video again or re-export it from the phone",
             ) from exc

@@ -102,7 +102,8 @@ class TremorContext:
         for name in ("caffeine", "tired_after_exercise"):
             if getattr(self, name) not in (None, True, False):
                 raise ToelabError(f"tremor context {name} must be yes or no")
-        if not isinstance(self.medication_change, str) or len(self.medication_change) > MEDICATION_MAX_CHARS:
+        medication_change: object = self.medication_change  # may come from a form or a stored file
+        if not isinstance(medication_change, str) or len(medication_change) > MEDICATION_MAX_CHARS:
             raise ToelabError(
                 f"tremor context medication_change must be text of at most {MEDICATION_MAX_CHARS}"
             )

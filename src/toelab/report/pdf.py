@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from toelab.errors import ToelabError
 
 PANGO_HINT = (
@@ -11,7 +13,7 @@ PANGO_HINT = (
 )
 
 
-def _weasyprint():  # type: ignore[no-untyped-def]
+def _weasyprint() -> ModuleType:
     try:
         import weasyprint
     except (ImportError, OSError) as exc:

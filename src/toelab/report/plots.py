@@ -10,13 +10,16 @@ import functools
 import io
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import ParamSpec
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 import matplotlib
 import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 from toelab.report.words import unit_text
 from toelab.vocabulary import TOE_NAMES
@@ -26,7 +29,7 @@ SERIES_COLOURS = ("#3b6ea5", "#d9822b", "#5b8c5a", "#8e6bb0", "#b5525c")
 INK, GRID, SHADE = "#333333", "#dddddd", "#eef3f8"
 WIDTH_IN, HEIGHT_IN = 6.4, 2.6
 
-_STYLE = {
+_STYLE: dict[RcKeyType, Any] = {
     "font.size": 8.5,
     "axes.edgecolor": "#999999",
     "axes.labelcolor": INK,
@@ -169,7 +172,7 @@ def asynchrony_histogram(asynchronies_by_foot: Mapping[str | None, np.ndarray]) 
     finite = [np.asarray(a, dtype=float) for a in asynchronies_by_foot.values()]
     everything = np.concatenate(finite) if finite else np.array([0.0])
     reach = max(100.0, float(np.nanmax(np.abs(everything))) if everything.size else 100.0)
-    bins = np.linspace(-reach, reach, 21)
+    bins = np.linspace(-reach, reach, 21).tolist()
     for foot, values in asynchronies_by_foot.items():
         axes.hist(values, bins=bins, alpha=0.6, color=FOOT_COLOURS.get(foot), label=_foot_label(foot))
     axes.axvline(0.0, color=INK, lw=0.8)

@@ -5,24 +5,26 @@ signed-in sessions and failed sign-ins. Passwords arrive already hashed (see
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from toelab.errors import ToelabError
 from toelab.store.models import (
     ROLES,
     ClinicianPatientModel,
     LoginSessionModel,
+    PersonModel,
     UserModel,
     utc_now,
 )
-
-if TYPE_CHECKING:
-    from toelab.store.repository import Store
+from toelab.store.records import Person
 
 _USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}")
 
@@ -51,10 +53,18 @@ def _account(row: UserModel) -> Account:
     )
 
 
+class AccountStore(Protocol):
+    """What the accounts need of the store they are kept in (``toelab.store.Store``)."""
+
+    @property
+    def _transaction(self) -> Callable[[], AbstractContextManager[Session]]: ...
+    def _person_row(self, s: Session, person: int | str | Person) -> PersonModel: ...
+
+
 class Accounts:
     """The accounts kept in a store: ``store.accounts``."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: AccountStore):
         self._transaction = store._transaction
         self._person_row = store._person_row
 
@@ -172,9 +182,9 @@ class Accounts:
 
     def end_expired_sessions(self, now: datetime | None = None) -> int:
         with self._transaction() as s:
-            done = s.execute(
-                delete(LoginSessionModel).where(LoginSessionModel.expires_at <= (now or utc_now()))
-            )
+            expired = delete(LoginSessionModel).where(LoginSessionModel.expires_at <= (now or utc_now()))
+            # a DELETE gives a CursorResult, which SQLAlchemy's Session.execute does not say
+            done = cast(CursorResult[Any], s.execute(expired))
             return int(done.rowcount or 0)
 
     def users(self) -> list[Account]:

@@ -255,7 +255,7 @@ class Store:
             raise ToelabError(f"no person {person!r}", hint="list people with `toelab person list`")
         return row
 
-    def get_person(self, person: int | str) -> Person:
+    def get_person(self, person: int | str | Person) -> Person:
         """A person by id or display name."""
         with self._transaction() as s:
             return _person(self._person_row(s, person))

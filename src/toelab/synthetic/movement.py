@@ -172,7 +172,7 @@ def rhythm_recording(
         asynchrony_s = rng.normal(means[foot], sds[foot], lifted.size) / 1000.0
         timed = beats[lifted] + asynchrony_s
         peaks = timed if timed_event == "peak" else timed + (0.5 - _ONSET_FROM_START) * duration_s
-        onsets = lift_onset_s(peaks, duration_s)
+        onsets = np.asarray(lift_onset_s(peaks, duration_s))
         candidates = np.setdiff1d(np.arange(n_beats - 1), missed)
         chosen = np.sort(rng.choice(candidates, size=min(extra_lifts, candidates.size), replace=False))
         extra_peaks = beats[chosen] + period_s / 2

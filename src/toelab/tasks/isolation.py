@@ -41,7 +41,7 @@ class IsolationTask(Task):
     def results_from_figures(
         self, figures: Sequence[ResultFigure], parameters: Mapping[str, Any]
     ) -> dict[str, Any]:
-        toes = [
+        toes: list[dict[str, Any]] = [
             {"toe": r.toe, "individuation_index": r.value, "independent": None, "co_moved": []}
             for r in sorted(figures, key=lambda r: r.toe or 0)
             if r.name == "individuation_index"

@@ -40,7 +40,6 @@ _LK_CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.01)
 # the prediction already holds this frame's motion, and a match further from it than
 # _REFERENCE_GATE_PX is dropped anyway, so the full-resolution level alone is searched
 # (a third of the work of the three-level pyramid)
-_LK_GUIDED = dict(winSize=_LK_WINDOW, maxLevel=0, criteria=_LK_CRITERIA, flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
 _FB_MAX_PX = 0.5  # forward-backward disagreement above which a feature is dropped
 _RESEED_FRACTION = 0.6  # re-seed a region when fewer than this share of its features remain
 _MIN_FEATURES = 3
@@ -57,6 +56,24 @@ _CROP_MARGIN_PX = 64
 # _REFERENCE_GATE_PX from it, so the flow window and a little more suffice (the flow's cost
 # includes filtering the whole crop, so a tight crop is much faster)
 _REFERENCE_MARGIN_PX = 16
+
+
+def _guided_flow(
+    before: np.ndarray, after: np.ndarray, points: np.ndarray, guess: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lucas–Kanade flow of ``points`` from ``before`` to ``after``, starting at ``guess`` and on
+    the full-resolution image only: the found points and their status (1 = found)."""
+    found, status, _ = cv2.calcOpticalFlowPyrLK(
+        before,
+        after,
+        points,
+        guess,
+        winSize=_LK_WINDOW,
+        maxLevel=0,
+        criteria=_LK_CRITERIA,
+        flags=cv2.OPTFLOW_USE_INITIAL_FLOW,
+    )
+    return found, status
 
 
 @dataclass(frozen=True)
@@ -579,7 +596,7 @@ class ToeTracker:
             if foot.toes is not None:
                 counts = foot.toes.valid.sum(axis=1)
                 for toe in np.flatnonzero(counts < _RESEED_FRACTION * foot.toes.target):
-                    foot.toes.seed(toe, gray, foot.to_image)
+                    foot.toes.seed(int(toe), gray, foot.to_image)
 
     def _match_references(self, gray: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """The first-frame features of every foot body and toe matched straight into this frame:
@@ -590,7 +607,7 @@ class ToeTracker:
             return {}
         # where the last frame's estimate puts them, moved on by this frame's flow
         parts: list[tuple[object, int]] = []
-        predicted = []
+        predicted: list[np.ndarray] = []
         for foot in self.feet:
             body = foot.regions["foot"]
             predicted.append(_apply(foot.to_image, body.reference) + body.flow_shift)
@@ -598,15 +615,15 @@ class ToeTracker:
             if foot.toes is not None:
                 predicted.append(foot.toes.predicted_reference(foot.to_image))
                 parts.append((foot.toes, len(foot.toes.reference)))
-        predicted = np.vstack(predicted)
-        both = np.vstack([reference, predicted])
+        predicted_xy = np.vstack(predicted)
+        both = np.vstack([reference, predicted_xy])
         x0, y0 = np.maximum(np.floor(both.min(axis=0) - _REFERENCE_MARGIN_PX).astype(int), 0)
         x1, y1 = np.ceil(both.max(axis=0) + _REFERENCE_MARGIN_PX).astype(int)
         first, now = self._first[y0:y1, x0:x1], gray[y0:y1, x0:x1]
         start = (reference - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
-        guess = (predicted - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
-        found, status, _ = cv2.calcOpticalFlowPyrLK(first, now, start, guess, **_LK_GUIDED)
-        back, status_back, _ = cv2.calcOpticalFlowPyrLK(now, first, found, start.copy(), **_LK_GUIDED)
+        guess = (predicted_xy - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
+        found, status = _guided_flow(first, now, start, guess)
+        back, status_back = _guided_flow(now, first, found, start.copy())
         fb = _lengths(back - start)
         good = (status.ravel() == 1) & (status_back.ravel() == 1) & (fb < _FB_MAX_PX)
         found = found.reshape(-1, 2) + (x0, y0)
@@ -676,8 +693,8 @@ class ToeTracker:
             gray, to_image, (first.shape[1], first.shape[0]), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
         )
         start = (part.reference - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
-        found, status, _ = cv2.calcOpticalFlowPyrLK(first, back, start, start.copy(), **_LK_GUIDED)
-        again, status_back, _ = cv2.calcOpticalFlowPyrLK(back, first, found, start.copy(), **_LK_GUIDED)
+        found, status = _guided_flow(first, back, start, start.copy())
+        again, status_back = _guided_flow(back, first, found, start.copy())
         fb = _lengths(again - start)
         moved = _lengths(found - start)
         good = (
@@ -782,7 +799,7 @@ class ToeTracker:
                 )
                 k += 1
         motion = {
-            foot.points.foot: tuple(float(v) for v in row)
+            foot.points.foot: (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
             for foot, row in zip(self.feet, figures.foot_motion, strict=True)
         }
         return FrameState(float(time_s), points, figures.hallux_angle_deg, figures.foot_confidence, motion)

@@ -42,7 +42,7 @@ def _entry(route: APIRoute | APIWebSocketRoute, prefix: str, extra: Sequence[Any
     calls = {*_calls(route.dependant), *(d.dependency for d in extra)}
     path_params = tuple(dict.fromkeys(_params(route.dependant, "path_params")))
     names = {*path_params, *_params(route.dependant, "query_params")}
-    methods = ("WEBSOCKET",) if isinstance(route, APIWebSocketRoute) else tuple(sorted(route.methods))
+    methods = ("WEBSOCKET",) if isinstance(route, APIWebSocketRoute) else tuple(sorted(route.methods or ()))
     return RouteAccess(
         prefix + route.path,
         methods,

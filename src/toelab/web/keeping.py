@@ -15,19 +15,43 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from toelab.protocols import EXERCISES
 from toelab.protocols.context import TremorContext
+from toelab.recording import Recording
 from toelab.store import Store
 from toelab.store.outcomes import add_outcome_trial, log_exercise, trial_parameters
-from toelab.tasks import TASKS
-
-if TYPE_CHECKING:
-    from toelab.web.live import LiveSession
+from toelab.tasks import TASKS, TaskOutcome
 
 CAMERA_DEVICE = "camera (toelab serve)"
 EXERCISE_IDS = frozenset(e.id for e in EXERCISES)
+
+
+class RunRequest(Protocol):
+    """What the page asked of a run, as far as keeping it needs (``web.live.StartRequest``)."""
+
+    @property
+    def task(self) -> str: ...
+    @property
+    def target(self) -> tuple[int, ...]: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def extra(self) -> dict[str, Any]: ...
+    @property
+    def condition(self) -> str | None: ...
+
+
+class FinishedRun(Protocol):
+    """A live run to keep (``web.live.LiveSession``): its request, its tracks and, for a task,
+    its analysis."""
+
+    @property
+    def request(self) -> RunRequest: ...
+    @property
+    def outcome(self) -> TaskOutcome | None: ...
+    def recording(self) -> Recording: ...
 
 
 def tremor_context(extra: dict[str, Any]) -> TremorContext | None:
@@ -55,7 +79,7 @@ class RunKeeper:
         self.person_id = person_id
         self.runs = runs or OpenRuns()
 
-    def keep(self, live: LiveSession, record: dict[str, Any]) -> dict[str, Any]:
+    def keep(self, live: FinishedRun, record: dict[str, Any]) -> dict[str, Any]:
         """Store one finished run (or step of a run); returns where it went."""
         request = live.request
         extra = request.extra

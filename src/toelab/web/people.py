@@ -75,6 +75,8 @@ def current_person_id(request: HTTPConnection, person_id: int | None = None) -> 
     if account is None:
         refuse(request, 401, "sign in first")
     if person_id is None and account.role == "patient":
+        if account.person_id is None:
+            refuse(request, 403, "this account is not linked to a person's records")
         return account.person_id
     visible = clinic.store.accounts.visible_person_ids(account)
     if person_id is None:

@@ -44,7 +44,8 @@ def run_server(host: str, port: int, https: bool, say: Callable[[str], None], cl
             f"Warning: toelab listens on {host} without --clinic: anyone who can reach this computer "
             "can see and change the records. Use --clinic for accounts, or leave out --host."
         )
-    ssl: dict[str, str] = {}
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
     scheme = "http"
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     if https:
@@ -53,7 +54,7 @@ def run_server(host: str, port: int, https: bool, say: Callable[[str], None], cl
         lan = lan_address()
         hosts = [h for h in (lan, host) if h and h not in ("0.0.0.0", "::")]
         cert, key = make_certificate(toelab_home() / "certs", hosts)
-        ssl = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
+        ssl_certfile, ssl_keyfile = str(cert), str(key)
         scheme = "https"
         if lan and host in ("127.0.0.1", "localhost"):
             say(f"To reach toelab from a phone, start it with --host 0.0.0.0 and open https://{lan}:{port}")
@@ -74,7 +75,8 @@ def run_server(host: str, port: int, https: bool, say: Callable[[str], None], cl
             log_level="warning",
             ws_max_size=max(limits.ws_frame_bytes, limits.json_bytes),
             server_header=False,
-            **ssl,
+            ssl_certfile=ssl_certfile,
+            ssl_keyfile=ssl_keyfile,
         )
     except OSError as error:
         raise ToelabError(f"could not serve on {host}:{port}: {error.strerror or error}") from None

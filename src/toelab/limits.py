@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from toelab.errors import ToelabError
 
@@ -115,8 +115,8 @@ def run_limited(work: Callable[..., T], args: tuple[Any, ...], limits: WorkLimit
     except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         kind, value = "died", status
     if kind == "ok":
-        return value
-    if kind == "error":
+        return cast(T, value)
+    if kind == "error" and isinstance(value, BaseException):
         raise value
     raise LimitExceeded(
         f"needed more than {limits.memory_bytes / 2**30:g} GB of memory, the limit per file"
@@ -126,7 +126,7 @@ def run_limited(work: Callable[..., T], args: tuple[Any, ...], limits: WorkLimit
 
 
 def _read_until(fd: int, deadline: float) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         left = deadline - time.monotonic()
         if left <= 0:

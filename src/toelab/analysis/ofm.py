@@ -68,7 +68,7 @@ class SegmentPose:
 
     def to_local(self, point: np.ndarray) -> np.ndarray:
         """Segment coordinates ``(n, 3)`` of lab points ``(n, 3)``."""
-        return np.einsum("nji,nj->ni", self.axes, point - self.origin)
+        return np.asarray(np.einsum("nji,nj->ni", self.axes, point - self.origin), dtype=float)
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class HalluxForefootAngles:
     def planes(self) -> dict[str, np.ndarray]:
         return {"sagittal": self.sagittal_deg, "frontal": self.frontal_deg, "transverse": self.transverse_deg}
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, dict[str, float | None]]:
         """Maximum, minimum and range per plane (None where no sample was measured)."""
         summary: dict[str, dict[str, float | None]] = {}
         for plane, values in self.planes().items():
@@ -134,7 +134,7 @@ class HalluxForefootAngles:
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
-        return vectors / np.linalg.norm(vectors, axis=-1, keepdims=True)
+        return np.asarray(vectors / np.linalg.norm(vectors, axis=-1, keepdims=True), dtype=float)
 
 
 def _axes(anterior: np.ndarray, up: np.ndarray) -> np.ndarray:
@@ -217,7 +217,7 @@ def joint_angles_deg(
     transverse = turn_left if side == "right" else -turn_left
     frontal = -tilt_right if side == "right" else tilt_right
     # 1e-9° keeps what is zero by construction (the hallux's frontal angle) from showing as 1e-15
-    return tuple(np.round(angle, 9) + 0.0 for angle in (sagittal, frontal, transverse))  # type: ignore[return-value]
+    return tuple(np.round(angle, 9) + 0.0 for angle in (sagittal, frontal, transverse))
 
 
 def _static_mean(markers: Markers, names: tuple[str, ...], side: str) -> dict[str, np.ndarray]:

@@ -9,6 +9,7 @@ and PostgreSQL (9.5+) alike.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -19,7 +20,8 @@ from toelab.store.models import PlanItemModel
 def upsert_plan_item(s: Session, plan_id: int, day: date, exercise_id: str, add: int | None) -> int:
     """Add ``add`` sessions done (``None``: set to 0, missed) to a plan's day; returns the new count."""
     dialect = s.get_bind().dialect.name
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
+    # each dialect's insert has on_conflict_do_update; they share no type that says so
+    insert: Any = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
     if insert is None:
         raise NotImplementedError(f"no atomic upsert for the {dialect} database")
     table = PlanItemModel.__table__

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -100,7 +101,7 @@ def check_static_needed(recording: Recording) -> None:
         )
 
 
-def add_ofm_figures(results: dict, ofm: OfmOutcome | None) -> list[str]:
+def add_ofm_figures(results: dict[str, Any], ofm: OfmOutcome | None) -> list[str]:
     """Put each foot's hallux-to-forefoot figures beside its rom figures (in place); returns
     the warnings about them."""
     if ofm is None:

@@ -37,11 +37,11 @@ def length_unit(recording: Recording) -> str:
 def event_column(time_s: np.ndarray, times: Sequence[float] | np.ndarray) -> np.ndarray:
     """1 at the sample nearest each time inside the recording, 0 elsewhere."""
     flags = np.zeros(time_s.size)
-    times = np.asarray(times, dtype=float)
-    times = times[(times >= time_s[0]) & (times <= time_s[-1])]
-    if times.size:
-        at = np.clip(np.searchsorted(time_s, times), 1, time_s.size - 1)
-        nearer_before = (times - time_s[at - 1]) < (time_s[at] - times)
+    given = np.asarray(times, dtype=float)
+    inside = given[(given >= time_s[0]) & (given <= time_s[-1])]
+    if inside.size:
+        at = np.clip(np.searchsorted(time_s, inside), 1, time_s.size - 1)
+        nearer_before = (inside - time_s[at - 1]) < (time_s[at] - inside)
         flags[np.where(nearer_before, at - 1, at)] = 1.0
     return flags
 

@@ -170,8 +170,8 @@ def create_app(
                     path, max_duration_s=limits.media_duration_s, max_sample_rate_hz=limits.audio_rate_hz
                 )
             except ToelabError as error:  # its message names the generated file, which means nothing
-                kind = TooLarge if isinstance(error, SoundTooLong) else ToelabError
-                raise kind(error.message, hint=error.hint) from None
+                refusal = TooLarge if isinstance(error, SoundTooLong) else ToelabError
+                raise refusal(error.message, hint=error.hint) from None
         track = beats_from_audio(samples, rate_hz, start_s)
         return {
             "beat_times_s": [float(b) for b in track.beat_times_s],

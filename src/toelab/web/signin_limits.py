@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 # a name's or pair's failures in a row are forgotten after a day without one
 FORGET_AFTER_S = 24 * 3600.0
@@ -124,7 +125,12 @@ class SignInLimiter:
             wait = max(waits)
             if wait > 0:
                 return wait
-            for tallies, k in ((self._pairs, (key, address)), (self._addresses, address), (self._names, key)):
+            counted: tuple[tuple[dict[Any, _Tally], object], ...] = (
+                (self._pairs, (key, address)),
+                (self._addresses, address),
+                (self._names, key),
+            )
+            for tallies, k in counted:
                 tally = tallies.setdefault(k, _Tally())
                 tally.times.append(now)
                 if len(tally.times) > 256:  # the backoff is at its longest long before this
@@ -159,7 +165,8 @@ class SignInLimiter:
         return tally.times
 
     def _forget(self, now: float) -> None:
-        for tallies in (self._pairs, self._addresses, self._names):
+        every: tuple[dict[Any, _Tally], ...] = (self._pairs, self._addresses, self._names)
+        for tallies in every:
             if len(tallies) <= MAX_ENTRIES:
                 continue
             quiet = {k: t for k, t in tallies.items() if t.times and now - t.times[-1] < FORGET_AFTER_S}

@@ -33,6 +33,7 @@ from toelab.web.security import (
     saved_upload,
 )
 from toelab.web.sessions import last_sessions, save_session
+from toelab.web.vocabulary import vocabulary
 
 STATIC = Path(__file__).parent / "static"
 
@@ -108,6 +109,10 @@ def create_app(
     @app.get("/api/protocols", dependencies=[Depends(signed_in)])
     def protocols() -> dict[str, Any]:
         return _protocols()
+
+    @app.get("/api/vocabulary", dependencies=[Depends(signed_in)])
+    def words() -> dict[str, Any]:
+        return vocabulary()
 
     @app.post("/api/propose", dependencies=[Depends(signed_in)])
     def propose(

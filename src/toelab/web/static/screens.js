@@ -1,0 +1,18 @@
+// The page's screens: one shown at a time; each module says what to load when its screen opens.
+import { $ } from "./dom.js";
+
+const openers = new Map();
+export function onScreen(name, callback) {
+  if (!openers.has(name)) openers.set(name, []);
+  openers.get(name).push(callback);
+}
+export function show(name) {
+  for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== `screen-${name}`;
+  for (const b of document.querySelectorAll("nav button")) {
+    if (b.dataset.screen === name) b.setAttribute("aria-current", "page"); else b.removeAttribute("aria-current");
+  }
+  for (const callback of openers.get(name) || []) callback();
+  $("#main").focus();
+}
+export const currentScreen = () => document.querySelector("nav button[aria-current]")?.dataset.screen;
+for (const b of document.querySelectorAll("nav button")) b.addEventListener("click", () => show(b.dataset.screen));

@@ -3,7 +3,7 @@
 import { $, el, say, sleep } from "./dom.js";
 import { showGuide } from "./guide.js";
 import { liveView } from "./bars.js";
-import { renderSummary } from "./results.js";
+import { renderSummary, warningKind } from "./results.js";
 import { show } from "./screens.js";
 import { READY_S, STEP_S, beat, link, liveFeet, needPoints, state } from "./session.js";
 
@@ -53,7 +53,7 @@ async function runTest(test) {
   const run = `${test.id}-${Date.now()}`;
   $("#runner").hidden = false; $("#assess-live").hidden = false;
   $("#assess-results").replaceChildren();
-  liveView($("#assess-live"), liveFeet());
+  liveView($("#assess-live"), liveFeet(), 4);
   state.liveTarget = { container: $("#assess-live") };
   $("#step-title").textContent = test.name;
   const oneRecording = test.task === "isolation";
@@ -84,7 +84,14 @@ async function runTest(test) {
       if (!oneRecording) summaries.push(await link.stop());
     }
     if (oneRecording) summaries.push(await link.stop());
-    $("#assess-results").replaceChildren(el("h3", { textContent: `${test.name}: results` }), ...summaries.map(renderSummary));
+    // a warning every part of the test shares (the camera's frame rate) is said once, above
+    const kinds = summaries.map((s) => new Set((s.warnings || []).map(warningKind)));
+    const shared = summaries.length > 1 ? [...kinds[0]].filter((k) => kinds.every((set) => set.has(k))) : [];
+    const sharedText = shared.map((k) => summaries[0].warnings.find((w) => warningKind(w) === k));
+    const first = summaries[0]?.label || test.name;
+    $("#assess-results").replaceChildren(el("h3", { textContent: `${test.name}: results` }),
+      ...sharedText.map((w) => el("p", { class: "warning shared", textContent: `${first}, and much the same in the other parts: ${w}` })),
+      ...summaries.map((s) => renderSummary(s, { level: 4, shownAbove: new Set(shared) })));
     say(`${test.name} done.`);
   } catch (e) {
     link.streaming = false; beat.stop();

@@ -1,16 +1,18 @@
 // The live bars: one per toe, filled by how high it lifts; the target toe outlined, green
 // when it lifted on its own, orange (dashed) for a neighbour that followed.
 import { el, fmt, say } from "./dom.js";
+import { liveTrouble } from "./messages.js";
 import { onLiveMessage, state } from "./session.js";
 import { footWord, words } from "./vocabulary.js";
 
 const BAR_FULL = 0.12; // lift (fraction of foot width) that fills a bar
 
-export function liveView(container, feet) {
+// `level`: the heading level of each foot's name
+export function liveView(container, feet, level = 3) {
   container.replaceChildren();
   container.lastRep = {};
   for (const foot of feet) {
-    const box = el("div", { class: "foot", "data-foot": foot }, el("h4", { textContent: footWord(foot) }));
+    const box = el("div", { class: "foot", "data-foot": foot }, el(`h${level}`, { class: "foot-name", textContent: footWord(foot) }));
     const bars = el("div", { class: "bars" });
     words.toes.forEach((name, i) => {
       bars.append(el("div", { class: "toe", "data-toe": String(i + 1) },
@@ -28,7 +30,7 @@ function paintLive(container, message) {
     const box = container.querySelector(`[data-foot="${foot}"]`);
     if (!box) continue;
     if (data.angle_deg !== undefined) {
-      box.querySelector("h4").textContent = `${footWord(foot)}: big toe bent up ${fmt(data.angle_deg, 0)}°`;
+      box.querySelector(".foot-name").textContent = `${footWord(foot)}: big toe bent up ${fmt(data.angle_deg, 0)}°`;
       continue;
     }
     const live = data.live;
@@ -56,7 +58,9 @@ function paintLive(container, message) {
 }
 
 onLiveMessage((message) => {
-  if (message.type === "error") { say(message.message + (message.hint ? ` (${message.hint})` : "")); return; }
+  const trouble = liveTrouble(message);
+  if (trouble) say(trouble);
+  if (message.type === "error") return;
   if (message.type !== "state") return;
   for (const data of Object.values(message.feet || {})) if (data.rep) state.repLog.push(data.rep);
   if (!state.liveTarget) return;

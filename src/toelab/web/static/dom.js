@@ -33,11 +33,14 @@ export async function api(path, body) {
   return data;
 }
 
-// A table with a caption, column headers and one row header per row, in a box that scrolls
-// sideways on a narrow screen.
+// A table with a caption, column headers and one row header per row. On a narrow screen each
+// row becomes a card (the cells carry their column's name); a wider table scrolls sideways in
+// a box the keyboard can reach.
 export function table(caption, headers, rows) {
-  return el("div", { class: "table-wrap" }, el("table", { class: "figures" },
+  return el("div", { class: "table-wrap", tabIndex: 0, role: "region", "aria-label": caption }, el("table", { class: "figures" },
     el("caption", { textContent: caption }),
     el("thead", {}, el("tr", {}, ...headers.map((h) => el("th", { textContent: h, scope: "col" })))),
-    el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c, i) => (i === 0 ? el("th", { textContent: c, scope: "row" }) : el("td", { textContent: c }))))))));
+    el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c, i) => (i === 0
+      ? el("th", { textContent: c, scope: "row" })
+      : el("td", { textContent: c, "data-label": headers[i] }))))))));
 }

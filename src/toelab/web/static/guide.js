@@ -8,7 +8,8 @@ export async function guideFor(kind, id) {
   if (!guides.has(key)) guides.set(key, await api(`/api/guidance/${key}`));
   return guides.get(key);
 }
-export function renderSheet(sheet) {
+// `level`: the heading level of its sections
+export function renderSheet(sheet, level = 4) {
   const box = el("div", { class: "sheet", "data-sheet": sheet.id });
   box.append(el("p", { class: "purpose", textContent: sheet.purpose }));
   if (sheet.diagram_svg) {
@@ -16,7 +17,7 @@ export function renderSheet(sheet) {
       el("figcaption", { textContent: "Where the phone goes" })));
   }
   for (const section of sheet.sections) {
-    box.append(el("h4", { textContent: section.title }), el("ul", {}, ...section.lines.map((l) => el("li", { textContent: l }))));
+    box.append(el(`h${level}`, { textContent: section.title }), el("ul", {}, ...section.lines.map((l) => el("li", { textContent: l }))));
   }
   if (sheet.sources.length) box.append(el("p", { class: "hint", textContent: `Sources: ${sheet.sources.join("; ")}` }));
   return box;
@@ -80,9 +81,9 @@ export async function showGuide(test) {
 }
 
 const CARD_KIND = { do: "Do", dont: "Don't", plan: "Practise", see: "See someone" };
-export function renderCards(cards) {
+export function renderCards(cards, level = 4) {
   if (!cards || !cards.length) return null;
-  return el("div", { class: "tips" }, el("h4", { textContent: "What you can do" }),
+  return el("div", { class: "tips" }, el(`h${level}`, { textContent: "What you can do" }),
     ...cards.map((c) => el("div", { class: `tip tip-${c.kind}`, "data-card": c.id },
       el("strong", { textContent: `${CARD_KIND[c.kind] || c.kind}: ${c.title}` }),
       el("p", { textContent: c.text }), el("p", { class: "hint", textContent: `Why: ${c.reason}` }))));

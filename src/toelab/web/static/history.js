@@ -10,7 +10,7 @@ function sessionLine(s) {
     const name = t.task === "exercise" ? exerciseName(t.exercise_id || "exercise") : taskName(t.task);
     const main = t.figures.find((f) => f.toe === null);
     const condition = t.condition ? ` (${words.conditions[t.condition] || t.condition})` : "";
-    return `${name}${condition}${main ? `: ${main.label} ${num(main.value)} ${main.unit}`.trimEnd() : ""}`;
+    return `${name}${condition}${main ? `: ${main.label} ${main.text}` : ""}`;
   }).join("; ");
   const context = s.context.length ? ` — ${s.context.join(", ")}` : "";
   const kind = words.session_kinds[s.kind] || s.kind;
@@ -45,7 +45,7 @@ export async function loadHistory() {
     if (h.tremor.timeline.length) {
       parts.push(table("Tremor checks and what went with them", ["When", "Foot", "Condition", "Frequency", "Size", "Context"],
         h.tremor.timeline.map((r) => [new Date(r.when).toLocaleString(), footWord(r.foot), words.conditions[r.condition] || r.condition || "—",
-          r.frequency_hz === null ? "no steady rhythm" : `${fmt(r.frequency_hz)} Hz`, `${num(r.amplitude)} ${r.amplitude_unit}`.trim(), r.context.join(", ") || "—"])));
+          r.frequency_hz === null ? "no steady rhythm" : `${fmt(r.frequency_hz)} Hz`, r.size, r.context.join(", ") || "—"])));
       for (const c of h.tremor.comparisons) parts.push(el("p", { textContent: c }));
       parts.push(el("p", { class: "hint", textContent: h.tremor.caution }));
     }

@@ -70,7 +70,7 @@ async function finishMusic() {
   $("#music-stop").disabled = true;
   try {
     const record = await link.stop(true);
-    $("#music-results").replaceChildren(renderSummary(record));
+    $("#music-results").replaceChildren(renderSummary(record, { level: 3 }));
   } catch (e) { say(`Could not finish: ${e.message}`); }
   $("#music-start").disabled = false; state.liveTarget = null;
 }

@@ -3,7 +3,7 @@
 import { $, el, fmt, say } from "./dom.js";
 import { renderCards } from "./guide.js";
 import { onScreen } from "./screens.js";
-import { footWord, toeName } from "./vocabulary.js";
+import { footWord, taskName, toeName } from "./vocabulary.js";
 
 function rowsTable(rows, caption) {
   const table = el("table", { class: "figures" });
@@ -16,9 +16,15 @@ function rowsTable(rows, caption) {
   table.append(body);
   return table;
 }
-export function renderSummary(record) {
+// what a warning is about: its statement up to the first colon or semicolon, numbers aside
+// (a frame rate of 19.8 or 29.9 per second, and the bands that rate leaves out, are one kind)
+export const warningKind = (text) => text.split(/[:;]/)[0].replace(/[\d.]+/g, "#");
+
+// `level`: the heading level of the run's title (the page's outline stays in order);
+// `shownAbove`: kinds of warning already said once for the whole test
+export function renderSummary(record, { level = 3, shownAbove = new Set() } = {}) {
   const box = el("article", { class: "summary", "data-task": record.task });
-  box.append(el("h4", { textContent: record.label || record.task }));
+  box.append(el(`h${level}`, { textContent: record.label || taskName(record.task) }));
   box.append(el("p", { class: "hint", textContent: `Recorded ${fmt(record.duration_s)} s at ${fmt(record.fps, 0)} frames per second.` }));
   for (const [foot, rows] of Object.entries(record.rows || {})) {
     const caption = foot === "null" || foot === "None" ? "" : footWord(foot) || `${foot} foot`;
@@ -38,9 +44,9 @@ export function renderSummary(record) {
     const reps = Object.entries(record.reps || {}).map(([f, n]) => `${footWord(f)} ${n} reps (${record.clean_reps[f]} clean)`).join("; ");
     box.append(el("p", { textContent: reps || `Logged: ${record.exercise_name || record.exercise_id}` }));
   }
-  const cards = renderCards(record.cards);
+  const cards = renderCards(record.cards, level + 1);
   if (cards) box.append(cards);
-  for (const w of record.warnings || []) box.append(el("p", { class: "warning", textContent: w }));
+  for (const w of record.warnings || []) if (!shownAbove.has(warningKind(w))) box.append(el("p", { class: "warning", textContent: w }));
   for (const n of record.results?.notes || []) box.append(el("p", { class: "hint", textContent: n }));
   return box;
 }
@@ -48,12 +54,12 @@ export async function loadResults() {
   try {
     const sessions = await (await fetch("/api/sessions?limit=6")).json();
     const list = sessions.length ? sessions.map((s) => {
-      const box = renderSummary(s);
+      const box = renderSummary(s, { level: 3 });
       box.prepend(el("p", { class: "when", textContent: new Date(s.saved_at).toLocaleString() }));
       return box;
     }) : [el("p", { textContent: "No results yet." })];
     $("#results-list").replaceChildren(...list);
-    $("#home-last").replaceChildren(...(sessions.length ? [renderSummary(sessions[0])] : [el("p", { textContent: "No results yet." })]));
+    $("#home-last").replaceChildren(...(sessions.length ? [renderSummary(sessions[0], { level: 4 })] : [el("p", { textContent: "No results yet." })]));
   } catch (e) { say(`Could not load results: ${e.message}`); }
 }
 onScreen("results", loadResults);

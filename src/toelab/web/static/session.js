@@ -2,6 +2,7 @@
 // toe points and the page's options (?step_s=3&ready_s=1 shortens steps for a demonstration).
 import { Camera, LiveLink } from "./camera.js";
 import { $, say } from "./dom.js";
+import { hideCameraHelp, showCameraHelp } from "./messages.js";
 import { Beat } from "./metronome.js";
 import { show } from "./screens.js";
 
@@ -28,12 +29,24 @@ export function setPoints(points) {
 }
 export function liveFeet() { return state.points.map((p) => p.foot); }
 
+// Starts the camera; when it cannot, the page says why and how to fix it, and the promise
+// rejects with an error whose `shown` is true.
 export async function startCamera() {
   if (!window.isSecureContext) {
     $("#https-note").hidden = false;
-    throw new Error("the camera needs a secure page (see the note)");
+    throw Object.assign(new Error("the camera needs a secure page (see the note)"), { shown: false });
   }
-  await camera.start();
+  try {
+    await camera.start();
+  } catch (error) {
+    camera.stream = null;
+    say("The camera did not start.");
+    showCameraHelp(error, async () => {
+      try { await startCamera(); show("calibrate"); } catch { /* the help is shown again */ }
+    });
+    throw Object.assign(new Error("the camera did not start"), { shown: true });
+  }
+  hideCameraHelp();
   say(`Camera on (${camera.width}×${camera.height}).`);
 }
 

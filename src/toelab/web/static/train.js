@@ -17,7 +17,7 @@ onPoints(() => {
 async function showExerciseGuide(ex) {
   try {
     const sheet = await guideFor("exercise", ex.id);
-    if (currentExercise().id === ex.id) $("#exercise-guide").replaceChildren(renderSheet(sheet));
+    if (currentExercise().id === ex.id) $("#exercise-guide").replaceChildren(renderSheet(sheet, 3));
   } catch (e) { $("#exercise-guide").replaceChildren(); }
 }
 
@@ -95,7 +95,7 @@ $("#train-stop").addEventListener("click", async () => {
   $("#train-stop").disabled = true;
   try {
     const record = await link.stop(true);
-    $("#train-results").replaceChildren(renderSummary(record));
+    $("#train-results").replaceChildren(renderSummary(record, { level: 3 }));
   } catch (e) { say(`Could not stop cleanly: ${e.message}`); }
   $("#train-start").disabled = false; state.liveTarget = null;
 });

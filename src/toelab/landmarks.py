@@ -25,9 +25,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-FEET = ("left", "right")
+from toelab.vocabulary import FEET
+
 TOES = ("toe1", "toe2", "toe3", "toe4", "toe5")
 POINTS = (*TOES, "mtp1", "mtp5", "hallux_tip", "heel", "mt1_base", "mt5_base", "forefoot")
+# the side view's points in the order a person marks them, in plain words
+SIDE_POINT_WORDS = {
+    "heel": "heel",
+    "mtp1": "ball of the foot (big-toe base)",
+    "hallux_tip": "tip of the big toe",
+}
 
 # Default name table (normalised key -> toelab point). Sources:
 # - Oxford Foot Model marker set (Carson et al. 2001; Stebbins et al. 2006): HLX hallux,

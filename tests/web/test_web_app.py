@@ -53,6 +53,27 @@ def test_page_and_protocols_are_served(client: TestClient):
     assert protocols["red_flags"]
 
 
+def test_the_page_takes_its_words_from_the_package(client: TestClient):
+    from toelab.protocols import BATTERY, EXERCISES
+    from toelab.vocabulary import TOE_NAMES
+
+    words = client.get("/api/vocabulary").json()
+    assert words["toes"] == [TOE_NAMES[t] for t in range(1, 6)]
+    assert words["points"] == {
+        "front": ["toe1", "toe2", "toe3", "toe4", "toe5"],
+        "side": ["heel", "mtp1", "hallux_tip"],
+    }
+    assert words["point_names"]["toe5"] == "little toe" and words["feet"]["left"] == "left foot"
+    assert {test.task: test.name for test in BATTERY}.items() <= words["tasks"].items()
+    assert words["exercises"] == {x.id: x.name for x in EXERCISES}
+    plant = words["train_targets"]["big_toe_plant"]
+    assert plant[0] == {"toes": [2, 3, 4, 5], "label": "the other four toes (big toe stays down)"}
+    # no JavaScript file keeps its own list of toe names
+    static = Path(__file__).resolve().parents[2] / "src" / "toelab" / "web" / "static"
+    for script in static.glob("*.js"):
+        assert "little toe" not in script.read_text(), script.name
+
+
 def test_toe_points_are_proposed_on_a_still(client: TestClient, video):
     truth, frames = video
     ok, jpeg = cv2.imencode(".jpg", frames[0])

@@ -107,6 +107,9 @@ def test_instructions_history_plan_red_flags_and_report(
         page.click("nav button[data-screen='flags']")
         page.wait_for_selector("[data-question='numbness_burning']")
         page.check("[data-question='numbness_burning'] input[value='yes']")
+        others = "#flags-questions fieldset:not([data-question='numbness_burning'])"
+        for question in page.locator(others).all():
+            question.locator("input[value='no']").check()
         page.click("#flags-submit")
         page.wait_for_selector("#flags-advice .flag-box")
         advice = page.inner_text("#flags-advice")
@@ -114,11 +117,14 @@ def test_instructions_history_plan_red_flags_and_report(
         flags = page.request.get(f"{server.url}/api/red-flags").json()["flags"]
         assert any(f["see"] in advice for f in flags)
         page.screenshot(path=screenshots / "red-flags.png", full_page=True)
-        # opened again later, the form starts from these answers
+        # opened again later, these answers are offered: filled in when the person asks
         page.reload()
         page.wait_for_selector("body[data-ready='1']")
         page.click("nav button[data-screen='flags']")
         page.wait_for_selector("#flags-last")
+        assert page.locator("#flags-questions input:checked").count() == 0
+        assert "Last time: yes" in page.inner_text("[data-question='numbness_burning']")
+        page.click("#flags-use-last")
         assert page.is_checked("[data-question='numbness_burning'] input[value='yes']")
         assert page.is_checked("[data-question='visible_deformity'] input[value='no']")
 

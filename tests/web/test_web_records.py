@@ -213,6 +213,28 @@ def test_history_shows_trend_charts_asymmetry_and_change_from_baseline(client: T
     assert {t["direction"] for t in history["trends"]} == {"improving"}
 
 
+def test_history_after_one_test_speaks_plainly_and_shows_no_change(client: TestClient):
+    client.get("/api/people")  # the store opens with the household's first person
+    person = client.get("/api/people").json()["current"]
+    store = client.app.state.store
+    session = store.start_session(person, "assessment")
+    rhythm = [ResultFigure("hit_rate_pct", 90.0, "%", "right"), ResultFigure("circular_r", 0.9, "", "right")]
+    store.add_trial(session, "rhythm", "right", results=rhythm)
+    shaking = [ResultFigure("tremor_amplitude", 0.004, "px", "right")]
+    store.add_trial(session, "tremor", "right", parameters={"condition": "rest"}, results=shaking)
+    store.finish_session(session)
+    history = client.get("/api/history").json()
+    # one day of tests: nothing to compare, so no "+0 %"
+    assert history["changes"] == []
+    figures = [f for t in history["sessions"][0]["trials"] for f in t["figures"]]
+    labels = [f["label"] for f in figures]
+    assert "circular r" not in labels and "hit rate pct" not in labels
+    assert all("_" not in label and "pct" not in label for label in labels)
+    size = next(f["text"] for f in figures if f["name"] == "tremor_amplitude")
+    assert size.startswith("too small for the camera to measure") and "0.00" not in size
+    assert history["tremor"]["timeline"][0]["size"] == size
+
+
 def test_report_and_exports_download(client: TestClient):
     seed_weeks(client)
     report = client.get("/api/report")

@@ -29,7 +29,7 @@ FIGURE_WORDS = {
     "tremor_stability_index_hz": FigureWords("Tremor stability index", 2),
     "mean_asynchrony_ms": FigureWords("Rhythm: mean asynchrony", 0),
     "sd_asynchrony_ms": FigureWords("Rhythm: timing spread (SD)", 0),
-    "circular_r": FigureWords("Rhythm: consistency R", 2),
+    "circular_r": FigureWords("Rhythm: how steady the timing is (0–1)", 2),
     "hit_rate_pct": FigureWords("Rhythm: beats met", 0),
 }
 

@@ -19,8 +19,23 @@ from toelab.vocabulary import Side
 # Deuschl, Bain & Brin 1998 (Mov Disord 13 Suppl 3:2): the fine shaking everyone has
 # (physiological tremor) lies at 8–12 Hz
 PHYSIOLOGICAL_LOW_HZ = 8.0
+# toelab's own floor: below a twentieth of a pixel a camera's tracked points move with
+# image noise alone, so a smaller amplitude is not told apart from none
+SMALLEST_SEEN_PX = 0.05
 # Shannon 1949: below this frame rate a camera cannot see shaking across the 3–12 Hz band
 LOW_FRAME_RATE_HZ = 24.0
+
+
+def amplitude_words(value: float | None, unit: str) -> str:
+    """A tremor amplitude for people: ``0.42 pixels on the picture``; a size a camera
+    cannot tell from its own noise is said so rather than given as ``0.00 px``."""
+    if value is None:
+        return "—"
+    if unit == "px":
+        if value < SMALLEST_SEEN_PX:
+            return f"too small for the camera to measure (under {SMALLEST_SEEN_PX:g} pixels)"
+        return f"{value:.2g} pixels on the picture"
+    return f"{value:.2g} {unit}".strip()
 
 
 class TremorTask(Task):
@@ -128,9 +143,9 @@ class TremorTask(Task):
             )
         rows.append(
             Explanation(
-                "Amplitude",
-                fmt(results.get("amplitude"), results.get("amplitude_unit", ""), 2),
-                "half the peak-to-peak size of the shaking at that frequency. Compare it with your own "
+                "Size of the shaking",
+                amplitude_words(results.get("amplitude"), results.get("amplitude_unit", "")),
+                "half the distance the toes moved to and fro at that frequency. Compare it with your own "
                 "earlier tests, taken the same way",
             )
         )

@@ -21,9 +21,9 @@ import numpy as np
 
 from toelab.errors import ToelabError
 from toelab.landmarks import TOES, landmark_key
+from toelab.vocabulary import FEET
 
 VIEW_POINTS = {"front": TOES, "side": ("heel", "mtp1", "hallux_tip")}
-FEET = ("left", "right")
 # Foot width across the forefoot is ~15 % wider than the span between the 1st and 5th
 # toe nails (nail centres sit inside the foot's outline).
 FOOT_WIDTH_PER_TOE_SPAN = 1.15

@@ -22,6 +22,7 @@ from toelab.paths import toelab_home
 from toelab.web.auth import Clinic, ClinicGate, HomeGate, clinic_router, signed_in
 from toelab.web.keeping import OpenRuns, RunKeeper
 from toelab.web.live import LiveConnection
+from toelab.web.page_words import vocabulary
 from toelab.web.people import current_person_id, web_store
 from toelab.web.quotas import OverQuota, RecordQuota
 from toelab.web.records_api import router as records_router
@@ -136,6 +137,10 @@ def create_app(
     @app.get("/api/protocols", dependencies=[Depends(signed_in)])
     def protocols() -> dict[str, Any]:
         return _protocols()
+
+    @app.get("/api/vocabulary", dependencies=[Depends(signed_in)])
+    def words() -> dict[str, Any]:
+        return vocabulary()
 
     @app.post("/api/propose", dependencies=[Depends(signed_in)])
     def propose(

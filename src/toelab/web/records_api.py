@@ -24,6 +24,7 @@ from toelab.store import Store
 from toelab.store.outcomes import log_exercise
 from toelab.store.overview import PersonOverview, person_overview
 from toelab.tasks import TASKS
+from toelab.tasks.tremor import amplitude_words
 from toelab.web.auth import account_of, clinic_of, people_seen_by, refuse, signed_in
 from toelab.web.people import PERSON_COOKIE, current_person_id, web_store
 
@@ -39,8 +40,20 @@ def _number(value: float | None) -> float | None:
 
 
 def _label(metric: str) -> str:
+    """The figure's name in the words the reports use (never its stored name)."""
+    from toelab.report.words import FIGURE_WORDS, figure_label
+
     spec = METRICS.get(metric)
-    return spec.label if spec else metric.replace("_", " ")
+    return figure_label(metric) if metric in FIGURE_WORDS or spec is None else spec.label
+
+
+def _value_text(metric: str, value: float, unit: str) -> str:
+    """A figure's value as the page shows it: ``72 %``, ``48°``, a tremor's size in words."""
+    from toelab.report.words import format_value
+
+    if metric == "tremor_amplitude":
+        return amplitude_words(value, unit)
+    return format_value(metric, value, unit)
 
 
 def _flag(raised: red_flags.RaisedFlag) -> dict[str, Any]:
@@ -139,6 +152,7 @@ def _sessions(overview: PersonOverview) -> list[dict[str, Any]]:
                             "label": _label(r.name),
                             "value": r.value,
                             "unit": r.unit,
+                            "text": _value_text(r.name, r.value, r.unit),
                             "foot": r.foot,
                             "toe": r.toe,
                         }
@@ -173,7 +187,8 @@ def _progress(overview: PersonOverview) -> dict[str, Any]:
                 "pct_of_reference": _number(c.pct_of_reference),
             }
             for c in progress.changes
-            if c.toe is None
+            # one day of tests has nothing to compare: no "+0 %" after the first test
+            if c.toe is None and c.latest_day > c.baseline_day
         ],
         "trends": [
             {
@@ -223,6 +238,7 @@ def _tremor(store: Store, person_id: int) -> dict[str, Any]:
                 "condition": r.condition,
                 "amplitude": r.amplitude,
                 "amplitude_unit": r.amplitude_unit,
+                "size": amplitude_words(r.amplitude, r.amplitude_unit),
                 "frequency_hz": r.frequency_hz,
                 "rhythmic": r.rhythmic,
                 "context": list(r.context),

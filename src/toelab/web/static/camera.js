@@ -45,6 +45,7 @@ export class LiveLink {
     this.waiters = [];
     this.stats = { sent: 0, answered: 0, dropped: 0, skipped: 0, rttMs: [], serverMs: [], firstAt: 0, lastAt: 0 };
     this.canvas = document.createElement("canvas");
+    this.sending = Promise.resolve(); // the frames on their way out, in order
   }
 
   async open() {
@@ -124,8 +125,12 @@ export class LiveLink {
     const seq = (this.seq = (this.seq + 1) >>> 0);
     this.inFlight += 1;
     this.sentAt.set(seq, performance.now());
-    this.canvas.toBlob(async (blob) => {
-      if (!blob || this.ws.readyState !== WebSocket.OPEN) {
+    const encoded = new Promise((resolve) => this.canvas.toBlob(resolve, "image/jpeg", 0.75));
+    // frames leave in the order they were taken, however long each took to encode: the server
+    // refuses a sequence number that does not grow
+    this.sending = this.sending.then(async () => {
+      const blob = await encoded;
+      if (!blob || this.ws?.readyState !== WebSocket.OPEN) {
         this.inFlight -= 1;
         this.sentAt.delete(seq);
         return;
@@ -139,6 +144,6 @@ export class LiveLink {
       this.ws.send(message);
       this.stats.sent += 1;
       if (!this.stats.firstAt) this.stats.firstAt = performance.now();
-    }, "image/jpeg", 0.75);
+    });
   }
 }

@@ -1,0 +1,110 @@
+// Assess: the battery's tests, each with its instructions, a countdown and timed steps
+// recorded over the live link; the figures come back in plain words.
+import { $, el, say, sleep } from "./dom.js";
+import { showGuide } from "./guide.js";
+import { liveView } from "./bars.js";
+import { renderSummary, warningKind } from "./results.js";
+import { show } from "./screens.js";
+import { READY_S, STEP_S, beat, link, liveFeet, needPoints, state } from "./session.js";
+
+async function countdown(seconds, text) {
+  $("#countdown").hidden = false;
+  for (let s = Math.ceil(seconds); s > 0; s--) {
+    if (state.cancel) throw new Error("stopped");
+    $("#countdown").textContent = `${text} ${s}`;
+    beat.beep(660, 0.08);
+    await sleep(1000);
+  }
+  $("#countdown").textContent = "Go!";
+  beat.beep(990, 0.15);
+}
+async function timed(seconds) {
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    if (state.cancel) throw new Error("stopped");
+    $("#step-timer").textContent = `${Math.ceil((end - performance.now()) / 1000)} s left`;
+    await sleep(100);
+  }
+  $("#step-timer").textContent = "";
+}
+function conditionParam(condition, key) {
+  const found = (condition.parameters || []).find(([k]) => k === key);
+  return found ? found[1] : null;
+}
+
+async function runTest(test) {
+  if (!needPoints()) return;
+  const wantView = test.task === "rom" ? "side" : "front";
+  if (state.view !== wantView) {
+    say(`This test needs the camera ${wantView === "side" ? "at the side of the foot" : "in front of the toes"}: set up the camera with that view first.`);
+    show("calibrate"); return;
+  }
+  await beat.audio();
+  state.cancel = false;
+  $("#assess-results").replaceChildren();
+  let guide;
+  try {
+    guide = await showGuide(test);
+  } catch (e) {
+    say(e.message === "stopped" ? "Test not started." : `Could not show the instructions: ${e.message}`);
+    return;
+  }
+  // one assessment session for the whole test, however many recordings its steps take
+  const run = `${test.id}-${Date.now()}`;
+  $("#runner").hidden = false; $("#assess-live").hidden = false;
+  $("#assess-results").replaceChildren();
+  liveView($("#assess-live"), liveFeet(), 4);
+  state.liveTarget = { container: $("#assess-live") };
+  $("#step-title").textContent = test.name;
+  const oneRecording = test.task === "isolation";
+  const summaries = [];
+  try {
+    for (const [i, condition] of test.conditions.entries()) {
+      const duration = STEP_S ?? condition.duration_s;
+      $("#step-instruction").textContent = `${i + 1} of ${test.conditions.length}: ${condition.instruction}`;
+      const step = guide.sheet.steps[condition.id];
+      $("#step-guide").textContent = step ? `${step.how_many} ${step.tip}` : "";
+      if (!oneRecording || i === 0) {
+        await countdown(READY_S, "Get ready…");
+        const request = { task: test.task, points: state.points, label: `${test.name}${oneRecording ? "" : ` — ${condition.id.replaceAll("_", " ")}`}`,
+          target: condition.toes.length ? condition.toes : [1], extra: { test_id: test.id, condition: oneRecording ? null : condition.id, run,
+            last: oneRecording || i === test.conditions.length - 1, context: guide.context } };
+        if (test.task === "rhythm") {
+          const bpm = 60000 / Number(conditionParam(condition, "interval_ms") || 600);
+          const beats = await beat.metronome(bpm, duration, 4);
+          request.beat_times_s = beats.page_s;
+          request.extra.bpm = bpm;
+        }
+        await link.start(request);
+      } else {
+        beat.beep(880, 0.12);
+      }
+      $("#countdown").textContent = "";
+      await timed(duration);
+      if (!oneRecording) summaries.push(await link.stop());
+    }
+    if (oneRecording) summaries.push(await link.stop());
+    // a warning every part of the test shares (the camera's frame rate) is said once, above
+    const kinds = summaries.map((s) => new Set((s.warnings || []).map(warningKind)));
+    const shared = summaries.length > 1 ? [...kinds[0]].filter((k) => kinds.every((set) => set.has(k))) : [];
+    const sharedText = shared.map((k) => summaries[0].warnings.find((w) => warningKind(w) === k));
+    const first = summaries[0]?.label || test.name;
+    $("#assess-results").replaceChildren(el("h3", { textContent: `${test.name}: results` }),
+      ...sharedText.map((w) => el("p", { class: "warning shared", textContent: `${first}, and much the same in the other parts: ${w}` })),
+      ...summaries.map((s) => renderSummary(s, { level: 4, shownAbove: new Set(shared) })));
+    say(`${test.name} done.`);
+  } catch (e) {
+    link.streaming = false; beat.stop();
+    say(e.message === "stopped" ? "Test stopped." : `The test could not finish: ${e.message}`);
+  } finally {
+    $("#runner").hidden = true; state.liveTarget = null;
+  }
+}
+$("#runner-cancel").addEventListener("click", () => { state.cancel = true; });
+
+export function showTests(battery) {
+  $("#test-list").replaceChildren(...battery.map((test) => el("div", { class: "card" },
+    el("h3", { textContent: test.name }), el("p", { textContent: test.purpose }),
+    el("p", { class: "hint", textContent: test.setup.join(" ") }),
+    el("button", { class: "primary", id: `test-${test.id}`, textContent: `Start: ${test.name}`, onclick: () => runTest(test) }))));
+}

@@ -96,8 +96,10 @@ def wrist_tremor_recording(
     phase = 2 * np.pi * np.cumsum(frequency_hz + wander) / fine_hz + rng.uniform(0, 2 * np.pi)
     envelope = np.exp(0.3 * smooth_noise(0.3, 3)[:, 0])
     envelope /= np.sqrt(np.mean(envelope**2))
-    tremor_rad = np.deg2rad(amplitude_deg) * envelope * (
-        np.sin(phase) + harmonic * np.sin(2 * phase + rng.uniform(0, 2 * np.pi))
+    tremor_rad = (
+        np.deg2rad(amplitude_deg)
+        * envelope
+        * (np.sin(phase) + harmonic * np.sin(2 * phase + rng.uniform(0, 2 * np.pi)))
     )
     # tremor axis: mostly flexion-extension at the elbow/wrist, partly pronation-supination
     axis = np.array([rng.uniform(0.2, 0.6), 1.0, rng.uniform(-0.4, 0.4)])

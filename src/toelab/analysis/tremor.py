@@ -131,6 +131,11 @@ IRREGULAR_MIN_PERSISTENCE = 0.25
 WINDOW_PEAK_DB = 3.0
 MAX_RATIO_DB = 120.0
 IRREGULAR_MIN_KURTOSIS = 2.0
+# a broad peak (a tremor whose frequency wanders widely) stands out less from its flanks but
+# holds much of the movement in the tremor range and is there in nearly every window
+BROAD_PEAK_DB = 5.0
+BROAD_MIN_PERSISTENCE = 0.9
+BROAD_MIN_RHYTHMICITY = 0.3
 
 # Frequency bands typical of tremor types (seed 003 of the domain brief; Deuschl, Bain &
 # Brin 1998, Mov Disord 13 Suppl 3:2; Bhatia et al. 2018, Mov Disord 33:75). A band says
@@ -287,8 +292,14 @@ def analyze_tremor(
         and kurtosis < RHYTHMIC_MAX_KURTOSIS
     ):
         classification = "rhythmic"
-    elif (ratio_db >= IRREGULAR_PEAK_DB and persistence >= IRREGULAR_MIN_PERSISTENCE) or (
-        kurtosis >= IRREGULAR_MIN_KURTOSIS
+    elif (
+        (ratio_db >= IRREGULAR_PEAK_DB and persistence >= IRREGULAR_MIN_PERSISTENCE)
+        or (
+            ratio_db >= BROAD_PEAK_DB
+            and persistence >= BROAD_MIN_PERSISTENCE
+            and rhythmicity >= BROAD_MIN_RHYTHMICITY
+        )
+        or kurtosis >= IRREGULAR_MIN_KURTOSIS
     ):
         classification = "irregular"
     else:

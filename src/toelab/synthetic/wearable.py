@@ -66,10 +66,11 @@ def wrist_tremor_recording(
     """Simulate a wrist IMU on a forearm with tremor; see the module docstring for the physics.
 
     ``amplitude_deg``: tremor rotation (half peak-to-peak of the fundamental; 0 for no
-    tremor). ``frequency_sd_hz``: spread of the instantaneous frequency (half slow drift,
-    half cycle-to-cycle wander). ``voluntary_deg``/``voluntary_mm``: SD of the slow
-    voluntary rotation (each axis) and translation (each axis). ``lever_m``: elbow to
-    sensor. ``irregular_deg``: SD of small irregular movement up to ~3 Hz (postural sway,
+    tremor). ``frequency_sd_hz``: spread of the instantaneous frequency (mostly wander
+    from cycle to cycle, a tenth of its variance slow drift). ``voluntary_deg`` and
+    ``voluntary_mm``: SD of the slow voluntary rotation and translation (each axis).
+    ``lever_m``: elbow to sensor. ``irregular_deg``: SD of small irregular movement up to
+    ~3 Hz (postural sway,
     corrections) that gives the broad background of real limb spectra. Noise SDs are per
     axis, in m/s^2 and rad/s.
     """
@@ -90,9 +91,10 @@ def wrist_tremor_recording(
         out = signal.sosfilt(sos, rng.normal(size=(n_fine + pad, size)), axis=0)[pad:]
         return out / out.std(axis=0)
 
-    # instantaneous frequency: half slow drift (~0.1 Hz), half faster wander (~1 Hz); smooth
+    # instantaneous frequency: wander from cycle to cycle (~2 Hz) that broadens the peak, and a
+    # little slow drift (~0.1 Hz) that moves it; smooth
     # (3rd order) so that its derivatives, which the accelerometer sees, stay band-limited
-    wander = frequency_sd_hz / np.sqrt(2.0) * (smooth_noise(0.1, 3)[:, 0] + smooth_noise(1.0, 3)[:, 0])
+    wander = frequency_sd_hz * (0.3 * smooth_noise(0.1, 3)[:, 0] + 0.95 * smooth_noise(2.0, 3)[:, 0])
     phase = 2 * np.pi * np.cumsum(frequency_hz + wander) / fine_hz + rng.uniform(0, 2 * np.pi)
     envelope = np.exp(0.3 * smooth_noise(0.3, 3)[:, 0])
     envelope /= np.sqrt(np.mean(envelope**2))

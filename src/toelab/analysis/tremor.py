@@ -26,10 +26,16 @@ Pipeline (``analyze_tremor``)
    Frequency and classification come from that combined signal; ``amplitude`` is the
    motion of the point with the largest loading along its own direction (the toe that
    shakes most). ``channel`` in the result says what was analysed.
-4. **Spectrum.** Welch power spectral density (Hann windows of up to 4 s, 50 % overlap,
-   zero-padded 8x) over the analysed band: 1 Hz up to 20 Hz or 95 % of the Nyquist
-   frequency, whichever is lower. The dominant peak is searched from 2 Hz (the lowest
-   tremor band, cerebellar/Holmes 2-5 Hz) and refined by parabolic interpolation.
+4. **Frequency.** Read from the *displacement* spectrum whatever the sensor measures
+   (``toelab.analysis.tremor_frequency``): a gyroscope's angular velocity is divided by
+   ``(2 pi f)^2``, an accelerometer's acceleration by ``(2 pi f)^4``, so that a broad peak
+   is not pushed up and a harmonic does not outweigh the fundamental; multitaper spectra,
+   the peak standing most above its background from 2 Hz, its centre fitted over its top.
+   A motion sensor's axes are combined along the direction that shakes most at the
+   tremor. The classification figures below use the sensor's own Welch spectrum (Hann
+   windows of up to 4 s, 50 % overlap, zero-padded 8x) over the analysed band (1 Hz up to
+   20 Hz or 95 % of the Nyquist frequency), measured at that frequency over the peak's own
+   width (+-0.5, 1 or 1.5 Hz, whichever stands out most: a wandering tremor's peak is broad).
 5. **Amplitude.** The power in a narrow band around the peak (+-0.5 Hz, wider for short
    windows: the Hann main lobe), minus the background expected there, is the sinusoid's
    power ``A^2 / 2``; ``amplitude = sqrt(2 * power)`` is half the peak-to-peak excursion.
@@ -40,8 +46,9 @@ Classification features (all scale-free, so they hold across units and scales)
   The background is interpolated (log power vs log frequency) between the medians of the
   spectrum in two flanks beside the peak, so a smooth 1/f^a spectrum (coloured noise,
   slow drift) gives about 0 dB wherever the "peak" falls, while a tremor stands out.
-* ``rhythmicity`` (0..1): the share of all analysed power that is peak above background,
-  i.e. how much of the movement is the one oscillation. A clean sinusoid gives ~1,
+* ``rhythmicity`` (0..1): the share of the power in the tremor range (from 2 Hz) that is
+  peak above background, i.e. how much of the movement there is the one oscillation (slow
+  voluntary movement below 2 Hz does not hide a small tremor). A clean sinusoid gives ~1,
   white or coloured noise ~0.
 * ``peak_persistence`` (0..1): the share of independent 3-s windows in which the power
   around the dominant frequency stands >= 3 dB above that window's own background: a
@@ -53,8 +60,9 @@ Classification features (all scale-free, so they hold across units and scales)
 
 ``rhythmic``: peak >= 8 dB above background, rhythmicity >= 0.15, persistence >= 0.5 and
 excess kurtosis < 3 (jerks do not dominate). ``irregular``: not rhythmic, but a peak
-(>= 7 dB) present in at least a quarter of the windows, or heavy-tailed jerks (excess
-kurtosis >= 2). ``none``: neither (measurement noise, no movement). The thresholds were set
+(>= 7 dB) present in at least a quarter of the windows, a broad peak (>= 5 dB, rhythmicity
+>= 0.3) present in nearly all of them, or heavy-tailed jerks (excess kurtosis >= 2).
+``none``: neither (measurement noise, no movement). The thresholds were set
 on synthetic tremor, twitch and white/pink/brown noise of 5-10 s (``toelab.synthetic.tremor``):
 no noise record of 10 s was called rhythmic in 450 tries, every noisy tremor was.
 

@@ -70,8 +70,7 @@ def wrist_tremor_recording(
     from cycle to cycle, a tenth of its variance slow drift). ``voluntary_deg`` and
     ``voluntary_mm``: SD of the slow voluntary rotation and translation (each axis).
     ``lever_m``: elbow to sensor. ``irregular_deg``: SD of small irregular movement up to
-    ~3 Hz (postural sway,
-    corrections) that gives the broad background of real limb spectra. Noise SDs are per
+    ~3 Hz (postural sway, corrections) that gives the broad background of real limb spectra. Noise SDs are per
     axis, in m/s^2 and rad/s.
     """
     from scipy import signal

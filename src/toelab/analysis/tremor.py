@@ -26,10 +26,16 @@ Pipeline (``analyze_tremor``)
    Frequency and classification come from that combined signal; ``amplitude`` is the
    motion of the point with the largest loading along its own direction (the toe that
    shakes most). ``channel`` in the result says what was analysed.
-4. **Spectrum.** Welch power spectral density (Hann windows of up to 4 s, 50 % overlap,
-   zero-padded 8x) over the analysed band: 1 Hz up to 20 Hz or 95 % of the Nyquist
-   frequency, whichever is lower. The dominant peak is searched from 2 Hz (the lowest
-   tremor band, cerebellar/Holmes 2-5 Hz) and refined by parabolic interpolation.
+4. **Frequency.** Read from the *displacement* spectrum whatever the sensor measures
+   (``toelab.analysis.tremor_frequency``): a gyroscope's angular velocity is divided by
+   ``(2 pi f)^2``, an accelerometer's acceleration by ``(2 pi f)^4``, so that a broad peak
+   is not pushed up and a harmonic does not outweigh the fundamental; multitaper spectra,
+   the peak standing most above its background from 2 Hz, its centre fitted over its top.
+   A motion sensor's axes are combined along the direction that shakes most at the
+   tremor. The classification figures below use the sensor's own Welch spectrum (Hann
+   windows of up to 4 s, 50 % overlap, zero-padded 8x) over the analysed band (1 Hz up to
+   20 Hz or 95 % of the Nyquist frequency), measured at that frequency over the peak's own
+   width (+-0.5, 1 or 1.5 Hz, whichever stands out most: a wandering tremor's peak is broad).
 5. **Amplitude.** The power in a narrow band around the peak (+-0.5 Hz, wider for short
    windows: the Hann main lobe), minus the background expected there, is the sinusoid's
    power ``A^2 / 2``; ``amplitude = sqrt(2 * power)`` is half the peak-to-peak excursion.
@@ -40,8 +46,9 @@ Classification features (all scale-free, so they hold across units and scales)
   The background is interpolated (log power vs log frequency) between the medians of the
   spectrum in two flanks beside the peak, so a smooth 1/f^a spectrum (coloured noise,
   slow drift) gives about 0 dB wherever the "peak" falls, while a tremor stands out.
-* ``rhythmicity`` (0..1): the share of all analysed power that is peak above background,
-  i.e. how much of the movement is the one oscillation. A clean sinusoid gives ~1,
+* ``rhythmicity`` (0..1): the share of the power in the tremor range (from 2 Hz) that is
+  peak above background, i.e. how much of the movement there is the one oscillation (slow
+  voluntary movement below 2 Hz does not hide a small tremor). A clean sinusoid gives ~1,
   white or coloured noise ~0.
 * ``peak_persistence`` (0..1): the share of independent 3-s windows in which the power
   around the dominant frequency stands >= 3 dB above that window's own background: a
@@ -53,8 +60,9 @@ Classification features (all scale-free, so they hold across units and scales)
 
 ``rhythmic``: peak >= 8 dB above background, rhythmicity >= 0.15, persistence >= 0.5 and
 excess kurtosis < 3 (jerks do not dominate). ``irregular``: not rhythmic, but a peak
-(>= 7 dB) present in at least a quarter of the windows, or heavy-tailed jerks (excess
-kurtosis >= 2). ``none``: neither (measurement noise, no movement). The thresholds were set
+(>= 7 dB) present in at least a quarter of the windows, a broad peak (>= 5 dB, rhythmicity
+>= 0.3) present in nearly all of them, or heavy-tailed jerks (excess kurtosis >= 2).
+``none``: neither (measurement noise, no movement). The thresholds were set
 on synthetic tremor, twitch and white/pink/brown noise of 5-10 s (``toelab.synthetic.tremor``):
 no noise record of 10 s was called rhythmic in 450 tries, every noisy tremor was.
 
@@ -89,6 +97,13 @@ from toelab.analysis.spectral import (
     to_uniform,
     welch_psd,
 )
+from toelab.analysis.tremor_frequency import (
+    FLANK_WIDTH_HZ,
+    ORDERS,
+    dominant_frequency,
+    peak_and_background,
+    tremor_direction,
+)
 from toelab.errors import ToelabError
 from toelab.recording import Recording
 
@@ -100,7 +115,7 @@ ANALYSIS_HIGH_HZ = 20.0
 SEARCH_LOW_HZ = 2.0
 TREMOR_BAND_HZ = (3.0, 12.0)
 PEAK_HALF_WIDTH_HZ = 0.5
-FLANK_WIDTH_HZ = 1.5
+PEAK_HALF_WIDTHS_HZ = (1.0, 1.5)
 MAX_SEGMENT_S = 4.0
 SPECTROGRAM_WINDOW_S = 3.0
 SPECTROGRAM_STEP_S = 0.5
@@ -124,6 +139,11 @@ IRREGULAR_MIN_PERSISTENCE = 0.25
 WINDOW_PEAK_DB = 3.0
 MAX_RATIO_DB = 120.0
 IRREGULAR_MIN_KURTOSIS = 2.0
+# a broad peak (a tremor whose frequency wanders widely) stands out less from its flanks but
+# holds much of the movement in the tremor range and is there in nearly every window
+BROAD_PEAK_DB = 5.0
+BROAD_MIN_PERSISTENCE = 0.9
+BROAD_MIN_RHYTHMICITY = 0.3
 
 # Frequency bands typical of tremor types (seed 003 of the domain brief; Deuschl, Bain &
 # Brin 1998, Mov Disord 13 Suppl 3:2; Bhatia et al. 2018, Mov Disord 33:75). A band says
@@ -200,13 +220,20 @@ def analyze_tremor(
     *,
     unit: str = "",
     channel_names: Sequence[str] | None = None,
+    measures: str = "displacement",
 ) -> TremorResult:
     """Analyse the tremor in ``values`` ((n,) or (n, k)) sampled at ``time_s`` (seconds).
 
-    Columns without ``channel_names`` are taken as the axes of one point or sensor. See
-    the module docstring for the method. Raises ``ToelabError`` when the input is too
-    short, too sparse or malformed to analyse.
+    Columns without ``channel_names`` are taken as the axes of one point or sensor.
+    ``measures`` says what the values are: ``"displacement"`` (landmarks, markers),
+    ``"velocity"`` (a gyroscope's angular velocity) or ``"acceleration"`` (an
+    accelerometer); the frequency is read from the displacement spectrum either way (see
+    ``toelab.analysis.tremor_frequency``). See the module docstring for the method. Raises
+    ``ToelabError`` when the input is too short, too sparse or malformed to analyse.
     """
+    if measures not in ORDERS:
+        raise ToelabError(f"measures must be one of {', '.join(ORDERS)}, not {measures!r}")
+    order = ORDERS[measures]
     time_s, values, names = _validated(time_s, values, channel_names)
     series = to_uniform(time_s, values)
     if not series.kept.any():
@@ -230,24 +257,42 @@ def analyze_tremor(
 
     high_hz = min(ANALYSIS_HIGH_HZ, 0.95 * rate_hz / 2.0)
     detrended = highpass(series.values, rate_hz, HIGHPASS_HZ)
-    y, y_top, channel = _combine(detrended, names, rate_hz, high_hz)
-
     segment_s = float(np.clip(duration_s / 2.5, 1.0, MAX_SEGMENT_S))
     half_width_hz = max(PEAK_HALF_WIDTH_HZ, 2.0 / segment_s)  # Hann main lobe: +-2 bins
+    if order == 0:
+        y, y_top, channel = _combine(detrended, names, rate_hz, high_hz)
+    else:
+        y, channel = _sensor_signal(detrended, names, rate_hz, order, high_hz, half_width_hz)
+        y_top = y
     freqs, psd = welch_psd(y, rate_hz, segment_s, pad_factor=8)
     analysed = (freqs >= ANALYSIS_LOW_HZ) & (freqs <= high_hz)
     freqs, psd = freqs[analysed], psd[analysed]
     total = band_power(freqs, psd, ANALYSIS_LOW_HZ, high_hz)
 
-    f0 = _dominant_frequency(freqs, psd, half_width_hz, high_hz)
-    power, background = (float(v[0]) for v in _peak_power(freqs, psd, f0, half_width_hz, high_hz))
-    excess = max(power - background, 0.0)
+    peak = dominant_frequency(y, rate_hz, order, high_hz, half_width_hz)
+    f0 = peak.frequency_hz
+    # A broad tremor peak (its frequency wanders) is measured over its own width: of the peak
+    # bands +-0.5 (or the Hann main lobe), 1.0 and 1.5 Hz the one standing out most from the
+    # background of its flanks, so that a broad peak's own shoulders are not taken for background.
     tiny = np.finfo(float).tiny
+    bands = []
+    # (a wider band only where both flanks remain to measure the background on)
+    wider = (w for w in PEAK_HALF_WIDTHS_HZ if half_width_hz < w <= f0 - ANALYSIS_LOW_HZ - FLANK_WIDTH_HZ / 2)
+    for width_hz in (half_width_hz, *wider):
+        power, background = (float(v[0]) for v in peak_and_background(freqs, psd, f0, width_hz, high_hz))
+        ratio = max(power, tiny) / max(background, power * 1e-12, tiny)
+        bands.append((ratio, width_hz, power, background))
+    _, half_width_hz, power, background = max(bands)
+    excess = max(power - background, 0.0)
     ratio_db = min(10.0 * math.log10(max(power, tiny) / max(background, power * 1e-12, tiny)), MAX_RATIO_DB)
-    rhythmicity = excess / total if total > 0 else 0.0
+    # share of the movement in the tremor range (from 2 Hz, or the peak's lower edge) that is
+    # the peak: slow voluntary movement below it does not hide a small tremor
+    range_low_hz = max(ANALYSIS_LOW_HZ, min(SEARCH_LOW_HZ, f0 - half_width_hz))
+    tremor_range = band_power(freqs, psd, range_low_hz, high_hz)
+    rhythmicity = min(excess / tremor_range, 1.0) if tremor_range > 0 else 0.0
     flatness = float(np.exp(np.mean(np.log(np.maximum(psd, tiny)))) / max(np.mean(psd), tiny))
     kurtosis = float(stats.kurtosis(y)) if np.std(y) > 0 else 0.0
-    times, peaks_hz, persistence = _time_course(y, rate_hz, duration_s, f0, high_hz)
+    times, peaks_hz, persistence = _time_course(y, rate_hz, duration_s, f0, high_hz, half_width_hz)
     if (
         ratio_db >= RHYTHMIC_PEAK_DB
         and rhythmicity >= RHYTHMIC_MIN_RHYTHMICITY
@@ -255,8 +300,14 @@ def analyze_tremor(
         and kurtosis < RHYTHMIC_MAX_KURTOSIS
     ):
         classification = "rhythmic"
-    elif (ratio_db >= IRREGULAR_PEAK_DB and persistence >= IRREGULAR_MIN_PERSISTENCE) or (
-        kurtosis >= IRREGULAR_MIN_KURTOSIS
+    elif (
+        (ratio_db >= IRREGULAR_PEAK_DB and persistence >= IRREGULAR_MIN_PERSISTENCE)
+        or (
+            ratio_db >= BROAD_PEAK_DB
+            and persistence >= BROAD_MIN_PERSISTENCE
+            and rhythmicity >= BROAD_MIN_RHYTHMICITY
+        )
+        or kurtosis >= IRREGULAR_MIN_KURTOSIS
     ):
         classification = "irregular"
     else:
@@ -316,20 +367,43 @@ def typical_band(frequency_hz: float | None, classification: str = "rhythmic") -
 def tremor_from_recording(recording: Recording, *, channels: Sequence[str] | None = None) -> TremorResult:
     """Analyse the tremor in a recording.
 
-    Raw accelerometer signals (``acc*``, all axes together) are preferred, then gyroscope
-    signals (``gyro*``), then every landmark's coordinates (all points and axes, combined
-    by principal components). ``channels`` restricts the analysis to the named signals or
-    landmarks. Landmark coordinates are converted to mm when ``meta.mm_per_unit`` is set.
+    Gyroscope signals (``gyro*``, all axes together) are preferred, then accelerometer
+    signals (``acc*``), then every landmark's coordinates (all points and axes, combined
+    by principal components). A gyroscope sees the limb's rotation and nothing of gravity
+    or of translation, and its angular velocity weights the movement's spectrum by only
+    ``f^2`` where acceleration weights it by ``f^4`` (see ``toelab.analysis.tremor_frequency``);
+    gyroscopes are the usual tremor sensor for that reason (Salarian et al. 2007, IEEE Trans
+    Biomed Eng 54:313, doi:10.1109/TBME.2006.886670). ``channels`` restricts the analysis to
+    the named signals or landmarks. Landmark coordinates are converted to mm when
+    ``meta.mm_per_unit`` is set.
     """
     names, columns, units = _pick_channels(recording, channels)
     distinct = sorted(set(units))
-    if len(distinct) > 1:
+    kinds = sorted({_measures(name, recording) for name in names})
+    if len(distinct) > 1 or len(kinds) > 1:
         raise ToelabError(
-            f"the channels {', '.join(names)} have different units ({', '.join(distinct)})",
+            f"the channels {', '.join(names)} measure different things or have different units "
+            f"({', '.join(kinds if len(kinds) > 1 else distinct)})",
             recording.meta.path,
             hint="analyse channels of one kind at a time with channels=[...]",
         )
-    return analyze_tremor(recording.time_s, np.column_stack(columns), unit=distinct[0], channel_names=names)
+    return analyze_tremor(
+        recording.time_s, np.column_stack(columns), unit=distinct[0], channel_names=names, measures=kinds[0]
+    )
+
+
+def _measures(name: str, recording: Recording) -> str:
+    """What a channel measures: a gyroscope angular velocity, an accelerometer acceleration,
+    a landmark (or any other signal) a position."""
+    base = name.rsplit(".", 1)[0] if name not in recording.signals else name
+    if base in recording.landmarks:
+        return "displacement"
+    lowered = name.lower()
+    if lowered.startswith("gyro"):
+        return "velocity"
+    if lowered.startswith("acc"):
+        return "acceleration"
+    return "displacement"
 
 
 # -- internals ---------------------------------------------------------------------------
@@ -453,43 +527,17 @@ def _combine(
     return y, y_top, channel
 
 
-def _dominant_frequency(freqs: np.ndarray, psd: np.ndarray, half_width_hz: float, high_hz: float) -> float:
-    """The local maximum (from 2 Hz) with the most power above its background."""
-    search = np.flatnonzero(freqs >= SEARCH_LOW_HZ)
-    local, _ = signal.find_peaks(psd)
-    # a monotone spectrum (coloured noise) has no local maximum: fall back to its largest value
-    candidates = {int(i) for i in local if freqs[i] >= SEARCH_LOW_HZ} or {int(search[np.argmax(psd[search])])}
-    strongest = np.array(sorted(candidates, key=lambda i: psd[i], reverse=True)[:8])
-    centres = interpolated_peaks(freqs, psd, strongest)
-    excess = [np.subtract(*_peak_power(freqs, psd, f, half_width_hz, high_hz))[0] for f in centres]
-    return float(centres[int(np.argmax(excess))])
-
-
-def _peak_power(
-    freqs: np.ndarray, psd: np.ndarray, f0: float, half_width_hz: float, high_hz: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Power in the peak band and the background expected there, per spectrum column.
-
-    The background is interpolated in log power over log frequency between the medians of
-    two flanks beside the peak band (one flank at the edge of the analysed band).
-    """
-    psd = psd.reshape(psd.shape[0], -1)
-    df = float(freqs[1] - freqs[0])
-    in_peak = (freqs >= f0 - half_width_hz) & (freqs <= f0 + half_width_hz)
-    power = psd[in_peak].sum(axis=0) * df
-    left = (freqs >= max(ANALYSIS_LOW_HZ, f0 - half_width_hz - FLANK_WIDTH_HZ)) & (freqs < f0 - half_width_hz)
-    right = (freqs > f0 + half_width_hz) & (freqs <= min(high_hz, f0 + half_width_hz + FLANK_WIDTH_HZ))
-    flanks = [(float(np.mean(freqs[m])), np.median(psd[m], axis=0)) for m in (left, right) if m.sum() >= 2]
-    if not flanks:
-        return power, np.zeros_like(power)
-    tiny = np.finfo(float).tiny
-    if len(flanks) == 1:
-        density = flanks[0][1]
-    else:
-        (fa, pa), (fb, pb) = flanks
-        weight = (math.log(f0) - math.log(fa)) / (math.log(fb) - math.log(fa))
-        density = np.exp((1 - weight) * np.log(np.maximum(pa, tiny)) + weight * np.log(np.maximum(pb, tiny)))
-    return power, density * in_peak.sum() * df
+def _sensor_signal(
+    x: np.ndarray, names: list[str], rate_hz: float, order: int, high_hz: float, half_width_hz: float
+) -> tuple[np.ndarray, str]:
+    """A motion sensor's axes projected on the direction that shakes most at the tremor."""
+    weights, _ = tremor_direction(x, rate_hz, order, high_hz, half_width_hz)
+    quantity = "angular velocity" if order == 1 else "acceleration"
+    if x.shape[1] == 1:
+        return x[:, 0], f"{names[0]} ({quantity}; frequency read as displacement)"
+    return x @ weights, (
+        f"{', '.join(names)} along the direction of the tremor ({quantity}; frequency read as displacement)"
+    )
 
 
 def _amplitude(
@@ -497,12 +545,12 @@ def _amplitude(
 ) -> float:
     """Half peak-to-peak of the oscillation at ``f0``: sqrt(2 * (peak-band power - background))."""
     freqs, psd = welch_psd(y, rate_hz, segment_s, pad_factor=8)
-    power, background = _peak_power(freqs, psd, f0, half_width_hz, high_hz)
+    power, background = peak_and_background(freqs, psd, f0, half_width_hz, high_hz)
     return math.sqrt(2.0 * max(float(power[0] - background[0]), 0.0))
 
 
 def _time_course(
-    y: np.ndarray, rate_hz: float, duration_s: float, f0: float, high_hz: float
+    y: np.ndarray, rate_hz: float, duration_s: float, f0: float, high_hz: float, peak_half_width_hz: float
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Peak frequency per spectrogram window, and the share of windows where ``f0`` stands out.
 
@@ -517,10 +565,10 @@ def _time_course(
     if times.size == 0 or search.size < 3:
         return np.zeros(0), np.zeros(0), 0.0
     peaks_hz = interpolated_peaks(freqs, sxx, search[np.argmax(sxx[search], axis=0)])
-    half_width_hz = max(PEAK_HALF_WIDTH_HZ, 2.0 / window_s)
+    half_width_hz = max(peak_half_width_hz, 2.0 / window_s)
     # independent (non-overlapping) windows, so that one noise burst cannot count many times
     independent = np.arange(0, times.size, max(1, round(window_s / SPECTROGRAM_STEP_S)))
-    power, background = _peak_power(freqs, sxx[:, independent], f0, half_width_hz, high_hz)
+    power, background = peak_and_background(freqs, sxx[:, independent], f0, half_width_hz, high_hz)
     standing_out = power >= background * 10 ** (WINDOW_PEAK_DB / 10.0)
     return times, peaks_hz, float(np.mean(standing_out))
 
@@ -586,7 +634,7 @@ def _pick_channels(
                     hint=f"available: {', '.join(available) or 'none'}",
                 )
     else:
-        for prefix in ("acc", "gyro"):
+        for prefix in ("gyro", "acc"):
             group = [n for n in recording.signals if n.lower().startswith(prefix)]
             if group:
                 for name in group:

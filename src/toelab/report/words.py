@@ -114,4 +114,18 @@ def session_key_figures(history: SessionHistory) -> str:
                 for foot, value, unit in sorted(values, key=lambda v: v[0] or "")
             )
             parts.append(f"{short} {shown}")
+    parts.extend(withheld_words(history))
     return " · ".join(parts)
+
+
+def withheld_words(history: SessionHistory) -> list[str]:
+    """Each withheld result of a session: ``Big-toe extension test, left foot: not measured — why —
+    how to redo``."""
+    from toelab.tasks import trial_title
+
+    found = []
+    for trial in history.trials:
+        for foot, why in (trial.parameters.get("not_measured") or {}).items():
+            where = f", {foot} foot" if foot in ("left", "right") else ""
+            found.append(f"{trial_title(trial.task)}{where}: not measured — {why}")
+    return found

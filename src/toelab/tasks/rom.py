@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from toelab.analysis.rom import TOE_OFF_NEEDED_DEG
+from toelab.analysis.quality import Need, Quality, good_frames, judge
+from toelab.analysis.rom import TOE_OFF_NEEDED_DEG, big_toe_points
 from toelab.protocols.cards import Findings
 from toelab.protocols.red_flags import BIG_TOE_STIFF_DEG, FLAGS
 from toelab.recording import Recording
@@ -16,16 +18,68 @@ from toelab.vocabulary import Side, foot_label
 # Coughlin & Shurnas 2003: below 40° of big-toe extension lies outside their grade 0 range
 CLEARLY_LIMITED_DEG = 40.0
 
+_REDO = (
+    "film from the side in good light with the camera still and close, keeping the heel, the "
+    "big-toe joint and the tip of the big toe in view the whole time"
+)
+
+
+def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
+    """What the angle needs. Half the frames tracked well: the maximum is taken over the test,
+    and with most frames lost the top of the bend is most often among them (toelab's line, the
+    same as the coverage warning of :mod:`toelab.analysis.rom`); ten good frames at least, a
+    third of a second at 30 frames a second, for the median-of-3 smoothing to hold."""
+    share, count = figures.get("good_frames_pct"), figures.get("good_frames")
+    return (
+        Need(
+            "good_frames_pct",
+            50.0,
+            f"the big-toe points were tracked well on only {share or 0:.0f} % of the frames "
+            "(half are needed)",
+            _REDO,
+        ),
+        Need(
+            "good_frames", 10, f"only {count or 0} frames showed the big toe clearly (10 are needed)", _REDO
+        ),
+    )
+
 
 class RomTask(Task):
     name = "rom"
     title = "Big-toe extension test"
     report_rank = 1
+    headline = "Big-toe extension"
+    headline_figure = "big_toe_extension_deg"
 
     def analyse(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
         from toelab.analysis.rom import rom_from_recording
 
         return rom_from_recording(recording, foot=foot)
+
+    def assess(
+        self, recording: Recording, foot: str | None, options: AnalysisOptions, result: Any
+    ) -> Quality:
+        good = good_frames(recording, big_toe_points(recording, foot))
+        figures = {
+            "good_frames_pct": round(100.0 * float(good.mean()), 1) if good.size else 0.0,
+            "good_frames": int(good.sum()),
+            "frames": int(good.size),
+        }
+        return judge(figures, _needs(figures))
+
+    def withhold(self, result: Any) -> Any:
+        if result.quality is None or result.quality.measured:
+            return result
+        # no angle, so no grade range, no push-off verdict and no advice built on it
+        return replace(
+            result,
+            max_extension_deg=None,
+            time_of_max_s=None,
+            grade=None,
+            grade_text="not measured",
+            toe_off_sufficient=None,
+            notes=(),
+        )
 
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
         if result.max_extension_deg is None:
@@ -84,6 +138,8 @@ class RomTask(Task):
         return rows
 
     def findings(self, results: Mapping[str, Any], condition: str | None = None) -> Findings:
+        if results.get("measured") is False:
+            return Findings()
         return Findings(big_toe_extension_deg=results.get("max_extension_deg"))
 
     def plots(

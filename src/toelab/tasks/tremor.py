@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import numpy as np
+
+from toelab.analysis.quality import Need, Quality, good_share_pct, judge
 from toelab.protocols.cards import Findings
 from toelab.protocols.red_flags import FLAGS, RestTremorReading
 from toelab.recording import Recording
@@ -18,6 +22,37 @@ from toelab.vocabulary import Side
 PHYSIOLOGICAL_LOW_HZ = 8.0
 # Shannon 1949: below this frame rate a camera cannot see shaking across the 3–12 Hz band
 LOW_FRAME_RATE_HZ = 24.0
+# A peak above this share of the Nyquist frequency may be a faster shaking folded down
+# (aliasing): the anti-alias filters of cameras and sensors roll off before Nyquist.
+ALIAS_MARGIN = 0.8
+GOOD_FRAMES_PCT = 50.0
+
+
+def _needs(figures: Mapping[str, Any]) -> list[Need]:
+    """Half the frames tracked well (landmarks), and a peak clear of the sampling limit."""
+    needs = []
+    if figures.get("good_frames_pct") is not None:
+        needs.append(
+            Need(
+                "good_frames_pct",
+                GOOD_FRAMES_PCT,
+                f"the foot was tracked well on only {figures['good_frames_pct']:.0f} % of the frames "
+                "(half are needed)",
+                "film in bright even light with the camera still and close, the foot in view the whole time",
+            )
+        )
+    if figures.get("frequency_headroom_hz") is not None:
+        needs.append(
+            Need(
+                "frequency_headroom_hz",
+                0.0,
+                f"the shaking was found at {figures['dominant_frequency_hz']:.1f} Hz, too close to the "
+                f"{figures['highest_frequency_seen_hz']:.1f} Hz this sampling rate can show: it may be a "
+                "faster shaking folded down",
+                "record at 60 frames a second or more",
+            )
+        )
+    return needs
 
 
 class TremorTask(Task):
@@ -26,13 +61,50 @@ class TremorTask(Task):
     per_foot = False  # the shaking of the whole recording (one sensor, or the feet together)
     report_rank = 3
     uses_context = True
+    headline = "Shaking"
+    headline_figure = "tremor_amplitude"
 
     def analyse(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
         from toelab.analysis.tremor import tremor_from_recording
 
         return tremor_from_recording(recording)
 
+    def assess(
+        self, recording: Recording, foot: str | None, options: AnalysisOptions, result: Any
+    ) -> Quality:
+        nyquist_hz = result.sampling_rate_hz / 2.0
+        landmarks = not any(n.lower().startswith(("acc", "gyro")) for n in recording.signals)
+        shares = [good_share_pct(recording, [name]) for name in recording.landmarks] if landmarks else []
+        dominant = result.dominant_frequency_hz
+        figures = {
+            "sampling_rate_hz": round(result.sampling_rate_hz, 3),
+            "highest_frequency_seen_hz": round(nyquist_hz, 3),
+            "duration_s": round(result.duration_s, 3),
+            "good_frames_pct": float(np.median(shares)) if shares else None,
+            "dominant_frequency_hz": dominant,
+            "frequency_headroom_hz": None
+            if dominant is None
+            else round(ALIAS_MARGIN * nyquist_hz - dominant, 3),
+        }
+        return judge(figures, _needs(figures))
+
+    def withhold(self, result: Any) -> Any:
+        if result.quality is None or result.quality.measured:
+            return result
+        # no frequency, size or pattern: nothing to flag, band to name or trend to draw
+        return replace(
+            result,
+            dominant_frequency_hz=None,
+            amplitude=None,
+            rms_amplitude=None,
+            classification=None,
+            tremor_stability_index=None,
+            typical_band=None,
+        )
+
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
+        if result.amplitude is None:
+            return []
         figures = [ResultFigure("tremor_amplitude", float(result.amplitude), result.amplitude_unit, foot)]
         if result.dominant_frequency_hz is not None:
             figures.append(
@@ -66,7 +138,7 @@ class TremorTask(Task):
         return {"classification": result.classification}
 
     def rest_tremor_reading(self, day: date, trial: Any) -> RestTremorReading | None:
-        if trial.parameters.get("condition") != "rest":
+        if trial.parameters.get("condition") != "rest" or trial.parameters.get("not_measured"):
             return None
         frequency = trial.figure("tremor_frequency_hz")
         rhythmic = trial.parameters.get("classification") == "rhythmic" and frequency is not None
@@ -142,6 +214,8 @@ class TremorTask(Task):
         return rows
 
     def findings(self, results: Mapping[str, Any], condition: str | None = None) -> Findings:
+        if results.get("measured") is False:
+            return Findings()
         rhythmic = results.get("classification") == "rhythmic"
         return Findings(tremor_rhythmic=rhythmic, tremor_at_rest=rhythmic and condition == "rest")
 

@@ -277,7 +277,7 @@ def test_history_and_reports_say_not_measured_why_and_how_to_redo(withheld_recor
         console.print(shown)
     history = console.export_text()
     assert (
-        "Big-toe extension test, right foot: not measured — The big-toe points were tracked well on only 1 %"
+        "Big-toe extension test: not measured (right foot) — The big-toe points were tracked well on only 1 %"
         in history
     )
     html = report_html(store, person, today=date(2026, 3, 1))

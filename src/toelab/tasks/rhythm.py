@@ -164,6 +164,8 @@ class RhythmTask(Task):
 
         if set(by_foot) != {"left", "right"}:
             return {}
+        if any(r.quality is not None and not r.quality.measured for r in by_foot.values()):
+            return {"left_vs_right": None}  # a foot's timing was withheld: nothing to compare
         return {"left_vs_right": compare_feet(by_foot["left"], by_foot["right"])}
 
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:

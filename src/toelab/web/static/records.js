@@ -182,7 +182,8 @@ function sessionLine(s) {
   const what = s.trials.map((t) => {
     const name = t.task === "exercise" ? (t.exercise_id || "exercise").replaceAll("_", " ") : t.task;
     const main = t.figures.find((f) => f.toe === null);
-    return `${name}${t.condition ? ` (${t.condition})` : ""}${main ? `: ${main.label} ${num(main.value)} ${main.unit}`.trimEnd() : ""}`;
+    const withheld = (t.not_measured || []).join("; ");
+    return `${name}${t.condition ? ` (${t.condition})` : ""}${main ? `: ${main.label} ${num(main.value)} ${main.unit}`.trimEnd() : ""}${withheld ? `: ${withheld}` : ""}`;
   }).join("; ");
   const context = s.context.length ? ` — ${s.context.join(", ")}` : "";
   return el("li", { "data-session": String(s.id), "data-kind": s.kind },

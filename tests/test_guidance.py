@@ -337,12 +337,12 @@ def test_nothing_shown_reads_as_a_diagnosis() -> None:
 # -- explanations next to every figure -----------------------------------------------------------
 
 
-def test_an_individuation_index_of_0_6_says_how_much_the_other_toes_followed() -> None:
-    (row, *_) = rows_for(
-        "isolation", {"toes": [{"toe": 2, "individuation_index": 0.6, "independent": False}]}
-    )
+def test_an_individuation_index_of_0_6_names_the_toes_that_followed_and_how_far() -> None:
+    toe = {"toe": 2, "individuation_index": 0.6, "independent": False, "followers": {"3": 0.8, "1": 0.5}}
+    (row, *_) = rows_for("isolation", {"toes": [toe]})
     assert row[0] == "2nd toe individuation" and row[1] == "0.60"
-    assert row[2].startswith("does not yet move on its own") and "40 %" in row[2]
+    assert row[2].startswith("does not yet move on its own")
+    assert "the 3rd toe rose 80 % and the big toe rose 50 % of their own lift" in row[2]
 
 
 def test_40_degrees_of_extension_is_explained_for_walking_and_running() -> None:

@@ -129,7 +129,8 @@ def test_a_rhythm_analysis_keeps_its_beats_so_the_report_can_draw_the_timing(hom
     assert json.loads(result.stdout)["task"] == "rhythm"  # the JSON on stdout stays clean
     with open_store() as store:
         (trial,) = store.history("Ann")[0].trials
-    assert trial.parameters["beat_times_s"][:2] == pytest.approx([0.4, 1.0])
+    # the metronome starts at the offset: no beat before it
+    assert trial.parameters["beat_times_s"][:2] == pytest.approx([1.0, 1.6])
     assert trial.toes == (1,) and trial.parameters["event"] == "peak"
     report = tmp_path / "session.html"
     toelab("report", "Ann", "--session", str(trial.session_id), "--out", str(report))

@@ -78,8 +78,11 @@ def test_only_beats_within_the_recording_count():
     recording, truth = rhythm_recording(60, asynchrony_mean_ms=0, asynchrony_sd_ms=10, n_beats=20)
     beats = beats_from_bpm(60, truth["beat_times_s"][0], -30.0, 120.0)
     result = rhythm_from_recording(recording, beats)
-    assert result.n_beats == 21  # one beat falls in the recording's 1 s lead-in
+    # the lead-in beat at 0 s is not a miss: a lift meeting it could lie before the recording
+    assert result.n_beats == 20
     assert result.hits == 20
+    result = rhythm_from_recording(recording, np.concatenate(([0.5], beats)))
+    assert (result.n_beats, result.misses) == (21, 1)  # a beat inside the recording with no lift
 
 
 def test_beats_from_bpm_fall_on_the_offset_grid():

@@ -43,6 +43,7 @@ from toelab.analysis.rom import hallux_extension_deg, rom_from_recording
 from toelab.analysis.tremor import tremor_from_recording
 from toelab.recording import Recording
 from toelab.synthetic.movement import individuation_truth
+from toelab.tasks import AnalysisOptions, BeatSource, run_task
 from toelab.track import parse_points, track_video
 
 MATCH_S = 0.15
@@ -149,11 +150,21 @@ def score_lifts(detected: dict[int, np.ndarray], plan: IsolationPlan) -> LiftSco
     return total
 
 
-def isolation_figures(recording: Recording, plan: IsolationPlan, foot: str) -> tuple[LiftScore, float]:
-    """Lift score and the largest individuation index error over the five toes."""
+def passes_the_quality_gate(recording: Recording, options: AnalysisOptions) -> bool:
+    """Good footage is measured, not withheld: every foot of the task's gated results."""
+    results = run_task(recording, options).results
+    return all(r["measured"] for r in (results.get("feet") or {"": results}).values())
+
+
+def isolation_figures(
+    recording: Recording, plan: IsolationPlan, foot: str, *, gated: bool = False
+) -> tuple[LiftScore, float]:
+    """Lift score and the largest individuation index error over the five toes (``gated``: and
+    the task's quality gate lets the figures through)."""
     detections = lifts_from_recording(recording, foot=foot)
     score = score_lifts({toe: d.peak_times_s for toe, d in detections.items()}, plan)
     result = individuation_from_recording(recording, foot=foot)
+    assert not gated or passes_the_quality_gate(recording, AnalysisOptions("isolation"))
     truth = individuation_truth(plan.co_movement)
     errors = [
         abs(t.individuation_index - want) if t.individuation_index is not None else np.inf
@@ -201,8 +212,11 @@ def rhythm_motion(beats_s: np.ndarray, asynchrony_s: np.ndarray, pulse_s: float 
     return heights
 
 
-def rhythm_figures(path: Path, bpm: float, fps: float, seed: int, **scene) -> tuple[float, float, int]:
-    """(measured mean asynchrony ms, drawn mean asynchrony ms, misses + extras) of one video."""
+def rhythm_figures(
+    path: Path, bpm: float, fps: float, seed: int, *, gated: bool = False, **scene
+) -> tuple[float, float, int]:
+    """(measured mean asynchrony ms, drawn mean asynchrony ms, misses + extras) of one video
+    (``gated``: and the task's quality gate lets the figures through)."""
     rng = np.random.default_rng(seed)
     duration_s = 12.0
     beats = beats_from_bpm(bpm, 1.0, 0.0, duration_s - 1.0)
@@ -212,12 +226,17 @@ def rhythm_figures(path: Path, bpm: float, fps: float, seed: int, **scene) -> tu
     )
     recording = track_video(path, parse_points(truth.first_points)).recording
     result = rhythm_from_recording(recording, beats, toes=(1,), foot="right")
+    options = AnalysisOptions("rhythm", beats=BeatSource(times_s=tuple(beats)))
+    assert not gated or passes_the_quality_gate(recording, options)
     drawn_ms = 1000 * float(np.mean(asynchrony_s))
     return float(result.mean_asynchrony_ms), drawn_ms, result.misses + result.extras
 
 
-def hallux_errors(path: Path, max_deg: float, seed: int, **scene) -> tuple[float, float]:
-    """(largest per-frame angle error, error of the maximum extension) in degrees."""
+def hallux_errors(
+    path: Path, max_deg: float, seed: int, *, gated: bool = False, **scene
+) -> tuple[float, float]:
+    """(largest per-frame angle error, error of the maximum extension) in degrees (``gated``:
+    and the task's quality gate lets the figures through)."""
     duration_s = scene.pop("duration_s", 3.0)
     truth = render_side(
         path,
@@ -229,6 +248,7 @@ def hallux_errors(path: Path, max_deg: float, seed: int, **scene) -> tuple[float
     recording = track_video(path, parse_points(truth.first_points)).recording
     angle = hallux_extension_deg(*(recording.landmarks[f"right_{p}"] for p in ("heel", "mtp1", "hallux_tip")))
     rom = rom_from_recording(recording, "right")
+    assert not gated or passes_the_quality_gate(recording, AnalysisOptions("rom"))
     return (
         float(np.nanmax(np.abs(angle - truth.hallux_angle_deg))),
         abs(rom.max_extension_deg - float(truth.hallux_angle_deg.max())),
@@ -251,7 +271,7 @@ def test_lifts_are_found_and_individuation_matches_the_drawn_co_movement(tmp_pat
     path = tmp_path / "isolation.mp4"
     truth = render_front(path, plan.heights, duration_s=plan.duration_s, seed=1, **SMALL, **scene)
     recording = track_video(path, parse_points(truth.first_points)).recording
-    score, ii_error = isolation_figures(recording, plan, "right")
+    score, ii_error = isolation_figures(recording, plan, "right", gated=True)
     assert score.f1 >= MIN_LIFT_F1, score
     assert ii_error <= MAX_II_ERROR
 
@@ -274,7 +294,9 @@ def test_tremor_frequency_and_amplitude_on_video(tmp_path, frequency_hz, fps):
         seed=2,
         **SMALL,
     )
-    result = tremor_from_recording(track_video(path, parse_points(truth.first_points)).recording)
+    recording = track_video(path, parse_points(truth.first_points)).recording
+    result = tremor_from_recording(recording)
+    assert passes_the_quality_gate(recording, AnalysisOptions("tremor"))
     assert result.classification == "rhythmic"
     assert result.dominant_frequency_hz == pytest.approx(frequency_hz, abs=MAX_FREQUENCY_ERROR_HZ)
     assert result.amplitude == pytest.approx(amplitude_px, rel=MAX_AMPLITUDE_ERROR)
@@ -296,6 +318,7 @@ def test_hallux_angle_within_3_degrees_at_120_fps(tmp_path):
         tmp_path / "side.mp4",
         55.0,
         seed=6,
+        gated=True,
         fps=120.0,
         duration_s=2.0,
         width=320,
@@ -314,6 +337,7 @@ def test_rhythm_mean_asynchrony_on_video(tmp_path, fps, limit_ms):
         100.0,
         fps,
         seed=7,
+        gated=True,
         skin="medium",
         floor="wood",
         flicker=0.03,

@@ -17,14 +17,17 @@ for fingers, applied to toes:
 4. **II_i** = 1 − mean over the other toes j of ``C[i, j]``, clipped to [0, 1];
    1 = perfectly isolated.
 
-A toe is **independent** when II ≥ ``INDEPENDENT_II`` and it lifted clearly (its own lift
-at least ``CLEAR_LIFT_FRACTION`` of the median lift of the toes that were targets). A
-neighbour **co-moved** when ``C[i, j]`` > ``CO_MOVED_FRACTION``. Both thresholds are
+A toe is **independent** when II ≥ ``INDEPENDENT_II``, it lifted clearly (its own lift
+at least ``CLEAR_LIFT_FRACTION`` of the median lift of the toes that were targets) and no
+other toe followed it by ``FOLLOWS_BY_HALF`` of that toe's own lift or more (the mean in
+the II can hide one toe that follows closely). A neighbour **co-moved** (a *follower*, kept
+with its share) when ``C[i, j]`` > ``CO_MOVED_FRACTION``. Both thresholds are
 toelab's choice: no toe norms exist yet (for fingers, Häger-Ross & Schieber 2000 found the
 thumb and index most independent and the middle and ring fingers least).
 
-The **toe control score** is 100 × the mean II over the tracked toes, a toe that never
-lifted counting as 0.
+The **toe control score** is 100 × the mean II over the tracked toes, a tracked toe that never
+lifted counting as 0. A toe that was not tracked (or left out for poor tracking) gets no
+index and does not count: the score then covers fewer toes.
 
 The little toe following the fourth is common (shared tendons) and is reported as a note,
 not a warning.
@@ -32,18 +35,21 @@ not a warning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from toelab.analysis.lifts import LiftDetection, detect_lifts, toe_heights
+from toelab.analysis.quality import Quality, quality_keys
 from toelab.errors import ToelabError
 from toelab.recording import Recording
 
 INDEPENDENT_II = 0.7
 CO_MOVED_FRACTION = 0.25
 CLEAR_LIFT_FRACTION = 0.25
+FOLLOWS_BY_HALF = 0.5
 SMOOTH_S = 0.1
 MERGE_GAP_S = 0.15
 EPOCH_PAD_S = 0.1
@@ -54,18 +60,27 @@ N_TOES = 5
 class ToeIndividuation:
     toe: int
     individuation_index: float | None
-    independent: bool
+    independent: bool | None  # None: not judged (the toe was not measured)
     co_moved: tuple[int, ...]
     n_trials: int
+    measured: bool = True  # False: the toe was not tracked (well enough) to judge
+    # (toe, how far it rose as a share of its own lift) for each toe that co-moved
+    followers: tuple[tuple[int, float], ...] = ()
+    not_measured_reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "toe": self.toe,
             "individuation_index": self.individuation_index,
             "independent": self.independent,
             "co_moved": list(self.co_moved),
             "n_trials": self.n_trials,
+            "measured": self.measured,
+            "followers": {str(t): round(share, 3) for t, share in self.followers},
         }
+        if not self.measured:
+            out["not_measured_reason"] = self.not_measured_reason
+        return out
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,7 @@ class IndividuationResult:
     trials: tuple[Trial, ...]
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    quality: Quality | None = field(default=None, compare=False)
 
     def toe(self, number: int) -> ToeIndividuation:
         return self.toes[number - 1]
@@ -108,6 +124,7 @@ class IndividuationResult:
             "trials": [t.as_dict() for t in self.trials],
             "warnings": list(self.warnings),
             "notes": list(self.notes),
+            **quality_keys(self.quality),
         }
 
 
@@ -200,7 +217,7 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
         n_trials = int(np.sum(targets_arr == i))
         others = [j for j in range(N_TOES) if j != i and np.isfinite(co[i, j])]
         if i not in tracked:
-            toes.append(ToeIndividuation(i + 1, None, False, (), 0))
+            toes.append(ToeIndividuation(i + 1, None, None, (), 0, measured=False))
             continue
         if n_trials == 0 or not others:
             if n_trials == 0:
@@ -214,8 +231,13 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
             continue
         ii = float(np.clip(1.0 - np.mean(co[i, others]), 0.0, 1.0))
         co_moved = tuple(j + 1 for j in others if co[i, j] > CO_MOVED_FRACTION)
-        independent = ii >= INDEPENDENT_II and reference[i] >= clear_level
-        toes.append(ToeIndividuation(i + 1, ii, bool(independent), co_moved, n_trials))
+        followers = tuple((j + 1, float(co[i, j])) for j in others if co[i, j] > CO_MOVED_FRACTION)
+        independent = (
+            ii >= INDEPENDENT_II
+            and reference[i] >= clear_level
+            and all(share < FOLLOWS_BY_HALF for _, share in followers)
+        )
+        toes.append(ToeIndividuation(i + 1, ii, bool(independent), co_moved, n_trials, followers=followers))
         scores.append(ii)
         if i == 3 and 5 in co_moved:
             notes.append(
@@ -237,10 +259,14 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
     return IndividuationResult(tuple(toes), co, score, trials, tuple(warnings), tuple(notes))
 
 
-def individuation_from_recording(recording: Recording, foot: str | None = None) -> IndividuationResult:
-    """The toe isolation test of one foot from its toe landmarks (see :func:`toe_heights`)."""
+def individuation_from_recording(
+    recording: Recording, foot: str | None = None, *, leave_out: Collection[int] = ()
+) -> IndividuationResult:
+    """The toe isolation test of one foot from its toe landmarks (see :func:`toe_heights`);
+    the toes in ``leave_out`` (e.g. poorly tracked) are treated as not tracked."""
     time_s, per_toe = toe_heights(recording, foot, rest_at_zero=False)
     heights = np.full((time_s.size, N_TOES), np.nan)
     for toe, height in per_toe.items():
-        heights[:, toe - 1] = height
+        if toe not in leave_out:
+            heights[:, toe - 1] = height
     return analyze_individuation(time_s, heights)

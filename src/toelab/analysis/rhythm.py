@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from toelab.analysis.lifts import detect_lifts, toe_heights
+from toelab.analysis.quality import Quality, quality_keys
 from toelab.errors import ToelabError
 from toelab.recording import Recording
 
@@ -43,6 +44,7 @@ class RhythmResult:
     matched_beat_s: np.ndarray
     matched_lift_s: np.ndarray
     warnings: tuple[str, ...] = ()
+    quality: Quality | None = None
 
     @property
     def hit_rate(self) -> float | None:
@@ -64,6 +66,7 @@ class RhythmResult:
             "tempo_ratio": self.tempo_ratio,
             "beat_period_s": self.beat_period_s,
             "warnings": list(self.warnings),
+            **quality_keys(self.quality),
         }
 
 
@@ -142,9 +145,11 @@ def analyze_rhythm(
     """Match lifts to beats and measure asynchrony, consistency and tempo.
 
     Only beats (and lifts) within ``span_s`` (start, end — the recording's time span) count;
-    without it, all of them do. Asynchrony mean and SD come from the matched lifts. The
-    circular measures (R, mean phase, Rayleigh p) take every lift's phase relative to its
-    nearest beat, 360° · (lift − beat) / local beat period, so extra lifts lower R.
+    without it, all of them do. A beat whose matching window reaches past either end of the
+    span is not a miss when no lift met it: the lift may lie outside the recording.
+    Asynchrony mean and SD come from the matched lifts. The circular measures (R, mean phase,
+    Rayleigh p) take every lift's phase relative to its nearest beat,
+    360° · (lift − beat) / local beat period, so extra lifts lower R.
     """
     lifts = np.sort(np.asarray(lift_times_s, dtype=float).ravel())
     beats = np.sort(np.asarray(beat_times_s, dtype=float).ravel())
@@ -168,6 +173,13 @@ def analyze_rhythm(
     lift_idx = np.array([j for _, j in matched], dtype=int)
     asynchrony_s = lifts[lift_idx] - beats[beat_idx]
     hits = len(matched)
+    if span_s is not None:
+        window = MATCH_WINDOW_PERIODS * periods
+        at_edge = (beats - window < span_s[0]) | (beats + window > span_s[1])
+        at_edge[beat_idx] = False
+        n_beats = int(beats.size - at_edge.sum())
+    else:
+        n_beats = int(beats.size)
     asynchronies_ms = 1000.0 * asynchrony_s
     mean_ms = float(np.mean(asynchronies_ms)) if hits else None
     sd_ms = float(np.std(asynchronies_ms, ddof=1)) if hits >= 2 else None
@@ -192,9 +204,9 @@ def analyze_rhythm(
         ili_cv = float(np.std(intervals, ddof=1) / np.mean(intervals))
         tempo_ratio = float(np.median(intervals) / beat_period_s)
     return RhythmResult(
-        n_beats=int(beats.size),
+        n_beats=n_beats,
         hits=hits,
-        misses=int(beats.size - hits),
+        misses=n_beats - hits,
         extras=int(lifts.size - hits),
         mean_asynchrony_ms=mean_ms,
         sd_asynchrony_ms=sd_ms,
@@ -239,6 +251,12 @@ def rhythm_from_recording(
             hint=f"tracked toes: {sorted(heights)}",
         )
     signal = np.mean([heights[t] for t in toes], axis=0)
+    if np.isfinite(signal).sum() < 5:
+        raise ToelabError(
+            f"toe(s) {list(toes)} have no usable samples" + (f" on the {foot} foot" if foot else ""),
+            recording.meta.path,
+            hint="check that the file holds the toe positions (not empty cells), or track the video again",
+        )
     detection = detect_lifts(time_s, signal)
     lift_times = detection.peak_times_s if event == "peak" else detection.onset_times_s
     result = analyze_rhythm(lift_times, beat_times_s, span_s=(float(time_s[0]), float(time_s[-1])))

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from toelab.analysis.quality import Quality, quality_keys
 from toelab.errors import ToelabError
 from toelab.recording import Recording
 
@@ -45,6 +46,7 @@ class RomResult:
     toe_off_sufficient: bool | None
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    quality: Quality | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +59,7 @@ class RomResult:
             "n_samples": int(self.angle_deg.size),
             "warnings": list(self.warnings),
             "notes": list(self.notes),
+            **quality_keys(self.quality),
         }
 
 
@@ -172,9 +175,9 @@ def analyze_rom(time_s: np.ndarray, angle_deg: np.ndarray) -> RomResult:
     )
 
 
-def rom_from_recording(recording: Recording, foot: str | None = None) -> RomResult:
-    """Big-toe extension of one foot from ``hallux_tip`` (or ``toe1``), ``mtp1`` and
-    ``mt1_base`` (or ``heel``) landmarks, up taken from ``meta.vertical_axis``."""
+def big_toe_points(recording: Recording, foot: str | None = None) -> tuple[str, str, str]:
+    """The landmark names of the reference (1st metatarsal base or heel), the 1st MTP joint and
+    the hallux tip of one foot."""
     tip = recording.find_landmark("hallux_tip", foot) or recording.find_landmark("toe1", foot)
     mtp = recording.find_landmark("mtp1", foot)
     ref = recording.find_landmark("mt1_base", foot) or recording.find_landmark("heel", foot)
@@ -191,7 +194,13 @@ def rom_from_recording(recording: Recording, foot: str | None = None) -> RomResu
             hint="track the hallux tip, the 1st MTP joint and the heel (or 1st metatarsal base) "
             "in a side view",
         )
-    points = [recording.landmarks[n] for n in (ref, mtp, tip)]
+    return ref, mtp, tip
+
+
+def rom_from_recording(recording: Recording, foot: str | None = None) -> RomResult:
+    """Big-toe extension of one foot from ``hallux_tip`` (or ``toe1``), ``mtp1`` and
+    ``mt1_base`` (or ``heel``) landmarks, up taken from ``meta.vertical_axis``."""
+    points = [recording.landmarks[n] for n in big_toe_points(recording, foot)]
     dims = points[0].shape[1]
     if any(p.shape[1] != dims for p in points):
         raise ToelabError("the big-toe points mix 2D and 3D tracks", recording.meta.path)

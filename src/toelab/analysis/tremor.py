@@ -87,6 +87,7 @@ from typing import Any
 import numpy as np
 from scipy import fft, signal, stats
 
+from toelab.analysis.quality import Quality, quality_keys
 from toelab.analysis.spectral import (
     UniformSeries,
     band_power,
@@ -165,8 +166,10 @@ _AXIS_SUFFIX = re.compile(r"^(.+)(?:[._][xyz]|\.\d+)$", re.IGNORECASE)
 class TremorResult:
     """What ``analyze_tremor`` found. Frequencies in Hz, amplitudes in ``amplitude_unit``."""
 
-    dominant_frequency_hz: float | None  # None when classification is "none"
-    amplitude: float  # half peak-to-peak of the oscillation at the dominant frequency; 0 if "none"
+    dominant_frequency_hz: float | None  # None when classification is "none" (or withheld)
+    amplitude: (
+        float | None
+    )  # None when withheld; half peak-to-peak of the oscillation at the dominant frequency; 0 if "none"
     amplitude_unit: str
     rms_amplitude: float  # RMS of all movement in the analysed band (1-20 Hz), combined signal
     band_power_fraction: float  # share of analysed power in 3-12 Hz
@@ -186,6 +189,7 @@ class TremorResult:
     duration_s: float
     channel: str
     warnings: tuple[str, ...]
+    quality: Quality | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-safe summary (no arrays): the contract keys plus the supporting figures."""
@@ -211,6 +215,7 @@ class TremorResult:
             "duration_s": number(self.duration_s, 3),
             "channel": self.channel,
             "warnings": list(self.warnings),
+            **quality_keys(self.quality),
         }
 
 

@@ -93,7 +93,7 @@ def to_displacement(freqs_hz: np.ndarray, power: np.ndarray, order: int) -> np.n
     weight = np.zeros_like(freqs_hz)
     positive = freqs_hz > 0
     weight[positive] = (2.0 * np.pi * freqs_hz[positive]) ** (-2.0 * order)
-    return power * (weight if power.ndim == 1 else weight[:, None])
+    return np.asarray(power * (weight if power.ndim == 1 else weight[:, None]), dtype=float)
 
 
 def peak_and_background(
@@ -133,7 +133,7 @@ def _background_density(
     (fa, pa), (fb, pb) = flanks
     weight = (np.log(np.maximum(at_hz, tiny)) - math.log(fa)) / (math.log(fb) - math.log(fa))
     log_a, log_b = np.log(np.maximum(pa, tiny)), np.log(np.maximum(pb, tiny))
-    return np.exp((1 - weight)[:, None] * log_a + weight[:, None] * log_b)
+    return np.asarray(np.exp((1 - weight)[:, None] * log_a + weight[:, None] * log_b), dtype=float)
 
 
 def tremor_direction(
@@ -150,10 +150,9 @@ def tremor_direction(
     if x.shape[1] == 1:
         return np.ones(1), float("nan")
     window_s = _window_s(x.shape[0] / rate_hz)
-    trace = None
-    for column in x.T:
-        freqs, spectra = multitaper_spectra(column, rate_hz, window_s, window_s / 2.0)
-        trace = spectra.mean(axis=0) if trace is None else trace + spectra.mean(axis=0)
+    columns = [multitaper_spectra(column, rate_hz, window_s, window_s / 2.0) for column in x.T]
+    freqs = columns[0][0]
+    trace = np.sum([spectra.mean(axis=0) for _, spectra in columns], axis=0)
     analysed = (freqs >= ANALYSIS_LOW_HZ) & (freqs <= high_hz)
     freqs = freqs[analysed]
     f1, _ = _best_peak(freqs, to_displacement(freqs, trace[analysed], order), half_width_hz, high_hz)

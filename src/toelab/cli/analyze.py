@@ -82,7 +82,7 @@ def print_summary(
         for label, value, meaning in rows_for(task, figures, condition=condition):
             table.add_row(label, value, meaning)
         console.print(table)
-    if "left_vs_right" in results:
+    if results.get("left_vs_right"):
         console.print("Left vs right:", results["left_vs_right"])
     for warning in warnings:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)

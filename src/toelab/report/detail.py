@@ -36,13 +36,16 @@ class TrialView:
 
 
 def _feet(trial: Trial) -> list[str | None]:
-    feet = sorted({r.foot for r in trial.results}, key=lambda f: f or "")
-    return feet or [trial.foot]
+    withheld = trial.parameters.get("not_measured") or {}
+    feet = {r.foot for r in trial.results} | {None if f == "none" else f for f in withheld}
+    return sorted(feet, key=lambda f: f or "") or [trial.foot]
 
 
-def _figure_rows(trial: Trial, figures: Sequence[ResultFigure], condition: str | None) -> tuple[Row, ...]:
+def _figure_rows(
+    trial: Trial, figures: Sequence[ResultFigure], condition: str | None, foot: str | None
+) -> tuple[Row, ...]:
     task = TASKS[trial.task]
-    rows = rows_for(trial.task, task.results_from_figures(figures, trial.parameters), condition=condition)
+    rows = rows_for(trial.task, task.stored_results(figures, trial.parameters, foot), condition=condition)
     # rows whose figure was not stored say nothing
     return tuple(row for row in rows if row[1] not in ("—", "None") and "None" not in row[1])
 
@@ -62,7 +65,8 @@ def _reanalysed(store: Store, trial: Trial, notes: list[str]) -> dict[str | None
     results: dict[str | None, Any] = {}
     for foot in feet:
         try:
-            results[foot if task.per_foot else trial.foot] = task.analyse(recording, foot, options)
+            measured = task.withhold(task.measure(recording, foot, options))
+            results[foot if task.per_foot else trial.foot] = measured
         except ToelabError as error:
             notes.append(f"{foot_label(foot) or 'The recording'}: {error}")
     return results
@@ -73,6 +77,10 @@ def _plots(trial: Trial, analysed: dict[str | None, Any]) -> list[Plot]:
     if task is None:
         return []
     stored = {foot: [r for r in trial.results if r.foot == foot] for foot in _feet(trial)}
+    # a withheld result draws no plot: its curve would show what the tracking got wrong
+    analysed = {
+        f: r for f, r in analysed.items() if getattr(r, "quality", None) is None or r.quality.measured
+    }
     specs = task.plots(stored, analysed)
     return [Plot(spec.caption, getattr(plots, spec.draw)(**spec.data)) for spec in specs]
 
@@ -93,6 +101,6 @@ def trial_view(store: Store, trial: Trial, day: date | None = None) -> TrialView
                 foot_rows = tuple(rows_for(trial.task, result.as_dict(), condition=condition))
             else:
                 figures = [r for r in trial.results if r.foot == foot]
-                foot_rows = _figure_rows(trial, figures, condition)
+                foot_rows = _figure_rows(trial, figures, condition, foot)
             rows.append((foot_label(foot), foot_rows))
     return TrialView(trial, title, tuple(rows), tuple(_plots(trial, analysed)), tuple(notes), day)

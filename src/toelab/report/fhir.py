@@ -23,7 +23,7 @@ from typing import Any
 
 from toelab.report.words import figure_label
 from toelab.store import Person, ResultFigure, SessionHistory, Trial
-from toelab.tasks import trial_title
+from toelab.tasks import TASKS, trial_title
 from toelab.vocabulary import TOE_NAMES
 
 FIGURES_SYSTEM = "https://toelab.org/fhir/CodeSystem/toelab-figures"
@@ -31,6 +31,7 @@ BODY_SITE_SYSTEM = "https://toelab.org/fhir/CodeSystem/toelab-body-site"
 PERSON_ID_SYSTEM = "https://toelab.org/fhir/NamingSystem/person-id"
 UCUM = "http://unitsofmeasure.org"
 CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
+DATA_ABSENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 UCUM_CODES = {
     "Hz": "Hz",
     "deg": "deg",
@@ -79,6 +80,21 @@ def _patient(person: Person) -> dict[str, Any]:
     return patient
 
 
+def _withheld_observation(
+    patient_url: str, history: SessionHistory, trial: Trial, foot: str, why: str
+) -> dict[str, Any]:
+    """A result the recording could not support: no value, ``dataAbsentReason`` with the reason."""
+    name = TASKS[trial.task].headline_figure
+    figure = ResultFigure(name, float("nan"), "", None if foot == "none" else foot)
+    observation = _observation(patient_url, history, trial, figure)
+    del observation["valueQuantity"]
+    observation["dataAbsentReason"] = {
+        "coding": [{"system": DATA_ABSENT_SYSTEM, "code": "error", "display": "Error"}],
+        "text": f"not measured — {why}",
+    }
+    return observation
+
+
 def _observation(
     patient_url: str, history: SessionHistory, trial: Trial, figure: ResultFigure
 ) -> dict[str, Any]:
@@ -115,6 +131,14 @@ def fhir_bundle(person: Person, sessions: Sequence[SessionHistory]) -> Any:
                     {
                         "fullUrl": _urn("trial", trial.id, index),
                         "resource": _observation(patient_url, history, trial, figure),
+                    }
+                )
+            withheld = (trial.parameters.get("not_measured") or {}) if trial.task in TASKS else {}
+            for foot, why in sorted(withheld.items()):
+                entries.append(
+                    {
+                        "fullUrl": _urn("trial", trial.id, "not_measured", foot),
+                        "resource": _withheld_observation(patient_url, history, trial, foot, why),
                     }
                 )
     from fhir.resources.R4B.bundle import Bundle  # an optional part (toelab[reports])

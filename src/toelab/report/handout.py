@@ -40,7 +40,7 @@ def latest_findings(
             condition = trial.parameters.get("condition")
             for foot in {r.foot for r in trial.results} or {trial.foot}:
                 figures = [r for r in trial.results if r.foot == foot]
-                results = task.results_from_figures(figures, trial.parameters)
+                results = task.stored_results(figures, trial.parameters, foot)
                 latest[(trial.task, foot, condition)] = task.findings(
                     results, condition if isinstance(condition, str) else None
                 )

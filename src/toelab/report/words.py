@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from toelab.analysis.progress import Trend
-from toelab.store import SessionHistory
+from toelab.store import SessionHistory, Trial
 from toelab.vocabulary import TOE_NAMES
 
 
@@ -114,4 +114,22 @@ def session_key_figures(history: SessionHistory) -> str:
                 for foot, value, unit in sorted(values, key=lambda v: v[0] or "")
             )
             parts.append(f"{short} {shown}")
+    parts.extend(withheld_words(history))
     return " · ".join(parts)
+
+
+def withheld_words(history: SessionHistory) -> list[str]:
+    """Each withheld result of a session: ``Big-toe extension test: not measured (left foot) — why —
+    how to redo``."""
+    from toelab.tasks import trial_title
+
+    return [f"{trial_title(t.task)}: {words}" for t in history.trials for words in trial_withheld_words(t)]
+
+
+def trial_withheld_words(trial: Trial) -> list[str]:
+    """A trial's withheld results, per foot: ``not measured (left foot) — why — how to redo``."""
+    found = []
+    for foot, why in (trial.parameters.get("not_measured") or {}).items():
+        where = f" ({foot} foot)" if foot in ("left", "right") else ""
+        found.append(f"not measured{where} — {why}")
+    return found

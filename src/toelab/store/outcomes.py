@@ -32,7 +32,11 @@ def trial_parameters(
         parameters["source"] = source
     if condition:
         parameters["condition"] = condition
-    parameters.update(TASKS[outcome.task].trial_parameters(outcome))
+    task = TASKS[outcome.task]
+    parameters.update(task.trial_parameters(outcome))
+    withheld = task.withheld_figures(outcome)
+    if withheld:  # foot → why and how to redo; older trials have no such key
+        parameters["not_measured"] = withheld
     return parameters
 
 
@@ -46,12 +50,15 @@ def add_outcome_trial(
 ) -> Trial:
     """Add a task's outcome to a session as one trial, with its tracks and figures."""
     task = TASKS[outcome.task]
+    kept = dict(parameters or {})
+    if "not_measured" not in kept and (withheld := task.withheld_figures(outcome)):
+        kept["not_measured"] = withheld
     return store.add_trial(
         session,
         outcome.task,
         trial_side(outcome.by_foot),
         toes=task.stored_toes(outcome.options) if outcome.options is not None else (),
-        parameters=parameters or {},
+        parameters=kept,
         recording=recording,
         results=figures_from_outcome(outcome),
     )

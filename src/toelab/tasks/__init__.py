@@ -97,9 +97,13 @@ def explain(task: str, results: Mapping[str, Any], *, condition: str | None = No
     """Plain-language explanations of one task's figures (one foot's).
 
     ``condition`` is a tremor trial's condition (rest, postural or kinetic) when known: a
-    regular rhythm at rest carries the advice to see a doctor.
+    regular rhythm at rest carries the advice to see a doctor. A withheld result (``measured``
+    false) gives only its "not measured" rows: nothing is said from a figure it does not have.
     """
-    return get_task(task).explain(results, condition)
+    found = get_task(task)
+    if results.get("measured") is False:
+        return found.not_measured(results)
+    return found.explain(results, condition)
 
 
 def rows_for(task: str, results: Mapping[str, Any], *, condition: str | None = None) -> list[Row]:

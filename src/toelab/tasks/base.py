@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
+from toelab.analysis.quality import Quality
 from toelab.errors import ToelabError
 from toelab.protocols.cards import Findings
 from toelab.protocols.red_flags import Flag, RestTremorReading
@@ -125,6 +126,10 @@ class Task(ABC):
     needs_beats: ClassVar[bool] = False  # a run of it needs beat times
     # the training exercise a practice run of the task counts as in a plan
     exercise_id: ClassVar[str | None] = None
+    # the task's headline figure in words, for the "not measured" row
+    headline: ClassVar[str] = "Result"
+    # the stored figure that stands for a withheld result (e.g. a FHIR Observation with no value)
+    headline_figure: ClassVar[str] = ""
 
     # --- measuring -------------------------------------------------------------------------
     @abstractmethod
@@ -147,7 +152,7 @@ class Task(ABC):
             by_foot = self._each_foot(recording, options, warnings)
             results = per_foot_results(by_foot)
         else:
-            result = self.analyse(recording, None, options)
+            result = self.measure(recording, None, options)
             by_foot = {recording.meta.foot: result}
             results = result.as_dict()
         results.update(extra)
@@ -165,7 +170,7 @@ class Task(ABC):
         errors: list[ToelabError] = []
         for foot in feet:
             try:
-                by_foot[foot] = self.analyse(recording, foot, options)
+                by_foot[foot] = self.measure(recording, foot, options)
             except ToelabError as error:
                 errors.append(error)
         if not by_foot:
@@ -181,9 +186,56 @@ class Task(ABC):
     def series(self, outcome: TaskOutcome, recording: Recording) -> tuple[np.ndarray, Columns]:
         """The per-sample series behind the figures: ``(time_s, {column: values})``."""
 
+    # --- judging ----------------------------------------------------------------------------
+    def assess(
+        self, recording: Recording, foot: str | None, options: AnalysisOptions, result: Any
+    ) -> Quality:
+        """What the recording gave the measurement to go on (the task's quality figures) and
+        which of the task's needs it missed."""
+        return Quality()
+
+    def withhold(self, result: Any) -> Any:
+        """``result`` with every figure its quality cannot support set to None (the task's rules)."""
+        return result
+
+    def measure(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
+        """One foot's result with its quality attached, figures not yet withheld."""
+        result = self.analyse(recording, foot, options)
+        return replace(result, quality=self.assess(recording, foot, options, result))
+
     def quality_gate(self, outcome: TaskOutcome) -> TaskOutcome:
         """The outcome with any figure the data cannot support withheld (the task's rules)."""
-        return outcome
+        gated = {foot: self.withhold(result) for foot, result in outcome.by_foot.items()}
+        results = dict(outcome.results)
+        results.update(per_foot_results(gated) if self.per_foot else next(iter(gated.values())).as_dict())
+        results.update(self.compare_feet(gated))
+        return replace(outcome, results=results, by_foot=gated)
+
+    def not_measured(self, results: Mapping[str, Any]) -> list[Explanation]:
+        """The rows of a withheld result: not measured, why, and how to redo it."""
+        why = results.get("not_measured_reason") or "the recording could not support this figure"
+        redo = results.get("how_to_redo")
+        return [Explanation(self.headline, "not measured", f"{why} — {redo}" if redo else why)]
+
+    def withheld_figures(self, outcome: TaskOutcome) -> dict[str, str]:
+        """What a stored trial keeps of a withheld result: foot (``"none"`` for an unlabelled one)
+        → the plain reason and how to redo it."""
+        marks = {}
+        for foot, result in outcome.by_foot.items():
+            quality = getattr(result, "quality", None)
+            if quality is not None and not quality.measured:
+                marks[str(foot).lower()] = f"{quality.reason} — {quality.redo}"
+        return marks
+
+    def stored_results(
+        self, figures: Sequence[ResultFigure], parameters: Mapping[str, Any], foot: str | None
+    ) -> dict[str, Any]:
+        """One foot's JSON figures rebuilt from a stored trial, withheld ones marked as such."""
+        withheld = (parameters.get("not_measured") or {}).get(str(foot).lower())
+        if withheld:
+            why, _, redo = str(withheld).partition(" — ")
+            return {"measured": False, "not_measured_reason": why, "how_to_redo": redo or None}
+        return self.results_from_figures(figures, parameters)
 
     # --- remembering -----------------------------------------------------------------------
     @abstractmethod

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from toelab.analysis.individuation import INDEPENDENT_II
+from toelab.analysis.individuation import FOLLOWS_BY_HALF, INDEPENDENT_II, N_TOES
+from toelab.analysis.quality import Need, Quality, good_share_pct, judge
 from toelab.protocols.cards import Findings
 from toelab.protocols.sources import TOELAB_RULE
 from toelab.recording import Recording
@@ -16,16 +18,161 @@ from toelab.tasks.options import AnalysisOptions
 from toelab.tasks.series import Columns, column_prefix, length_unit
 from toelab.vocabulary import Side, foot_label, toe_name
 
+# A toe tracked well on fewer than half the frames is left out: its lifts and its neighbours'
+# co-movement would be read from positions the tracker was not sure of (toelab's line, the
+# same as the other tasks').
+TOE_GOOD_FRAMES_PCT = 50.0
+_REDO_TRACKING = (
+    "film the toes from the front, close, in bright even light, with all five toes in view and the "
+    "foot still on the floor"
+)
+
+
+def toe_coverage(recording: Recording, foot: str | None) -> dict[int, float]:
+    """Per tracked toe, the share of frames (%) on which it was tracked well."""
+    names = {t: recording.find_landmark(f"toe{t}", foot) for t in range(1, N_TOES + 1)}
+    return {t: good_share_pct(recording, [n]) for t, n in names.items() if n is not None}
+
+
+def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
+    """Two toes tracked, to compare one with another, and at least one lift to judge."""
+    return (
+        Need(
+            "toes_measured",
+            2,
+            f"only {figures.get('toes_measured', 0)} toe(s) were tracked well (two are needed to compare)",
+            _REDO_TRACKING,
+        ),
+        Need(
+            "lifts",
+            1,
+            "no toe lifted during the recording",
+            "lift each toe in turn as high as you can, then rest it",
+        ),
+    )
+
+
+def _followed(toe: Mapping[str, Any]) -> str:
+    """Which toes followed and how far: "the 3rd toe rose 70 % and the 4th toe rose 55 % of
+    their own lift"."""
+    followers = sorted(
+        ((int(t), share) for t, share in (toe.get("followers") or {}).items()), key=lambda f: -f[1]
+    )
+    if not followers:
+        return ""
+    parts = [f"the {toe_name(t)} rose {100 * share:.0f} %" for t, share in followers]
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return text + " of " + ("its" if len(parts) == 1 else "their") + " own lift"
+
+
+def toe_verdict(toe: Mapping[str, Any]) -> tuple[str, str]:
+    """The one verdict on a toe, in words: (value, meaning). The command line, the page and the
+    report all show these."""
+    index = toe.get("individuation_index")
+    if toe.get("measured") is False:
+        return "not measured", toe.get("not_measured_reason") or "the toe was not tracked well enough"
+    if index is None:
+        return "—", "did not lift on its own during the test, so it counts as 0 in the score"
+    followed = _followed(toe)
+    value = fmt(index, digits=2)
+    if toe.get("independent") is None:
+        # a trial stored before the verdicts were kept has only the index
+        return value, "individuation index (1 = the toe lifts alone); which toes followed was not kept"
+    if toe["independent"]:
+        meaning = "moves on its own: no other toe followed by half its own lift or more"
+        return value, meaning + (f" ({followed})" if followed else "")
+    meaning = "does not yet move on its own"
+    if "followers" not in toe:
+        return value, meaning + " (which toes followed was not kept)"
+    if any(share >= FOLLOWS_BY_HALF for share in (toe.get("followers") or {}).values()):
+        meaning += f": when it lifted, {followed}"
+    elif followed:
+        meaning += f": its lift was small or several toes rose with it ({followed})"
+    else:
+        meaning += ": its lift was small next to the other toes' lifts"
+    return value, meaning
+
+
+def score_words(results: Mapping[str, Any]) -> str:
+    """What the toe control score covers and says, from the same verdicts as the toe rows."""
+    toes = results.get("toes", [])
+    judged = [t for t in toes if t.get("measured") is not False]
+    alone = [toe_name(t["toe"]) for t in judged if t.get("independent") is True]
+    not_yet = [toe_name(t["toe"]) for t in judged if t.get("independent") is False]
+    lost = [toe_name(t["toe"]) for t in toes if t.get("measured") is False]
+    text = "100 = every toe lifts on its own with the others staying down"
+    if alone or not_yet:
+        text += f". Here {len(alone)} of {len(judged)} toes move on their own"
+        if not_yet:
+            text += "; " + ", ".join(not_yet) + (" does" if len(not_yet) == 1 else " do") + " not yet"
+            text += ", and practice most often helps"
+    elif results.get("toe_control_score") is not None:
+        text += f". Below {100 * INDEPENDENT_II:.0f} some toes still move together; practice most often helps"
+    if lost:
+        text += f". It covers {len(judged)} of {N_TOES} toes: " + ", ".join(lost) + " not measured"
+    return text
+
 
 class IsolationTask(Task):
     name = "isolation"
     title = "Toe isolation test"
     report_rank = 0
+    headline = "Toe control score"
+    headline_figure = "toe_control_score_pct"
 
     def analyse(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
         from toelab.analysis.individuation import individuation_from_recording
 
-        return individuation_from_recording(recording, foot=foot)
+        coverage = toe_coverage(recording, foot)
+        lost = [t for t, share in coverage.items() if share < TOE_GOOD_FRAMES_PCT]
+        # with every toe lost there is nothing to compare: analysed as it is, then withheld
+        if len(lost) == len(coverage):
+            lost = []
+        return individuation_from_recording(recording, foot=foot, leave_out=lost)
+
+    def assess(
+        self, recording: Recording, foot: str | None, options: AnalysisOptions, result: Any
+    ) -> Quality:
+        coverage = toe_coverage(recording, foot)
+        good = [t for t, share in coverage.items() if share >= TOE_GOOD_FRAMES_PCT]
+        figures = {
+            "good_frames_pct_by_toe": {str(t): share for t, share in coverage.items()},
+            "toes_measured": len(good),
+            "lifts": len(result.trials),
+        }
+        return judge(figures, _needs(figures))
+
+    def withhold(self, result: Any) -> Any:
+        quality = result.quality
+        if quality is None:
+            return result
+        coverage = quality.figures.get("good_frames_pct_by_toe", {})
+        whole = None if quality.measured else f"{quality.reason} — {quality.redo}"
+        toes = []
+        for toe in result.toes:
+            share = coverage.get(str(toe.toe))
+            if whole is not None:
+                why = whole
+            elif toe.measured:
+                toes.append(toe)
+                continue
+            elif share is None:
+                why = "this toe was not tracked"
+            else:
+                why = f"tracked well on only {share:.0f} % of the frames — {_REDO_TRACKING}"
+            toes.append(
+                replace(
+                    toe,
+                    individuation_index=None,
+                    independent=None,
+                    co_moved=(),
+                    followers=(),
+                    measured=False,
+                    not_measured_reason=why,
+                )
+            )
+        score = None if whole is not None else result.toe_control_score
+        return replace(result, toes=tuple(toes), toe_control_score=score, notes=() if whole else result.notes)
 
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
         figures = []
@@ -41,13 +188,39 @@ class IsolationTask(Task):
     def results_from_figures(
         self, figures: Sequence[ResultFigure], parameters: Mapping[str, Any]
     ) -> dict[str, Any]:
-        toes: list[dict[str, Any]] = [
-            {"toe": r.toe, "individuation_index": r.value, "independent": None, "co_moved": []}
-            for r in sorted(figures, key=lambda r: r.toe or 0)
-            if r.name == "individuation_index"
-        ]
+        foot = str(figures[0].foot).lower() if figures else None
+        kept = {v["toe"]: v for v in (parameters.get("verdicts") or {}).get(foot, [])}
+        indices = {r.toe: r.value for r in figures if r.name == "individuation_index" and r.toe is not None}
+        toes: list[dict[str, Any]] = []
+        for number in sorted(set(indices) | set(kept)):
+            verdict = kept.get(number, {})
+            toes.append(
+                {
+                    "toe": number,
+                    "individuation_index": indices.get(number),
+                    "independent": verdict.get("independent"),
+                    "co_moved": [int(t) for t in verdict.get("followers", {})],
+                    "followers": verdict.get("followers", {}),
+                    "measured": verdict.get("measured", True),
+                    "not_measured_reason": verdict.get("not_measured_reason"),
+                }
+            )
         score = next((r.value for r in figures if r.name == "toe_control_score_pct" and r.toe is None), None)
         return {"toes": toes, "toe_control_score": score}
+
+    def trial_parameters(self, outcome: TaskOutcome) -> dict[str, Any]:
+        """Each toe's verdict and followers, so a stored trial reads as it did when measured."""
+        verdicts = {}
+        for foot, result in outcome.by_foot.items():
+            verdicts[str(foot).lower()] = [
+                {
+                    key: value
+                    for key, value in toe.as_dict().items()
+                    if key in ("toe", "independent", "followers", "measured", "not_measured_reason")
+                }
+                for toe in result.toes
+            ]
+        return {"verdicts": verdicts}
 
     def stored_toes(self, options: AnalysisOptions) -> tuple[int, ...]:
         return (1, 2, 3, 4, 5)
@@ -68,44 +241,30 @@ class IsolationTask(Task):
         rows = []
         for toe in results.get("toes", []):
             number = toe["toe"]
-            index = toe.get("individuation_index")
-            followers = [toe_name(t) for t in toe.get("co_moved", [])]
-            if index is None:
-                meaning = "not lifted on its own during the test"
-            elif toe.get("independent"):
-                meaning = "moves on its own"
-            elif toe.get("independent") is None:
-                meaning = "moves on its own" if index >= INDEPENDENT_II else "does not yet move on its own"
-            else:
-                meaning = "does not yet move on its own"
-            if index is not None:
-                share = max(0.0, min(1.0, 1.0 - index))
-                meaning += f". When it lifted, the other toes rose {100 * share:.0f} % of their own lift"
-            if followers:
-                meaning += ". " + " and ".join(followers).capitalize()
-                meaning += " follows" if len(followers) == 1 else " follow"
+            value, meaning = toe_verdict(toe)
             if number == 5 and 4 in toe.get("co_moved", []):
                 meaning += ". The little toe and 4th toe share tendons, so moving together is common"
             rows.append(
                 Explanation(
                     f"{toe_name(number)} individuation",
-                    fmt(index, digits=2),
+                    value,
                     meaning,
-                    ("hager_ross2000",) if index is not None else (),
+                    ("hager_ross2000",) if toe.get("individuation_index") is not None else (),
                 )
             )
         rows.append(
             Explanation(
                 "Toe control score",
                 fmt(results.get("toe_control_score"), "/ 100", 0),
-                f"100 = every toe lifts on its own with the others staying down. Below "
-                f"{100 * INDEPENDENT_II:.0f} some toes still move together; practice most often helps",
+                score_words(results),
                 (TOELAB_RULE,),
             )
         )
         return rows
 
     def findings(self, results: Mapping[str, Any], condition: str | None = None) -> Findings:
+        if results.get("measured") is False:
+            return Findings()
         toes = results.get("toes", [])
         return Findings(
             toe_control_score_pct=results.get("toe_control_score"),

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from toelab.analysis.quality import Need, Quality, good_share_pct, judge
 from toelab.errors import ToelabError
 from toelab.protocols.cards import Findings
 from toelab.recording import Recording
@@ -28,7 +29,8 @@ def beat_times(
         return np.asarray(source.times_s, dtype=float), "the beats of the run", []
     start_s, end_s = float(recording.time_s[0]), float(recording.time_s[-1])
     if source.bpm is not None:
-        times = beats_from_bpm(source.bpm, source.offset_s, start_s, end_s)
+        # the offset is the metronome's first beat: none comes before it
+        times = beats_from_bpm(source.bpm, source.offset_s, max(start_s, source.offset_s), end_s)
         return times, f"metronome at {source.bpm:g} bpm from {source.offset_s:g} s", []
     if source.beats_path is not None:
         from toelab.io import read_beats
@@ -51,12 +53,52 @@ def beat_times(
     )
 
 
+# Timing figures need enough hits: the mean asynchrony's standard error is SD/√n, and with the
+# 40–80 ms spread of tapping (Repp 2005) 8 hits leave a 95 % interval of about ±30–55 ms, the
+# size of the usual 40 ms anticipation; fewer cannot tell early from late. Under half the beats
+# hit, the lifts did not follow the beat and the matched ones may be chance: a lift at a random
+# time falls within ±0.4 period of some beat 80 % of the time. Both lines are toelab's.
+MIN_HITS = 8
+MIN_HIT_SHARE_PCT = 50.0
+GOOD_FRAMES_PCT = 50.0
+_REDO_TRACKING = (
+    "film the toes from the front, close, in bright even light, with the foot in view the whole time"
+)
+
+
+def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
+    hits, beats = figures.get("hits"), figures.get("beats")
+    return (
+        Need(
+            "good_frames_pct",
+            GOOD_FRAMES_PCT,
+            f"the toes were tracked well on only {figures.get('good_frames_pct') or 0:.0f} % of the frames "
+            "(half are needed)",
+            _REDO_TRACKING,
+        ),
+        Need(
+            "hits",
+            MIN_HITS,
+            f"only {hits} of {beats} beats were met by a lift ({MIN_HITS} are needed to measure timing)",
+            "record longer (at least 20 beats) and lift the toes clearly on each beat",
+        ),
+        Need(
+            "hit_share_pct",
+            MIN_HIT_SHARE_PCT,
+            f"the lifts did not follow the beat ({hits} of {beats} met; half are needed)",
+            "lift the toes clearly on each beat; a slower tempo is easier",
+        ),
+    )
+
+
 class RhythmTask(Task):
     name = "rhythm"
     title = "Musical toes"
     report_rank = 2
     needs_beats = True
     exercise_id = "musical_toes"
+    headline = "Timing to the beat"
+    headline_figure = "mean_asynchrony_ms"
 
     def prepare(
         self, recording: Recording, options: AnalysisOptions, input_path: Path | None
@@ -76,14 +118,60 @@ class RhythmTask(Task):
             recording, np.asarray(options.beats.times_s), toes=options.toes, event=options.event, foot=foot
         )
 
+    def assess(
+        self, recording: Recording, foot: str | None, options: AnalysisOptions, result: Any
+    ) -> Quality:
+        names = [n for t in options.toes if (n := recording.find_landmark(f"toe{t}", foot)) is not None]
+        figures = {
+            "good_frames_pct": good_share_pct(recording, names),
+            "beats": result.n_beats,
+            "hits": result.hits,
+            "hit_share_pct": None if not result.n_beats else round(100.0 * result.hits / result.n_beats, 1),
+        }
+        return judge(figures, _needs(figures))
+
+    def withhold(self, result: Any) -> Any:
+        if result.quality is None or result.quality.measured:
+            return result
+        # the counts stay (they are what the reason speaks of); no timing figure is built
+        return replace(
+            result,
+            mean_asynchrony_ms=None,
+            sd_asynchrony_ms=None,
+            circular_r=None,
+            mean_phase_deg=None,
+            rayleigh_p=None,
+            inter_lift_interval_cv=None,
+            tempo_ratio=None,
+            asynchronies_ms=np.zeros(0),
+        )
+
+    def not_measured(self, results: Mapping[str, Any]) -> list[Explanation]:
+        rows = super().not_measured(results)
+        if results.get("hits") is not None:
+            rows.append(self._counts(results))
+        return rows
+
+    @staticmethod
+    def _counts(results: Mapping[str, Any]) -> Explanation:
+        return Explanation(
+            "Hits / misses / extra lifts",
+            f"{results.get('hits')} / {results.get('misses')} / {results.get('extras')}",
+            "beats met by a lift, beats without one, lifts between beats",
+        )
+
     def compare_feet(self, by_foot: Mapping[str | None, Any]) -> dict[str, Any]:
         from toelab.analysis.rhythm import compare_feet
 
         if set(by_foot) != {"left", "right"}:
             return {}
+        if any(r.quality is not None and not r.quality.measured for r in by_foot.values()):
+            return {"left_vs_right": None}  # a foot's timing was withheld: nothing to compare
         return {"left_vs_right": compare_feet(by_foot["left"], by_foot["right"])}
 
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
+        if result.quality is not None and not result.quality.measured:
+            return []  # not even the hit rate: it is what the withheld timing rests on
         named = (
             ("mean_asynchrony_ms", result.mean_asynchrony_ms, "ms"),
             ("sd_asynchrony_ms", result.sd_asynchrony_ms, "ms"),
@@ -153,11 +241,7 @@ class RhythmTask(Task):
                 "so more is common",
                 ("repp2005",),
             ),
-            Explanation(
-                "Hits / misses / extra lifts",
-                f"{results.get('hits')} / {results.get('misses')} / {results.get('extras')}",
-                "beats met by a lift, beats without one, lifts between beats",
-            ),
+            self._counts(results),
             Explanation(
                 "Consistency R",
                 fmt(results.get("circular_r"), digits=2),

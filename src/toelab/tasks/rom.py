@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from toelab.analysis.rom import TOE_OFF_NEEDED_DEG
+from toelab.analysis.quality import Need, Quality, good_frames, judge
+from toelab.analysis.rom import TOE_OFF_NEEDED_DEG, big_toe_points
 from toelab.protocols.cards import Findings
 from toelab.protocols.red_flags import BIG_TOE_STIFF_DEG, FLAGS
 from toelab.recording import Recording
@@ -20,18 +22,45 @@ from toelab.vocabulary import Side, foot_label
 # Coughlin & Shurnas 2003: below 40° of big-toe extension lies outside their grade 0 range
 CLEARLY_LIMITED_DEG = 40.0
 
+_REDO = (
+    "film from the side in good light with the camera still and close, keeping the heel, the "
+    "big-toe joint and the tip of the big toe in view the whole time"
+)
+
+
+def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
+    """What the angle needs. Half the frames tracked well: the maximum is taken over the test,
+    and with most frames lost the top of the bend is most often among them (toelab's line, the
+    same as the coverage warning of :mod:`toelab.analysis.rom`); ten good frames at least, a
+    third of a second at 30 frames a second, for the median-of-3 smoothing to hold."""
+    share, count = figures.get("good_frames_pct"), figures.get("good_frames")
+    return (
+        Need(
+            "good_frames_pct",
+            50.0,
+            f"the big-toe points were tracked well on only {share or 0:.0f} % of the frames "
+            "(half are needed)",
+            _REDO,
+        ),
+        Need(
+            "good_frames", 10, f"only {count or 0} frames showed the big toe clearly (10 are needed)", _REDO
+        ),
+    )
+
 
 class RomTask(Task):
     name = "rom"
     title = "Big-toe extension test"
     report_rank = 1
+    headline = "Big-toe extension"
+    headline_figure = "big_toe_extension_deg"
     takes_static_trial = True
 
     def run(
         self, recording: Recording, options: AnalysisOptions, *, input_path: Path | None = None
     ) -> TaskOutcome:
         """With an Oxford Foot Model static trial, the hallux-to-forefoot angle too."""
-        from toelab.tasks.ofm import add_ofm_figures, apply_ofm, check_static_needed, load_static
+        from toelab.tasks.ofm import apply_ofm, check_static_needed, load_static
 
         ofm = None
         if options.static is not None:
@@ -39,15 +68,47 @@ class RomTask(Task):
             recording = ofm.recording
         check_static_needed(recording)
         outcome = super().run(recording, options, input_path=input_path)
-        outcome.warnings[:0] = add_ofm_figures(outcome.results, ofm)
         if ofm is not None:
             outcome.extra["ofm"] = ofm
         return outcome
+
+    def quality_gate(self, outcome: TaskOutcome) -> TaskOutcome:
+        """The gate of toelab's own angle, then the Oxford Foot Model's figures beside it."""
+        from toelab.tasks.ofm import add_ofm_figures
+
+        gated = super().quality_gate(outcome)
+        gated.warnings[:0] = add_ofm_figures(gated.results, outcome.extra.get("ofm"))
+        return gated
 
     def analyse(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
         from toelab.analysis.rom import rom_from_recording
 
         return rom_from_recording(recording, foot=foot)
+
+    def assess(
+        self, recording: Recording, foot: str | None, options: AnalysisOptions, result: Any
+    ) -> Quality:
+        good = good_frames(recording, big_toe_points(recording, foot))
+        figures = {
+            "good_frames_pct": round(100.0 * float(good.mean()), 1) if good.size else 0.0,
+            "good_frames": int(good.sum()),
+            "frames": int(good.size),
+        }
+        return judge(figures, _needs(figures))
+
+    def withhold(self, result: Any) -> Any:
+        if result.quality is None or result.quality.measured:
+            return result
+        # no angle, so no grade range, no push-off verdict and no advice built on it
+        return replace(
+            result,
+            max_extension_deg=None,
+            time_of_max_s=None,
+            grade=None,
+            grade_text="not measured",
+            toe_off_sufficient=None,
+            notes=(),
+        )
 
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
         if result.max_extension_deg is None:
@@ -118,6 +179,8 @@ class RomTask(Task):
         return rows
 
     def findings(self, results: Mapping[str, Any], condition: str | None = None) -> Findings:
+        if results.get("measured") is False:
+            return Findings()
         return Findings(big_toe_extension_deg=results.get("max_extension_deg"))
 
     def plots(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import numpy as np
 
+from toelab.analysis.quality import Need, Quality, good_share_pct, judge
 from toelab.protocols.cards import Findings
 from toelab.protocols.red_flags import FLAGS, RestTremorReading
 from toelab.recording import Recording
@@ -24,6 +26,28 @@ PHYSIOLOGICAL_LOW_HZ = 8.0
 SMALLEST_SEEN_PX = 0.05
 # Shannon 1949: below this frame rate a camera cannot see shaking across the 3–12 Hz band
 LOW_FRAME_RATE_HZ = 24.0
+# A peak above this share of the Nyquist frequency may be a faster shaking folded down
+# (aliasing); the analysis warns, and the quality figures give the headroom. It is not a line:
+# a 12 Hz shaking filmed at 30 frames a second is measured right, and cannot be told from an
+# 18 Hz one folded down at any margin.
+ALIAS_MARGIN = 0.8
+GOOD_FRAMES_PCT = 50.0
+
+
+def _needs(figures: Mapping[str, Any]) -> list[Need]:
+    """Half the frames tracked well (landmarks)."""
+    needs = []
+    if figures.get("good_frames_pct") is not None:
+        needs.append(
+            Need(
+                "good_frames_pct",
+                GOOD_FRAMES_PCT,
+                f"the foot was tracked well on only {figures['good_frames_pct']:.0f} % of the frames "
+                "(half are needed)",
+                "film in bright even light with the camera still and close, the foot in view the whole time",
+            )
+        )
+    return needs
 
 
 def amplitude_words(value: float | None, unit: str) -> str:
@@ -44,13 +68,53 @@ class TremorTask(Task):
     per_foot = False  # the shaking of the whole recording (one sensor, or the feet together)
     report_rank = 3
     uses_context = True
+    headline = "Shaking"
+    headline_figure = "tremor_amplitude"
 
     def analyse(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
         from toelab.analysis.tremor import tremor_from_recording
 
         return tremor_from_recording(recording)
 
+    def assess(
+        self, recording: Recording, foot: str | None, options: AnalysisOptions, result: Any
+    ) -> Quality:
+        nyquist_hz = result.sampling_rate_hz / 2.0
+        sensors = any(n.lower().startswith(("acc", "gyro")) for n in recording.signals)
+        landmarks = bool(recording.landmarks) and not sensors
+        # the points the analysis keeps: a point missing on more than half the frames is left out
+        kept = [n for n, xy in recording.landmarks.items() if np.isfinite(xy).all(axis=1).mean() > 0.5]
+        shares = [good_share_pct(recording, [name]) for name in kept] if landmarks else []
+        dominant = result.dominant_frequency_hz
+        figures = {
+            "sampling_rate_hz": round(result.sampling_rate_hz, 3),
+            "highest_frequency_seen_hz": round(nyquist_hz, 3),
+            "duration_s": round(result.duration_s, 3),
+            "good_frames_pct": float(np.median(shares)) if shares else (0.0 if landmarks else None),
+            "dominant_frequency_hz": dominant,
+            "frequency_headroom_hz": None
+            if dominant is None
+            else round(ALIAS_MARGIN * nyquist_hz - dominant, 3),
+        }
+        return judge(figures, _needs(figures))
+
+    def withhold(self, result: Any) -> Any:
+        if result.quality is None or result.quality.measured:
+            return result
+        # no frequency, size or pattern: nothing to flag, band to name or trend to draw
+        return replace(
+            result,
+            dominant_frequency_hz=None,
+            amplitude=None,
+            rms_amplitude=None,
+            classification=None,
+            tremor_stability_index=None,
+            typical_band=None,
+        )
+
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
+        if result.amplitude is None:
+            return []
         figures = [ResultFigure("tremor_amplitude", float(result.amplitude), result.amplitude_unit, foot)]
         if result.dominant_frequency_hz is not None:
             figures.append(
@@ -95,7 +159,7 @@ class TremorTask(Task):
         return recording.time_s, columns
 
     def rest_tremor_reading(self, day: date, trial: Any) -> RestTremorReading | None:
-        if trial.parameters.get("condition") != "rest":
+        if trial.parameters.get("condition") != "rest" or trial.parameters.get("not_measured"):
             return None
         frequency = trial.figure("tremor_frequency_hz")
         rhythmic = trial.parameters.get("classification") == "rhythmic" and frequency is not None
@@ -171,6 +235,8 @@ class TremorTask(Task):
         return rows
 
     def findings(self, results: Mapping[str, Any], condition: str | None = None) -> Findings:
+        if results.get("measured") is False:
+            return Findings()
         rhythmic = results.get("classification") == "rhythmic"
         return Findings(tremor_rhythmic=rhythmic, tremor_at_rest=rhythmic and condition == "rest")
 

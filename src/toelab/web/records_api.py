@@ -20,6 +20,7 @@ from toelab.protocols import BATTERY, EXERCISES, red_flags
 from toelab.protocols import context as tremor_context
 from toelab.protocols.guidance import guide_for_exercise, guide_for_test, sheets_for
 from toelab.protocols.plan import todays_exercises
+from toelab.report.words import trial_withheld_words
 from toelab.store import Store
 from toelab.store.outcomes import log_exercise
 from toelab.store.overview import PersonOverview, person_overview
@@ -146,6 +147,8 @@ def _sessions(overview: PersonOverview) -> list[dict[str, Any]]:
                     "foot": t.foot,
                     "condition": t.parameters.get("condition"),
                     "exercise_id": t.parameters.get("exercise_id"),
+                    # a withheld result in words: "not measured — why — how to redo", per foot
+                    "not_measured": trial_withheld_words(t),
                     "figures": [
                         {
                             "name": r.name,

@@ -10,7 +10,8 @@ function sessionLine(s) {
     const name = t.task === "exercise" ? exerciseName(t.exercise_id || "exercise") : taskName(t.task);
     const main = t.figures.find((f) => f.toe === null);
     const condition = t.condition ? ` (${words.conditions[t.condition] || t.condition})` : "";
-    return `${name}${condition}${main ? `: ${main.label} ${main.text}` : ""}`;
+    const withheld = (t.not_measured || []).join("; ");
+    return `${name}${condition}${main ? `: ${main.label} ${main.text}` : ""}${withheld ? `: ${withheld}` : ""}`;
   }).join("; ");
   const context = s.context.length ? ` — ${s.context.join(", ")}` : "";
   const kind = words.session_kinds[s.kind] || s.kind;

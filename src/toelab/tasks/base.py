@@ -194,9 +194,14 @@ class Task(ABC):
         which of the task's needs it missed."""
         return Quality()
 
+    # the figures a withheld result loses (field → the value it takes), and nothing built on them
+    withheld_fields: ClassVar[Mapping[str, Any]] = {}
+
     def withhold(self, result: Any) -> Any:
         """``result`` with every figure its quality cannot support set to None (the task's rules)."""
-        return result
+        if result.quality is None or result.quality.measured:
+            return result
+        return replace(result, **self.withheld_fields)
 
     def measure(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
         """One foot's result with its quality attached, figures not yet withheld."""

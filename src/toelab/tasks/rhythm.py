@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -130,21 +130,17 @@ class RhythmTask(Task):
         }
         return judge(figures, _needs(figures))
 
-    def withhold(self, result: Any) -> Any:
-        if result.quality is None or result.quality.measured:
-            return result
-        # the counts stay (they are what the reason speaks of); no timing figure is built
-        return replace(
-            result,
-            mean_asynchrony_ms=None,
-            sd_asynchrony_ms=None,
-            circular_r=None,
-            mean_phase_deg=None,
-            rayleigh_p=None,
-            inter_lift_interval_cv=None,
-            tempo_ratio=None,
-            asynchronies_ms=np.zeros(0),
-        )
+    # the counts stay (they are what the reason speaks of); no timing figure is built
+    withheld_fields: ClassVar[Mapping[str, Any]] = {
+        "mean_asynchrony_ms": None,
+        "sd_asynchrony_ms": None,
+        "circular_r": None,
+        "mean_phase_deg": None,
+        "rayleigh_p": None,
+        "inter_lift_interval_cv": None,
+        "tempo_ratio": None,
+        "asynchronies_ms": np.zeros(0),
+    }
 
     def not_measured(self, results: Mapping[str, Any]) -> list[Explanation]:
         rows = super().not_measured(results)

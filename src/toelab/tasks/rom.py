@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -96,19 +95,15 @@ class RomTask(Task):
         }
         return judge(figures, _needs(figures))
 
-    def withhold(self, result: Any) -> Any:
-        if result.quality is None or result.quality.measured:
-            return result
-        # no angle, so no grade range, no push-off verdict and no advice built on it
-        return replace(
-            result,
-            max_extension_deg=None,
-            time_of_max_s=None,
-            grade=None,
-            grade_text="not measured",
-            toe_off_sufficient=None,
-            notes=(),
-        )
+    # no angle, so no grade range, no push-off verdict and no advice built on it
+    withheld_fields: ClassVar[Mapping[str, Any]] = {
+        "max_extension_deg": None,
+        "time_of_max_s": None,
+        "grade": None,
+        "grade_text": "not measured",
+        "toe_off_sufficient": None,
+        "notes": (),
+    }
 
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
         if result.max_extension_deg is None:

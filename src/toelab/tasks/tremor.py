@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -98,19 +97,15 @@ class TremorTask(Task):
         }
         return judge(figures, _needs(figures))
 
-    def withhold(self, result: Any) -> Any:
-        if result.quality is None or result.quality.measured:
-            return result
-        # no frequency, size or pattern: nothing to flag, band to name or trend to draw
-        return replace(
-            result,
-            dominant_frequency_hz=None,
-            amplitude=None,
-            rms_amplitude=None,
-            classification=None,
-            tremor_stability_index=None,
-            typical_band=None,
-        )
+    # no frequency, size or pattern: nothing to flag, band to name or trend to draw
+    withheld_fields: ClassVar[Mapping[str, Any]] = {
+        "dominant_frequency_hz": None,
+        "amplitude": None,
+        "rms_amplitude": None,
+        "classification": None,
+        "tremor_stability_index": None,
+        "typical_band": None,
+    }
 
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
         if result.amplitude is None:

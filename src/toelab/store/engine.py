@@ -28,10 +28,11 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 _UPGRADE_LOCK = 0x70E1AB  # PostgreSQL advisory lock key held while migrating
 
 
-def database_url(url: str | None = None) -> str:
-    """``url``, else ``$TOELAB_DATABASE_URL``, else SQLite in the data folder."""
+def database_url(url: str | None = None, home: Path | None = None) -> str:
+    """``url``, else ``$TOELAB_DATABASE_URL``, else SQLite in the data folder (``home``, by
+    default toelab's)."""
     url = url or os.environ.get(DATABASE_URL_VARIABLE)
-    return url or f"sqlite:///{toelab_home() / 'toelab.db'}"
+    return url or f"sqlite:///{(home or toelab_home()) / 'toelab.db'}"
 
 
 _WAL_ATTEMPTS = 100

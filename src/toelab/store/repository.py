@@ -623,10 +623,10 @@ def open_store(
 ) -> Store:
     """Open (and on first use create) the database, and mark long-abandoned sessions interrupted.
 
-    ``url`` defaults to ``$TOELAB_DATABASE_URL``, else SQLite at ``$TOELAB_HOME/toelab.db``;
+    ``url`` defaults to ``$TOELAB_DATABASE_URL``, else SQLite at ``toelab.db`` in ``home``;
     tracks files go under ``home`` (default ``$TOELAB_HOME``).
     """
-    engine = engines.make_engine(engines.database_url(url))
+    engine = engines.make_engine(engines.database_url(url, home))
     try:
         with engines.connect(engine) as connection:
             revision = engines.current_revision(connection)

@@ -11,14 +11,12 @@ Every route that reads or writes a person's records takes the person through
 
 from __future__ import annotations
 
-import os
 import threading
 
 from starlette.requests import HTTPConnection
 
 from toelab.errors import ToelabError
 from toelab.store import Store, open_store
-from toelab.store.engine import DATABASE_URL_VARIABLE
 from toelab.web.auth import account_of, clinic_of, refuse
 
 PERSON_COOKIE = "toelab_person"
@@ -35,8 +33,7 @@ def web_store(connection: HTTPConnection) -> Store:
     state = connection.app.state
     with _OPENING:
         if getattr(state, "store", None) is None:
-            url = os.environ.get(DATABASE_URL_VARIABLE) or f"sqlite:///{state.home / 'toelab.db'}"
-            state.store = open_store(url, home=state.home)
+            state.store = open_store(home=state.home)
         return state.store
 
 

@@ -99,3 +99,15 @@ def test_model_angles_become_signals_in_degrees(tmp_path):
     assert set(rec.landmarks) == {"left_hallux_tip"}
     np.testing.assert_allclose(rec.signals["LHXFFA_x"], xyz[1, :, 0], rtol=1e-6)
     assert rec.meta.signal_units["LHXFFA_z"] == "deg"
+
+
+def test_a_layout_number_written_as_text_is_reported_not_a_crash(tmp_path):
+    # ezc3d reads POINT:SCALE as a number; given as text it crashed the process
+    path = write_c3d(tmp_path / "trial.c3d", ["HLX", "D1M"], np.zeros((2, 10, 3)), rate_hz=100.0)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"\x01SCALE") + len(b"\x01SCALE") + 2  # past the name and the step
+    assert data[at] == 4  # a float
+    data[at] = 0xFF  # text
+    path.write_bytes(bytes(data))
+    with pytest.raises(ToelabError, match="parameter section is damaged"):
+        read(path)

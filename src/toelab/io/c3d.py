@@ -231,10 +231,30 @@ def _walk_parameters(
     for group_id, name, kind, raw in parameters:
         if group_id not in groups:
             raise damaged
+        if kind == -1 and (groups[group_id], name) in _NUMERIC_PARAMETERS:
+            raise damaged  # ezc3d reads these as numbers and crashes on text
         if kind in (2, 4) and len(raw) == kind:
             value = struct.unpack(f"{order}H", raw)[0] if kind == 2 else _float(raw, order, dec)
             numbers[(groups[group_id], name)] = value
     return numbers
+
+
+# parameters the C3D layout needs as numbers (C3D User Guide, "the POINT and ANALOG groups")
+_NUMERIC_PARAMETERS = frozenset(
+    {
+        ("POINT", "USED"),
+        ("POINT", "SCALE"),
+        ("POINT", "RATE"),
+        ("POINT", "DATA_START"),
+        ("POINT", "FRAMES"),
+        ("ANALOG", "USED"),
+        ("ANALOG", "RATE"),
+        ("ANALOG", "SCALE"),
+        ("ANALOG", "GEN_SCALE"),
+        ("ANALOG", "OFFSET"),
+        ("ANALOG", "BITS"),
+    }
+)
 
 
 def _is_name(raw: bytes) -> bool:

@@ -37,7 +37,10 @@ def test_history_and_report_say_not_measured(server, playwright_driver, screensh
         page.click("nav button[data-screen='history']")
         page.wait_for_selector("#history-body li[data-session]")
         history = page.inner_text("#history-body")
-        assert "rom: not measured (right foot) — The big-toe points were tracked well on only 1 %" in history
+        assert (
+            "Big-toe extension test: not measured (right foot) — The big-toe points were tracked well "
+            "on only 1 %" in history
+        )
         assert "Film from the side" in history
         page.screenshot(path=screenshots / "history-not-measured.png", full_page=True)
 

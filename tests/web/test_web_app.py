@@ -116,7 +116,7 @@ def test_live_isolation_run_answers_every_frame_and_reports_the_toes(
     assert rows["big toe individuation"][2].startswith("moves on its own")
     assert rows["2nd toe individuation"][2].startswith("does not yet move on its own")
     assert [t["n_trials"] for t in summary["results"]["toes"]] == [1, 1, 1, 1, 1]
-    saved = json.loads(next((tmp_path / "sessions").glob("*.json")).read_text())
+    saved = json.loads(next((tmp_path / "sessions").rglob("*.json")).read_text())
     assert saved["task"] == "isolation" and saved["id"] == summary["id"]
     assert client.get("/api/sessions").json()[0]["id"] == summary["id"]
 

@@ -108,7 +108,7 @@ def test_isolation_test_and_training_report_the_video_s_toes(
         page.click("nav button[data-screen='results']")
         page.wait_for_selector("#results-list .summary[data-task='isolation']")
         page.screenshot(path=screenshots / "results.png", full_page=True)
-        saved = list((server.home / "sessions").glob("*.json"))
+        saved = list((server.home / "sessions").rglob("*.json"))
         assert len(saved) >= 3  # the test and two training runs
 
         # the side view (big-toe extension): the three points are clicked on the still

@@ -116,9 +116,39 @@ def test_live_isolation_run_answers_every_frame_and_reports_the_toes(
     assert rows["big toe individuation"][2].startswith("moves on its own")
     assert rows["2nd toe individuation"][2].startswith("does not yet move on its own")
     assert [t["n_trials"] for t in summary["results"]["toes"]] == [1, 1, 1, 1, 1]
-    saved = json.loads(next((tmp_path / "sessions").glob("*.json")).read_text())
+    saved = json.loads(next((tmp_path / "sessions").rglob("*.json")).read_text())
     assert saved["task"] == "isolation" and saved["id"] == summary["id"]
     assert client.get("/api/sessions").json()[0]["id"] == summary["id"]
+
+
+def test_the_next_step_of_a_run_scores_the_toes_it_names(client: TestClient, video):
+    """One isolation recording, the target changed between steps: the live bars follow."""
+    truth, frames = video
+    with client.websocket_connect("/ws/live") as ws:
+        ws.send_text(
+            json.dumps({"type": "start", "task": "isolation", "points": truth.first_points, "target": [1]})
+        )
+        assert ws.receive_json()["type"] == "armed"
+        states = []
+        for seq, image in enumerate(frames):
+            if truth.time_s[seq] >= 1.3 and states[-1]["feet"]["right"]["live"]["target"] == [1]:
+                ws.send_text(json.dumps({"type": "target", "target": [2]}))
+                assert ws.receive_json() == {"type": "targeted", "target": [2]}
+            ws.send_bytes(frame_message(seq, 1000.0 + 1000.0 * truth.time_s[seq], image))
+            states.append(ws.receive_json())
+        ws.send_text(json.dumps({"type": "target", "target": [9]}))
+        assert "toes must be numbers 1..5" in ws.receive_json()["message"]
+        ws.send_text(json.dumps({"type": "target", "target": ["x"]}))
+        assert "target must be numbers" in ws.receive_json()["message"]
+    live = [(t, s["feet"]["right"]) for t, s in zip(truth.time_s, states, strict=True)]
+    assert all(f["live"]["target"] == ([1] if t < 1.3 else [2]) for t, f in live)
+    reps = [(t, f["rep"]) for t, f in live if "rep" in f]
+    # the big toe's lift (0.5 s) was clean for the big toe; the 2nd toe's (1.7 s) dragged the 3rd and 4th
+    assert reps[0][0] < 1.3 and reps[0][1]["clean"] and reps[0][1]["followers"] == []
+    second = next(rep for t, rep in reps if 1.7 < t < 2.9)
+    assert second["followers"] == [3, 4] and not second["clean"]
+    # later, the 3rd, 4th and little toe lifting alone are not the 2nd toe's lift
+    assert not any(f["live"]["target_up"] for t, f in live if 3.0 < t < 5.9)
 
 
 def test_live_messages_that_make_no_sense_are_explained(client: TestClient, video):

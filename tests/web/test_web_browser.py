@@ -108,7 +108,7 @@ def test_isolation_test_and_training_report_the_video_s_toes(
         page.click("nav button[data-screen='results']")
         page.wait_for_selector("#results-list .summary[data-task='isolation']")
         page.screenshot(path=screenshots / "results.png", full_page=True)
-        saved = list((server.home / "sessions").glob("*.json"))
+        saved = list((server.home / "sessions").rglob("*.json"))
         assert len(saved) >= 3  # the test and two training runs
 
         # the side view (big-toe extension): the three points are clicked on the still
@@ -195,5 +195,80 @@ def test_musical_toes_scores_lifts_against_the_metronome(
             ".map((e) => e.tagName + '#' + e.id + '.' + e.className)"
         )
         assert not wide
+    finally:
+        browser.close()
+
+
+LIVE_MARKS = """() => ({
+    step: document.querySelector('#step-instruction').textContent,
+    running: !document.querySelector('#runner').hidden,
+    targets: [...document.querySelectorAll('#assess-live [data-toe].target')]
+        .map((t) => Number(t.dataset.toe)),
+    flags: [...document.querySelectorAll('#assess-live [data-toe] .flag')].map((f) => f.textContent),
+    bars: document.querySelectorAll('#assess-live [data-toe]').length,
+})"""
+
+
+def watch_live(page, results: str, shots: dict | None = None) -> list[dict]:
+    """What the live bars showed, sampled until the test's results appear (or it stops);
+    ``shots``: a screenshot the first time a step (a part of its instruction) is seen."""
+    seen = []
+    shots = dict(shots or {})
+    for _ in range(900):
+        marks = page.evaluate(LIVE_MARKS)
+        if marks["running"] and marks["bars"]:
+            seen.append(marks)
+            for words in [w for w in shots if w in marks["step"]]:
+                page.screenshot(path=shots.pop(words), full_page=True)
+        if page.locator(results).count() or (seen and not marks["running"]):
+            return seen
+        page.wait_for_timeout(100)
+    raise AssertionError("no results within 90 s")
+
+
+def test_the_live_target_follows_each_step_and_the_tremor_test_has_none(
+    server, playwright_driver, isolation_camera, screenshots
+):
+    from toelab.protocols.battery import ISOLATION_TEST
+
+    # 3 s steps: a tremor analysis needs 2 s at least
+    browser, page = open_page(playwright_driver, isolation_camera, f"{server.url}/?step_s=3&ready_s=1")
+    try:
+        calibrate(page, isolation_camera.first_points)
+        page.click("nav button[data-screen='assess']")
+        page.click("#test-toe_isolation")
+        page.click("#guide-start")
+        shots = {
+            "2nd toe": screenshots / "assess-step-2nd-toe.png",
+            "other four": screenshots / "assess-step-four.png",
+        }
+        seen = watch_live(page, "#assess-results .summary[data-task='isolation']", shots)
+        page.screenshot(path=screenshots / "assess-isolation-results.png", full_page=True)
+        steps = {c.instruction: list(c.toes) for c in ISOLATION_TEST.conditions}
+        checked = set()
+        for marks in seen:
+            instruction = marks["step"].split(": ", 1)[1]
+            assert marks["targets"] == steps[instruction], marks
+            checked.add(instruction)
+            if len(steps[instruction]) == 4:
+                assert "on its own ✓" not in marks["flags"], marks
+        assert checked == set(steps)  # every step was seen
+        # the bars belong to the run: once the results show, they are gone
+        assert page.evaluate(LIVE_MARKS)["bars"] == 0
+        assert page.locator("#assess-live").is_hidden()
+
+        page.click("#test-tremor")
+        page.click("#guide-start")
+        shots = {"Curl": screenshots / "assess-tremor-hold.png"}
+        seen = watch_live(page, "#assess-results .summary[data-task='tremor']", shots)
+        page.screenshot(path=screenshots / "assess-tremor-results.png", full_page=True)
+        assert sum("Curl" in m["step"] for m in seen) >= 10
+        for marks in seen:
+            assert marks["targets"] == [], marks
+            assert not any("✓" in f or "follow" in f for f in marks["flags"]), marks
+        assert page.evaluate(LIVE_MARKS)["bars"] == 0
+    except Exception:
+        page.screenshot(path=screenshots / "failed-live-target.png", full_page=True)
+        raise
     finally:
         browser.close()

@@ -150,3 +150,65 @@ def test_instructions_history_plan_red_flags_and_report(
         raise
     finally:
         browser.close()
+
+
+def test_home_and_results_show_the_chosen_person_s_runs_a_page_at_a_time(
+    server, playwright_driver, isolation_camera, screenshots
+):
+    browser = playwright_driver.chromium.launch(
+        executable_path="/usr/bin/chromium", args=chromium_args(isolation_camera.y4m)
+    )
+    page = browser.new_page(viewport={"width": 1000, "height": 900}, bypass_csp=True)
+    log = """(name) => import('/static/dom.js').then((m) =>
+        m.api('/api/sessions', { task: 'logged', exercise_id: 'towel_scrunch', exercise_name: name }))"""
+
+    def shown(selector: str) -> str:
+        return page.inner_text(selector)
+
+    try:
+        page.goto(server.url)
+        page.wait_for_selector("body[data-ready='1']")
+        page.click("#person-add-box summary")
+        page.fill("#person-name", "Nan")
+        page.click("#person-add button[type='submit']")
+        page.wait_for_function("document.querySelector('#person').selectedOptions[0].textContent === 'Nan'")
+        for i in range(8):
+            page.evaluate(log, f"Nan's run {i}")
+        page.select_option("#person", label="Me")
+        page.wait_for_function("document.querySelector('#status').textContent.includes('records for Me')")
+        for i in range(2):
+            page.evaluate(log, f"My run {i}")
+
+        page.click("nav button[data-screen='home']")
+        page.wait_for_function("document.querySelector('#home-last').textContent.includes('My run 1')")
+        page.click("nav button[data-screen='results']")
+        page.wait_for_function("document.querySelector('#results-list').textContent.includes('My run 1')")
+        assert "Nan" not in shown("#results-list") and "Nan" not in shown("#home-last")
+
+        page.select_option("#person", label="Nan")
+        page.wait_for_function(
+            "document.querySelector('#results-list').textContent.includes(\"Nan's run 7\")"
+        )
+        page.screenshot(path=screenshots / "results-one-person.png", full_page=True)
+        listed = shown("#results-list")
+        assert "My run" not in listed
+        assert [f"Nan's run {i}" in listed for i in range(8)] == [False, False] + [True] * 6
+        page.click("#results-older")
+        page.wait_for_function(
+            "document.querySelector('#results-list').textContent.includes(\"Nan's run 0\")"
+        )
+        page.screenshot(path=screenshots / "results-older.png", full_page=True)
+        older = shown("#results-list")
+        assert (
+            "Nan's run 1" in older
+            and "Nan's run 2" not in older
+            and page.locator("#results-older").count() == 0
+        )
+        page.click("nav button[data-screen='home']")
+        page.wait_for_function("document.querySelector('#home-last').textContent.includes(\"Nan's run 7\")")
+        assert "My run" not in shown("#home-last")
+    except Exception:
+        page.screenshot(path=screenshots / "failed-results-people.png", full_page=True)
+        raise
+    finally:
+        browser.close()

@@ -17,6 +17,7 @@ from toelab.report import pdf_available
 from toelab.store import ResultFigure
 from toelab.web import create_app
 from toelab.web.people import DEFAULT_PERSON, PERSON_COOKIE
+from toelab.web.sessions import save_session
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +71,7 @@ def test_a_finished_isolation_test_is_kept_for_the_chosen_person_and_shows_in_hi
     store = client.app.state.store
     recording = store.load_recording(store.history(stored["person_id"])[0].trials[0])
     assert recording.time_s.size == len(frames)
-    assert list((tmp_path / "sessions").glob("*.json"))
+    assert list((tmp_path / "sessions").rglob("*.json"))
 
 
 def test_tremor_steps_form_one_session_with_the_context_beside_the_figures(client: TestClient, video):
@@ -148,6 +149,43 @@ def test_people_are_chosen_in_the_page_and_keep_their_own_records(client: TestCl
     assert client.post("/api/people", json={"display_name": "Grandad"}).status_code == 422
     client.cookies.set(PERSON_COOKIE, "999")  # a person removed since: the default again
     assert client.get("/api/people").json()["current"] == me
+
+
+def test_results_are_the_chosen_person_s_runs_newest_first_in_pages(
+    client: TestClient, tmp_path: Path, video
+):
+    truth, frames = video
+    me = client.get("/api/people").json()["current"]
+    grandad = client.post("/api/people", json={"display_name": "Grandad"}).json()["current"]
+    # files written when the household shared one folder: to the person each was kept for,
+    # or (naming no one) to the household's first person
+    save_session(tmp_path / "sessions", {"task": "logged", "exercise_id": "old_mine"})
+    save_session(
+        tmp_path / "sessions", {"task": "logged", "exercise_id": "old_his", "stored": {"person_id": grandad}}
+    )
+    client.cookies.set(PERSON_COOKIE, str(me))
+    mine = [
+        client.post("/api/sessions", json={"task": "logged", "exercise_id": f"mine_{i}"}).json()["id"]
+        for i in range(7)
+    ]
+    client.cookies.set(PERSON_COOKIE, str(grandad))
+    start = {"task": "isolation", "points": truth.first_points, "label": "his test"}
+    his_test = run_live(client, start, frames[:60], truth.time_s[:60], keep=True)
+    assert his_test["stored"]["person_id"] == grandad
+    his = [client.post("/api/sessions", json={"task": "logged", "exercise_id": "his"}).json()["id"]]
+
+    def listed(person: int, **query: int) -> list[str]:
+        client.cookies.set(PERSON_COOKIE, str(person))
+        answer = client.get("/api/sessions", params=query)
+        assert answer.status_code == 200
+        return [r.get("exercise_id") or r["label"] for r in answer.json()]
+
+    assert listed(grandad) == ["his", "his test", "old_his"]
+    assert listed(me, limit=6) == [f"mine_{i}" for i in (6, 5, 4, 3, 2, 1)]
+    assert listed(me, limit=6, offset=6) == ["mine_0", "old_mine"]  # the older page
+    assert listed(me, limit=1) == ["mine_6"]  # what Home shows
+    assert client.get("/api/sessions", params={"offset": -1}).status_code == 422
+    assert len(his) == 1 and len(mine) == 7
 
 
 def test_plan_for_today_with_done_and_missed_and_weekly_adherence(client: TestClient):

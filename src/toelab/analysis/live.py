@@ -126,6 +126,14 @@ class LiveScorer:
         self._rep_followers: set[int] = set()
         self._held_s = 0.0
 
+    def retarget(self, target: Sequence[int]) -> None:
+        """Score other toes from now on (the next step of a test): the rest levels stay, a rep
+        of the old target that is still up is dropped, not counted."""
+        replacement = LiveScorer(target, self.hold_target_s)
+        self.target = replacement.target
+        self._target_up = False
+        self._held_s = 0.0
+
     def _rest_level(self, toe: int, time_s: float) -> float | None:
         rest = self._rest[toe]
         while rest and rest[0][0] < time_s - REST_WINDOW_S:

@@ -120,7 +120,10 @@ MUSICAL_TOES_TEST = AssessmentTest(
     name="Musical toes test",
     task="rhythm",
     purpose="How well the toes keep time with a beat, left against right.",
-    setup=("Stand barefoot; the phone records the clicks in the same video.",),
+    setup=(
+        "Stand barefoot, camera in front of the toes; the page plays the clicks (turn the sound on) "
+        "and times each lift against them.",
+    ),
     conditions=(
         Condition(
             "big_toe_600ms", "Lift the big toe with each click.", 30.0, (1,), (("interval_ms", 600.0),)

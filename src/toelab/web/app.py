@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import cv2
 import numpy as np
-from fastapi import Depends, FastAPI, File, Form, UploadFile, WebSocket
+from fastapi import Depends, FastAPI, File, Form, Request, UploadFile, WebSocket
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -36,7 +36,7 @@ from toelab.web.security import (
     read_upload,
     saved_upload,
 )
-from toelab.web.sessions import last_sessions, save_session
+from toelab.web.sessions import last_sessions, save_session, stored_person
 
 STATIC = Path(__file__).parent / "static"
 
@@ -83,8 +83,9 @@ def _image(data: bytes, kind: str, limits: Limits) -> np.ndarray:
 
 
 def _sessions_of(folder: Path, clinic: Clinic | None, person_id: int) -> Path:
-    """Where a person's session files go: one folder for the household, one per person in a clinic."""
-    return folder if clinic is None else folder / f"person-{person_id}"
+    """Where a person's session files go: one folder per person (a household's files from
+    before are read from ``folder`` itself, see ``sessions_list``)."""
+    return folder / f"person-{person_id}"
 
 
 def create_app(
@@ -188,9 +189,24 @@ def create_app(
 
     @app.get("/api/sessions")
     def sessions_list(
-        person_id: Annotated[int, Depends(current_person_id)], limit: int = 10
+        request: Request,
+        person_id: Annotated[int, Depends(current_person_id)],
+        limit: int = 10,
+        offset: int = 0,
     ) -> list[dict[str, Any]]:
-        return last_sessions(_sessions_of(sessions, clinic, person_id), limit)
+        folder = _sessions_of(sessions, clinic, person_id)
+        if clinic is not None:
+            return last_sessions(folder, limit, offset)
+        # a household's files from before each person had a folder: each goes to the person
+        # it was kept for, one that names no one to the household's first person
+        first = min(p.id for p in web_store(request).list_people())
+        return last_sessions(
+            folder,
+            limit,
+            offset,
+            shared=sessions,
+            owns=lambda record: (stored_person(record) or first) == person_id,
+        )
 
     @app.post("/api/sessions")
     def sessions_add(

@@ -9,6 +9,8 @@ Protocol (one WebSocket per camera stream):
 * binary frames: ``HEADER`` (uint32 sequence number, float64 capture time in ms on the
   page's clock) followed by the JPEG bytes; the server answers each with a ``state``
   message carrying the same sequence number, or ``dropped`` when it is still busy;
+* text ``{"type": "target", "target": [2]}`` — the live bars score other toes from the next
+  frame on (the next step of a test recorded in one run); answered ``{"type": "targeted"}``;
 * text ``{"type": "stop"}`` — the server answers ``summary`` with the task's figures in
   plain words, and keeps them as a session file and, with a :class:`RunKeeper`, in the
   person's records (see :mod:`toelab.web.keeping`).
@@ -72,6 +74,14 @@ class StartRequest:
         return None
 
 
+def parse_target(value: Any) -> tuple[int, ...]:
+    """The target toes of a start or target message; none given means the big toe."""
+    try:
+        return tuple(int(t) for t in value or (1,))
+    except (TypeError, ValueError) as error:
+        raise ToelabError(f"target must be numbers, toes 1–5 ({error})") from None
+
+
 def parse_start(message: dict[str, Any]) -> StartRequest:
     """Check a start message from the page."""
     task = message.get("task")
@@ -79,7 +89,7 @@ def parse_start(message: dict[str, Any]) -> StartRequest:
         raise ToelabError(f"unknown live task {task!r}", hint=f"one of {', '.join(LIVE_TASKS)}")
     points = parse_points(message.get("points"), "calibration")
     try:
-        target = tuple(int(t) for t in message.get("target") or (1,))
+        target = parse_target(message.get("target"))
         hold = message.get("hold_s")
         hold = None if hold is None else float(hold)
         beats = tuple(float(b) for b in message.get("beat_times_s") or ())
@@ -133,6 +143,11 @@ class LiveSession:
         if time_s <= self._times[-1]:
             raise ToelabError("a frame arrived with an older capture time than the one before")
         return self._collect(self.tracker.update(frame, time_s))
+
+    def retarget(self, target: tuple[int, ...]) -> None:
+        """The toes the live scorers watch from the next frame on."""
+        for scorer in self.scorers.values():
+            scorer.retarget(target)
 
     def _collect(self, state: FrameState) -> dict[str, Any]:
         self._times.append(state.time_s)
@@ -357,6 +372,15 @@ class LiveConnection:
             return {"type": "idle"}  # a repeated or reordered frame adds nothing
         return self.session.update(image, time_s)
 
+    def _retarget(self, target: tuple[int, ...]) -> None:
+        """Runs in the worker thread, between frames."""
+        if self.pending_start is not None:
+            self.pending_start.target = target
+        elif self.session is not None:
+            self.session.retarget(target)
+        else:
+            raise ToelabError("nothing is running: start first")
+
     async def _command(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
         try:
@@ -365,6 +389,11 @@ class LiveConnection:
                 await self._drain()
                 self.session, self.pending_start = None, request
                 await self._send({"type": "armed", "task": request.task})
+            elif kind == "target":
+                target = parse_target(message.get("target"))
+                LiveScorer(target)  # toes outside 1–5 are refused here, not in the worker
+                await asyncio.get_running_loop().run_in_executor(self.worker, self._retarget, target)
+                await self._send({"type": "targeted", "target": list(target)})
             elif kind == "stop":
                 await self._drain()
                 session, self.session = self.session, None

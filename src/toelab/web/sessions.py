@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,25 +19,58 @@ from toelab.tasks import json_safe
 
 
 def save_session(folder: Path, record: dict[str, Any]) -> dict[str, Any]:
-    """Write one session record (adds ``id`` and ``saved_at``) and return it as written."""
+    """Write one session record (adds ``id``, which sorts by the time to the microsecond, and
+    ``saved_at``) and return it as written."""
     private_folder(folder)
     now = datetime.now(UTC)
     saved = json_safe(
-        {"id": f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}", "saved_at": now.isoformat(), **record}
+        {"id": f"{now:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}", "saved_at": now.isoformat(), **record}
     )
     path = folder / f"{saved['id']}.json"
     write_private(path, json.dumps(saved, indent=1, allow_nan=False).encode("utf-8"))
     return saved
 
 
-def last_sessions(folder: Path, limit: int = 10) -> list[dict[str, Any]]:
-    """The newest session records first; unreadable files are skipped."""
+def last_sessions(
+    folder: Path,
+    limit: int = 10,
+    offset: int = 0,
+    *,
+    shared: Path | None = None,
+    owns: Callable[[dict[str, Any]], bool] | None = None,
+) -> list[dict[str, Any]]:
+    """One person's session records, newest first, ``limit`` of them after skipping the
+    ``offset`` newest; unreadable files are skipped. ``shared``: a folder of files written
+    before each person had their own (a household's), of which only those ``owns`` accepts
+    count."""
     if limit < 1:
         raise ToelabError(f"limit must be at least 1, not {limit}")
-    records = []
-    for path in sorted(folder.glob("*.json"), reverse=True)[:limit]:
+    if offset < 0:
+        raise ToelabError(f"offset must be 0 or more, not {offset}")
+    paths = [(p.name, p, False) for p in folder.glob("*.json")]
+    if shared is not None:
+        paths += [(p.name, p, True) for p in shared.glob("*.json")]
+    records: list[dict[str, Any]] = []
+    skip = offset
+    # file names start with the time they were saved: newest first across both folders
+    for _, path, from_shared in sorted(paths, key=lambda item: item[0], reverse=True):
         try:
-            records.append(json.loads(path.read_text(encoding="utf-8")))
+            record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             continue
+        if not isinstance(record, dict) or (from_shared and not (owns and owns(record))):
+            continue
+        if skip:
+            skip -= 1
+            continue
+        records.append(record)
+        if len(records) == limit:
+            break
     return records
+
+
+def stored_person(record: dict[str, Any]) -> int | None:
+    """The person a session record was kept for, when it says."""
+    stored = record.get("stored")
+    person = stored.get("person_id") if isinstance(stored, dict) else None
+    return person if isinstance(person, int) else None

@@ -2,7 +2,7 @@
 // recorded over the live link; the figures come back in plain words.
 import { $, el, say, sleep } from "./dom.js";
 import { showGuide } from "./guide.js";
-import { liveView } from "./bars.js";
+import { clearLive, liveView, newTarget } from "./bars.js";
 import { renderSummary, warningKind } from "./results.js";
 import { show } from "./screens.js";
 import { READY_S, STEP_S, beat, link, liveFeet, needPoints, state } from "./session.js";
@@ -54,7 +54,9 @@ async function runTest(test) {
   $("#runner").hidden = false; $("#assess-live").hidden = false;
   $("#assess-results").replaceChildren();
   liveView($("#assess-live"), liveFeet(), 4);
-  state.liveTarget = { container: $("#assess-live") };
+  // each step scores the toes it names; a test with no target (tremor) marks none
+  const stepToes = (condition) => (test.task === "tremor" || !condition.toes.length ? null : [...condition.toes]);
+  state.liveTarget = { container: $("#assess-live"), toes: stepToes(test.conditions[0]) };
   $("#step-title").textContent = test.name;
   const oneRecording = test.task === "isolation";
   const summaries = [];
@@ -62,12 +64,13 @@ async function runTest(test) {
     for (const [i, condition] of test.conditions.entries()) {
       const duration = STEP_S ?? condition.duration_s;
       $("#step-instruction").textContent = `${i + 1} of ${test.conditions.length}: ${condition.instruction}`;
+      newTarget($("#assess-live"), stepToes(condition)); // shown from "Get ready" on
       const step = guide.sheet.steps[condition.id];
       $("#step-guide").textContent = step ? `${step.how_many} ${step.tip}` : "";
       if (!oneRecording || i === 0) {
         await countdown(READY_S, "Get ready…");
         const request = { task: test.task, points: state.points, label: `${test.name}${oneRecording ? "" : ` — ${condition.id.replaceAll("_", " ")}`}`,
-          target: condition.toes.length ? condition.toes : [1], extra: { test_id: test.id, condition: oneRecording ? null : condition.id, run,
+          target: stepToes(condition) ?? [1], extra: { test_id: test.id, condition: oneRecording ? null : condition.id, run,
             last: oneRecording || i === test.conditions.length - 1, context: guide.context } };
         if (test.task === "rhythm") {
           const bpm = 60000 / Number(conditionParam(condition, "interval_ms") || 600);
@@ -77,6 +80,7 @@ async function runTest(test) {
         }
         await link.start(request);
       } else {
+        await link.retarget(stepToes(condition) ?? [1]);
         beat.beep(880, 0.12);
       }
       $("#countdown").textContent = "";
@@ -98,6 +102,7 @@ async function runTest(test) {
     say(e.message === "stopped" ? "Test stopped." : `The test could not finish: ${e.message}`);
   } finally {
     $("#runner").hidden = true; state.liveTarget = null;
+    clearLive($("#assess-live"));
   }
 }
 $("#runner-cancel").addEventListener("click", () => { state.cancel = true; });

@@ -1,5 +1,6 @@
 // The live bars: one per toe, filled by how high it lifts; the target toe outlined, green
-// when it lifted on its own, orange (dashed) for a neighbour that followed.
+// when it lifted on its own (or, for the other four, together), orange (dashed) for a
+// neighbour that followed; a test without a target (tremor) shows the bars alone.
 import { el, fmt, say } from "./dom.js";
 import { liveTrouble } from "./messages.js";
 import { onLiveMessage, state } from "./session.js";
@@ -9,6 +10,7 @@ const BAR_FULL = 0.12; // lift (fraction of foot width) that fills a bar
 
 // `level`: the heading level of each foot's name
 export function liveView(container, feet, level = 3) {
+  container.hidden = false;
   container.replaceChildren();
   container.lastRep = {};
   for (const foot of feet) {
@@ -25,7 +27,11 @@ export function liveView(container, feet, level = 3) {
   }
 }
 
-function paintLive(container, message) {
+const sameToes = (a, b) => a.length === b.length && a.every((t, i) => t === b[i]);
+
+// `toes`: the toes this step asks for (null: a test with no target, e.g. a tremor hold;
+// undefined: whatever the server scores)
+function paintLive(container, message, toes) {
   for (const [foot, data] of Object.entries(message.feet || {})) {
     const box = container.querySelector(`[data-foot="${foot}"]`);
     if (!box) continue;
@@ -34,6 +40,9 @@ function paintLive(container, message) {
       continue;
     }
     const live = data.live;
+    const aim = toes === undefined ? live.target : toes ?? [];
+    // right after a step changes, frames scored against the old target are not shown as marks
+    const scored = aim.length > 0 && sameToes([...aim].sort(), [...live.target].sort());
     // the last finished rep stays shown (green, or the toes that followed) until the next one
     const shown = container.lastRep || (container.lastRep = {});
     if (data.rep) shown[foot] = data.rep;
@@ -43,16 +52,16 @@ function paintLive(container, message) {
       const toe = box.querySelector(`[data-toe="${i + 1}"]`);
       const level = live.level[i];
       toe.querySelector(".fill").style.height = `${Math.max(0, Math.min(1, (level ?? 0) / BAR_FULL)) * 100}%`;
-      const target = live.target.includes(i + 1);
-      const following = live.followers.includes(i + 1);
-      const followed = !following && rep && rep.followers.includes(i + 1);
-      const good = target && (live.isolated || Boolean(rep && rep.clean && !live.target_up));
+      const target = aim.includes(i + 1);
+      const following = scored && live.followers.includes(i + 1);
+      const followed = scored && !following && rep && rep.followers.includes(i + 1);
+      const good = scored && target && (live.isolated || Boolean(rep && rep.clean && !live.target_up));
       toe.classList.toggle("target", target);
       toe.classList.toggle("good", good);
       toe.classList.toggle("follower", following || Boolean(followed));
       toe.classList.toggle("lost", level === null);
       toe.querySelector(".flag").textContent = level === null ? "not seen"
-        : following ? "follows" : followed ? "followed" : good ? "on its own ✓" : "";
+        : following ? "follows" : followed ? "followed" : good ? (aim.length > 1 ? "together ✓" : "on its own ✓") : "";
     }
   }
 }
@@ -64,6 +73,24 @@ onLiveMessage((message) => {
   if (message.type !== "state") return;
   for (const data of Object.values(message.feet || {})) if (data.rep) state.repLog.push(data.rep);
   if (!state.liveTarget) return;
-  paintLive(state.liveTarget.container, message);
+  paintLive(state.liveTarget.container, message, state.liveTarget.toes);
   state.liveTarget.onState?.(message);
 });
+
+// The bars go when a run's results are shown: they belong to the run, not to its figures.
+export function clearLive(container) {
+  container.replaceChildren();
+  container.lastRep = {};
+  container.hidden = true;
+}
+
+// The toes a new step scores: old marks (a rep of the previous target) are dropped.
+export function newTarget(container, toes) {
+  container.lastRep = {};
+  if (state.liveTarget) state.liveTarget.toes = toes;
+  for (const toe of container.querySelectorAll("[data-toe]")) {
+    toe.classList.toggle("target", Boolean(toes?.includes(Number(toe.dataset.toe))));
+    toe.classList.remove("good", "follower");
+    if (!toe.classList.contains("lost")) toe.querySelector(".flag").textContent = "";
+  }
+}

@@ -92,6 +92,14 @@ export class LiveLink {
     this.loop();
   }
 
+  // the next step of a run: the live bars score these toes from the next frame on
+  async retarget(target) {
+    const targeted = this.reply("targeted");
+    this.ws.send(JSON.stringify({ type: "target", target }));
+    const answer = await targeted;
+    if (answer.type === "error") throw new Error(answer.message);
+  }
+
   async stop(keep = true) {
     this.streaming = false;
     const deadline = performance.now() + 2000;

@@ -1,7 +1,8 @@
 // A finished run in plain words: its figures with what they mean, the lifts seen, the
-// do's and don'ts; the Results screen lists the last few.
+// do's and don'ts; the Results screen lists the chosen person's runs, a page at a time.
 import { $, el, fmt, say } from "./dom.js";
 import { renderCards } from "./guide.js";
+import { onPersonChange } from "./people.js";
 import { onScreen } from "./screens.js";
 import { footWord, taskName, toeName } from "./vocabulary.js";
 
@@ -25,7 +26,8 @@ export const warningKind = (text) => text.split(/[:;]/)[0].replace(/[\d.]+/g, "#
 export function renderSummary(record, { level = 3, shownAbove = new Set() } = {}) {
   const box = el("article", { class: "summary", "data-task": record.task });
   box.append(el(`h${level}`, { textContent: record.label || taskName(record.task) }));
-  box.append(el("p", { class: "hint", textContent: `Recorded ${fmt(record.duration_s)} s at ${fmt(record.fps, 0)} frames per second.` }));
+  // a run logged by hand was not recorded
+  if (record.duration_s !== undefined) box.append(el("p", { class: "hint", textContent: `Recorded ${fmt(record.duration_s)} s at ${fmt(record.fps, 0)} frames per second.` }));
   for (const [foot, rows] of Object.entries(record.rows || {})) {
     const caption = foot === "null" || foot === "None" ? "" : footWord(foot) || `${foot} foot`;
     box.append(rowsTable(rows, caption));
@@ -50,17 +52,30 @@ export function renderSummary(record, { level = 3, shownAbove = new Set() } = {}
   for (const n of record.results?.notes || []) box.append(el("p", { class: "hint", textContent: n }));
   return box;
 }
+const PAGE = 6; // runs on one page of Results
+const results = { offset: 0 };
+
+function runBox(s) {
+  const box = renderSummary(s, { level: 3 });
+  box.prepend(el("p", { class: "when", textContent: new Date(s.saved_at).toLocaleString() }));
+  return box;
+}
+// The chosen person's runs (tests and training), newest first, a page at a time.
 export async function loadResults() {
   try {
-    const sessions = await (await fetch("/api/sessions?limit=6")).json();
-    const list = sessions.length ? sessions.map((s) => {
-      const box = renderSummary(s, { level: 3 });
-      box.prepend(el("p", { class: "when", textContent: new Date(s.saved_at).toLocaleString() }));
-      return box;
-    }) : [el("p", { textContent: "No results yet." })];
-    $("#results-list").replaceChildren(...list);
-    $("#home-last").replaceChildren(...(sessions.length ? [renderSummary(sessions[0], { level: 4 })] : [el("p", { textContent: "No results yet." })]));
+    // one more than a page: whether there are older runs
+    const sessions = await (await fetch(`/api/sessions?limit=${PAGE + 1}&offset=${results.offset}`)).json();
+    if (!sessions.length && results.offset > 0) { results.offset = 0; return loadResults(); }
+    const pager = el("div", { class: "pager" });
+    if (results.offset > 0) pager.append(el("button", { id: "results-newer", textContent: "Newer runs", onclick: () => { results.offset = Math.max(0, results.offset - PAGE); loadResults(); } }));
+    if (sessions.length > PAGE) pager.append(el("button", { id: "results-older", textContent: "Older runs", onclick: () => { results.offset += PAGE; loadResults(); } }));
+    const list = sessions.length ? sessions.slice(0, PAGE).map(runBox) : [el("p", { textContent: "No results yet." })];
+    $("#results-list").replaceChildren(...list, pager);
+    if (results.offset === 0) {
+      $("#home-last").replaceChildren(...(sessions.length ? [renderSummary(sessions[0], { level: 4 })] : [el("p", { textContent: "No results yet." })]));
+    }
   } catch (e) { say(`Could not load results: ${e.message}`); }
 }
 onScreen("results", loadResults);
-onScreen("home", loadResults);
+onScreen("home", () => { results.offset = 0; loadResults(); });
+onPersonChange(() => { results.offset = 0; });

@@ -293,4 +293,4 @@ def test_logged_records_are_limited_in_size_and_per_minute(client: TestClient, h
     small = {"task": "logged", "exercise_id": "towel_scrunch", "reps": 10}
     codes = [client.post("/api/sessions", json=small).status_code for _ in range(40)]
     assert codes == [200] * 30 + [429] * 10
-    assert len(list((home / "sessions").glob("*.json"))) == 30
+    assert len(list((home / "sessions").rglob("*.json"))) == 30  # one folder per person

@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -21,13 +21,7 @@ from toelab.web import create_app
 from toelab.web.auth import CSRF_COOKIE, Clinic, Policy, hash_password
 
 PASSWORD = "correct horse battery"
-
-
-def run_alone(coroutine: Any) -> Any:
-    """``asyncio.run`` in a thread of its own: the browser tests' driver keeps an event loop
-    running in this thread for the whole session."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +71,13 @@ async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> ht
     )
 
 
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run ``coroutine`` on an event loop of its own, in a thread of its own: the test may run
+    where another event loop is already running (the browser tests leave one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 async def parallel(client: httpx.AsyncClient, attempts: list[tuple[str, str]]) -> list[int]:
     await client.get("/login")
     answers = await asyncio.gather(*(sign_in(client, name, password) for name, password in attempts))
@@ -98,7 +99,7 @@ def test_parallel_wrong_passwords_for_one_account_are_checked_no_more_than_allow
         async with client_at(app, "10.0.0.9") as client:
             return await parallel(client, [("ann", f"guess {i}") for i in range(60)])
 
-    codes = run_alone(attack())
+    codes = run(attack())
     assert len(checks) == clinic.policy.free_failures
     assert codes.count(401) == clinic.policy.free_failures and codes.count(429) == 55
 
@@ -113,7 +114,7 @@ def test_parallel_unknown_names_from_one_address_are_checked_no_more_than_allowe
         async with client_at(app, "10.0.0.9") as client:
             return await parallel(client, [(f"nobody{i}", "guess guess") for i in range(100)])
 
-    codes = run_alone(attack())
+    codes = run(attack())
     assert len(checks) == clinic.policy.ip_failures
     assert codes.count(401) == clinic.policy.ip_failures and codes.count(429) == 80
 
@@ -140,7 +141,7 @@ def test_the_owner_still_signs_in_while_others_guess_their_password(clinic: Clin
                 clean_address = (await sign_in(fresh, "ann", PASSWORD)).status_code
             return {"guesser": guesser_right, "own device": own_device, "clean address": clean_address}
 
-    got = run_alone(scenario())
+    got = run(scenario())
     # the guessing address waits even with the right password; the owner gets in at once
     assert got == {"guesser": 429, "own device": 200, "clean address": 200}
 
@@ -158,8 +159,8 @@ def test_known_and_unknown_names_get_identical_answers(clinic: Clinic, tmp_path:
                 got.append((answer.status_code, re.sub(r"\d+", "N", answer.text), waiting is not None))
             return got
 
-    known = run_alone(answers("ann", "10.0.3.1"))
-    unknown = run_alone(answers("nobody", "10.0.3.2"))
+    known = run(answers("ann", "10.0.3.1"))
+    unknown = run(answers("nobody", "10.0.3.2"))
     assert known == unknown
     assert [code for code, _, _ in known] == [401] * clinic.policy.free_failures + [429] * 3
 
@@ -197,7 +198,7 @@ def test_a_flood_of_sign_ins_leaves_signed_in_pages_free(
             codes = [answer.status_code for answer in await asyncio.gather(*flood)]
             return page.status_code, codes
 
-    page, codes = run_alone(scenario())
+    page, codes = run(scenario())
     assert page == 200
     # checks beyond the waiting allowance are answered "busy" at once, not queued
     assert codes.count(503) == 60 - clinic.policy.max_waiting_checks

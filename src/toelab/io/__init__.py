@@ -48,6 +48,10 @@ from toelab.io.deeplabcut import HDF_KEY as _DLC_HDF_KEY
 from toelab.io.deeplabcut import read_deeplabcut
 from toelab.io.openpose import json_files as _openpose_json_files
 from toelab.io.openpose import read_openpose
+from toelab.io.signatures import HEAD_BYTES as _HEAD_BYTES
+from toelab.io.signatures import VIDEO_KINDS as _VIDEO_KINDS
+from toelab.io.signatures import described as _described
+from toelab.io.signatures import sniff as _sniff
 from toelab.io.sleap import read_sleap
 from toelab.recording import FORMAT_MARKER, Recording
 
@@ -67,22 +71,6 @@ __all__ = [
 FORMATS = ("toelab", "csv", "deeplabcut", "sleap", "openpose", "c3d")
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _ZIP_SIGNATURE = b"PK\x03\x04"
-_VIDEO_SIGNATURES = (
-    (4, b"ftyp", "a video (MP4/MOV/3GP)"),
-    (4, b"moov", "a video (QuickTime)"),
-    (4, b"mdat", "a video (QuickTime)"),
-    (4, b"wide", "a video (QuickTime)"),
-    (4, b"free", "a video (QuickTime)"),
-    (0, b"\x1a\x45\xdf\xa3", "a video (MKV/WebM)"),
-    (8, b"AVI ", "a video (AVI)"),
-)
-_MEDIA_SIGNATURES = (
-    *_VIDEO_SIGNATURES,
-    (8, b"WAVE", "audio (WAV)"),
-    (0, b"fLaC", "audio (FLAC)"),
-    (0, b"OggS", "audio (Ogg)"),
-    (0, b"ID3", "audio (MP3)"),
-)
 
 
 def looks_like_video(path: str | Path) -> bool:
@@ -96,7 +84,7 @@ def looks_like_video(path: str | Path) -> bool:
             head = handle.read(16)
     except OSError:
         return False
-    if any(head[at : at + len(mark)] == mark for at, mark, _ in _VIDEO_SIGNATURES):
+    if _sniff(head) in _VIDEO_KINDS:
         return True
     return path.suffix.lower() in VIDEO_SUFFIXES and not head.startswith((_ZIP_SIGNATURE, _HDF5_SIGNATURE))
 
@@ -149,13 +137,14 @@ def detect_format(path: str | Path) -> str:
         return _hdf5_kind(path)
     if _is_c3d(path, head):
         return "c3d"
-    for offset, signature, what in _MEDIA_SIGNATURES:
-        if head[offset : offset + len(signature)] == signature:
-            raise ToelabError(
-                f"is {what}, not a data file",
-                path,
-                hint="videos are tracked by toelab's video tracker; audio gives beats to the rhythm task",
-            )
+    # a text file may start with a UTF-16 mark that looks like an untagged MP3 frame
+    media = _sniff(head[:_HEAD_BYTES], untagged_mp3=False)
+    if media is not None:
+        raise ToelabError(
+            f"is {_described(media)}, not a data file",
+            path,
+            hint="videos are tracked by toelab's video tracker; audio gives beats to the rhythm task",
+        )
     if b"\x00" in head:
         raise ToelabError(
             "unknown binary file",

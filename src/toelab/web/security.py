@@ -23,6 +23,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from toelab.errors import ToelabError
+from toelab.io.signatures import sniff
 
 MB = 1024 * 1024
 
@@ -183,20 +184,6 @@ def same_origin(scope: Scope) -> bool:
     return origin == f"{scheme}://{headers.get('host', '')}"
 
 
-# the first bytes of each accepted kind of file
-_SIGNATURES: dict[str, tuple[tuple[int, bytes], ...]] = {
-    "jpeg": ((0, b"\xff\xd8\xff"),),
-    "png": ((0, b"\x89PNG\r\n\x1a\n"),),
-    "wav": ((0, b"RIFF"), (8, b"WAVE")),
-    "aiff": ((0, b"FORM"), (8, b"AIFF")),
-    "mp3": ((0, b"ID3"),),
-    "ogg": ((0, b"OggS"),),
-    "flac": ((0, b"fLaC"),),
-    "mp4": ((4, b"ftyp"),),
-    "webm": ((0, b"\x1a\x45\xdf\xa3"),),
-    "avi": ((0, b"RIFF"), (8, b"AVI ")),
-    "y4m": ((0, b"YUV4MPEG2 "),),
-}
 KINDS = {
     "image": ("jpeg", "png"),
     "audio": ("wav", "aiff", "mp3", "ogg", "flac", "mp4", "webm"),
@@ -208,17 +195,6 @@ _UNREADABLE = {
     "audio": "the song is not a readable sound file",
     "video": "the video is not a readable video file",
 }
-
-
-def sniff(head: bytes) -> str | None:
-    """The kind of file its first bytes say it is (``jpeg``, ``wav``, ``mp4`` ...), or None."""
-    for kind, marks in _SIGNATURES.items():
-        if all(head[at : at + len(mark)] == mark for at, mark in marks):
-            return kind
-    # an MP3 without a tag starts with a frame header: eleven set bits
-    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06:
-        return "mp3"
-    return None
 
 
 def read_upload(upload: UploadFile, kind: str, limit_bytes: int) -> tuple[bytes, str]:

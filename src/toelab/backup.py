@@ -44,6 +44,7 @@ from sqlalchemy.engine import URL, make_url
 
 from toelab import __version__
 from toelab.errors import ToelabError
+from toelab.hashing import file_sha256
 from toelab.paths import PRIVATE_FILE, private_file, private_folder, toelab_home
 from toelab.store import engine as engines
 from toelab.store.tracks import TRACKS_DIR
@@ -166,14 +167,6 @@ def _copy_sqlite(source: Path, target: Path) -> None:
     copy.close()
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _track_files(home: Path) -> dict[str, Path]:
     folder = home / TRACKS_DIR
     found = {}
@@ -219,8 +212,8 @@ def backup_to(out: str | Path, *, url: str | None = None, home: Path | None = No
             "schema_revision": revision,
             "created_at": created_at,
             "toelab_version": __version__,
-            "database_sha256": _sha256(database),
-            "tracks": {name: _sha256(path) for name, path in tracks.items()},
+            "database_sha256": file_sha256(database),
+            "tracks": {name: file_sha256(path) for name, path in tracks.items()},
         }
         manifest_path = Path(scratch) / MANIFEST
         manifest_path.write_text(json.dumps(manifest, indent=1))
@@ -310,7 +303,7 @@ def _extract(archive: tarfile.TarFile, name: str, target: Path, path: Path) -> s
 def _restore_tracks(archive: tarfile.TarFile, manifest: dict[str, Any], home: Path, path: Path) -> None:
     for name, sha256 in manifest["tracks"].items():
         target = home / name
-        if target.exists() and _sha256(target) == sha256:
+        if target.exists() and file_sha256(target) == sha256:
             continue
         if _extract(archive, name, target, path) != sha256:
             target.unlink()

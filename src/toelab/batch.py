@@ -13,7 +13,6 @@ worker machine (a shared file system).
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from toelab.errors import ToelabError
+from toelab.hashing import file_sha256
 from toelab.io import looks_like_video
 from toelab.limits import LimitExceeded, WorkLimits, run_limited
 from toelab.recording import Recording
@@ -39,7 +39,6 @@ DEFAULT_PERSON = "batch"
 # Extensions of landmark and sensor files: such a file that cannot be read is a failed
 # recording, reported with its error, rather than an unrelated file skipped in silence.
 DATA_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".h5", ".hdf5", ".slp", ".c3d", ".npz"})
-_CHUNK_BYTES = 1 << 20
 CONNECT_TIMEOUT_S = 10  # to reach a Dask scheduler given by address
 
 
@@ -83,27 +82,6 @@ class BatchReport:
     @property
     def done_before(self) -> int:
         return sum(1 for r in self.results if r.done_before)
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, or of every file in a folder (names and bytes, in name order)."""
-    digest = hashlib.sha256()
-    if path.is_dir():
-        for member in sorted(p for p in path.rglob("*") if p.is_file()):
-            digest.update(f"{member.relative_to(path).as_posix()}\0".encode())
-            _hash_into(digest, member)
-        return digest.hexdigest()
-    _hash_into(digest, path)
-    return digest.hexdigest()
-
-
-def _hash_into(digest: Any, path: Path) -> None:
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK_BYTES):
-                digest.update(chunk)
-    except OSError as exc:
-        raise ToelabError(f"cannot read the file: {exc.strerror or exc}", path) from exc
 
 
 def _why_not_a_recording(path: Path) -> str | None:

@@ -215,3 +215,11 @@ def test_numpy_numbers_from_the_analyses_are_stored_as_plain_numbers(store: Stor
     (trial,) = store.trials(session)
     assert trial.toes == (3,) and trial.results == (ResultFigure("individuation_index", 0.7, "", "right", 3),)
     assert type(trial.results[0].value) is float
+
+
+def test_a_database_toelab_cannot_keep_records_in_is_refused_in_one_line(tmp_path):
+    from toelab.errors import ToelabError
+    from toelab.store import open_store
+
+    with pytest.raises(ToelabError, match="SQLite or PostgreSQL"):
+        open_store("mysql://user@localhost/toelab", home=tmp_path)

@@ -58,9 +58,18 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+# the databases toelab's migrations and atomic counters are written for
+BACKENDS = ("sqlite", "postgresql")
+
+
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
+        if parsed.get_backend_name() not in BACKENDS:
+            raise ToelabError(
+                f"cannot use database URL {url!r}: toelab keeps records in SQLite or PostgreSQL",
+                hint="e.g. sqlite:///path/to/toelab.db or postgresql+psycopg://user@host/toelab",
+            )
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 database = Path(parsed.database).expanduser()

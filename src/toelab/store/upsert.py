@@ -20,10 +20,9 @@ from toelab.store.models import PlanItemModel
 def upsert_plan_item(s: Session, plan_id: int, day: date, exercise_id: str, add: int | None) -> int:
     """Add ``add`` sessions done (``None``: set to 0, missed) to a plan's day; returns the new count."""
     dialect = s.get_bind().dialect.name
-    # each dialect's insert has on_conflict_do_update; they share no type that says so
-    insert: Any = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
-    if insert is None:
-        raise NotImplementedError(f"no atomic upsert for the {dialect} database")
+    # each dialect's insert has on_conflict_do_update (they share no type that says so); the
+    # store opens no other database (store.engine.BACKENDS)
+    insert: Any = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
     table = PlanItemModel.__table__
     statement = insert(table).values(
         plan_id=plan_id, day=day, exercise_id=exercise_id, times_done=0 if add is None else add

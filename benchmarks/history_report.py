@@ -44,7 +44,7 @@ import numpy as np
 from rich.console import Console
 from sqlalchemy import func, insert, select, text
 
-from toelab.cli.demo import add_sample_person
+from toelab.cli.samples import add_sample_person
 from toelab.report import html_to_pdf, pdf_available, report_html
 from toelab.report.terminal import history_renderables
 from toelab.store import Store, open_store

@@ -11,7 +11,7 @@ from io_samples import dlc_frame
 from typer.testing import CliRunner
 
 from toelab.cli import app
-from toelab.cli.demo import DEMO_CO_MOVEMENT, write_phyphox_csv
+from toelab.cli.samples import DEMO_CO_MOVEMENT, write_phyphox_csv
 from toelab.synthetic.movement import isolation_recording, rhythm_recording, rom_recording
 from toelab.synthetic.tremor import tremor_recording
 

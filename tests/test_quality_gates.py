@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from toelab.analysis.rhythm import analyze_rhythm
 from toelab.cli import app
-from toelab.cli.demo import DEMO_CO_MOVEMENT
+from toelab.cli.samples import DEMO_CO_MOVEMENT
 from toelab.recording import Recording
 from toelab.report import export_figures, fhir_bundle, report_html
 from toelab.report.handout import latest_findings

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from toelab.cli import app
-from toelab.cli.demo import DEMO_CO_MOVEMENT, add_sample_person
+from toelab.cli.samples import DEMO_CO_MOVEMENT, add_sample_person
 from toelab.report import read_figures_csv
 from toelab.store import open_store
 from toelab.store.outcomes import figures_from_outcome

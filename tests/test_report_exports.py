@@ -11,7 +11,7 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 
-from toelab.cli.demo import DEMO_CO_MOVEMENT
+from toelab.cli.samples import DEMO_CO_MOVEMENT
 from toelab.errors import ToelabError
 from toelab.report import export_figures, fhir_bundle, read_figures_csv
 from toelab.report.fhir import FIGURES_SYSTEM, UCUM, quantity

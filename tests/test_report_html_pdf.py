@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
-from toelab.cli.demo import add_sample_person
+from toelab.cli.samples import add_sample_person
 from toelab.report import latest_trial_views, pdf_available, report_html, write_report
 from toelab.store import Person, Store, open_store
 from toelab.store.outcomes import store_outcome, trial_parameters

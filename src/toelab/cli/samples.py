@@ -1,4 +1,4 @@
-"""``toelab demo``: generate a sample of each test, run every analysis and show the figures;
+"""The samples of ``toelab demo``: a sample of each test, run every analysis and show the figures;
 then a sample person with eight weeks of sessions, and their progress report.
 
 The samples are written as ordinary input files (a phone-sensor CSV in phyphox's layout and
@@ -13,14 +13,11 @@ import math
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import numpy as np
-import typer
 from rich.console import Console
 
-from toelab.cli.analyze import print_summary
-from toelab.cli.app import app, console
 from toelab.io import read
 from toelab.paths import toelab_home
 from toelab.protocols.plan import practice_day
@@ -262,13 +259,3 @@ def add_sample_person(
         _assessment(store, person, start + timedelta(weeks=week), week, seed + week)
     store.record_red_flag_answers(person, today, no_signs)
     return person
-
-
-@app.command()
-def demo(
-    out: Annotated[
-        Path | None, typer.Option(help="Folder for the sample files (default: the toelab data folder).")
-    ] = None,
-) -> None:
-    """Generate sample recordings, run every analysis on them and print what they show."""
-    run_demo(out, print_summary=print_summary, console=console)

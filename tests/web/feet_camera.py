@@ -31,6 +31,14 @@ MUSIC_PERIOD_S = 0.6
 MUSIC_LOOP_S = 6.0
 
 
+def loops(frames: list, time_s: np.ndarray, n: int) -> tuple[list, np.ndarray]:
+    """The camera's loop played ``n`` times: the frames and their times, one after another
+    (the isolation test needs at least two lifts of each toe to give it an index)."""
+    step = float(np.median(np.diff(time_s)))
+    span = float(time_s[-1] - time_s[0]) + step
+    return list(frames) * n, np.concatenate([time_s + k * span for k in range(n)])
+
+
 def isolation_lifts(t: np.ndarray) -> np.ndarray:
     out = np.zeros((t.size, 5))
     for onset, toes in ISOLATION_PULSES:

@@ -3,13 +3,14 @@
 The individuation index (II) of Häger-Ross & Schieber (2000, J Neurosci 20:8542), defined
 for fingers, applied to toes:
 
-1. **Trials.** The test is cut into movement epochs: every lift of any toe
-   (:func:`toelab.analysis.lifts.detect_lifts`), overlapping or nearly touching lifts merged.
-   In each epoch every toe's **excursion** is its highest point above its rest level
-   (lightly smoothed, ``SMOOTH_S``). Of the toes that lifted in the epoch, the one that
-   moved most relative to its own largest lift in the test is taken as the instructed
-   (target) toe. When two toes move equally far for their size, the epoch cannot tell
-   them apart; the larger absolute excursion wins.
+1. **Trials.** The test is cut into movement epochs, one per movement: each toe's clear lifts
+   (:func:`toelab.analysis.lifts.detect_lifts`; at least half its largest lift) whose tops fall
+   within ``SAME_MOVEMENT_S`` of each other are one movement, and the epoch spans their tops
+   ± a typical lift's half-width. In each epoch every toe's **excursion** is its highest point
+   above its rest level (lightly smoothed, ``SMOOTH_S``). Of the toes that lifted in the
+   epoch, the one that moved most relative to its own largest lift in the test is taken as
+   the instructed (target) toe. When two toes move equally far for their size, the epoch
+   cannot tell them apart; the larger absolute excursion wins.
 2. **Normalisation.** Each toe's reference is its mean excursion in the trials where it was
    the target (its own lift when instructed).
 3. **Co-movement** ``C[i, j]`` = mean over toe i's trials of toe j's excursion ÷ toe j's
@@ -25,9 +26,14 @@ with its share) when ``C[i, j]`` > ``CO_MOVED_FRACTION``. Both thresholds are
 toelab's choice: no toe norms exist yet (for fingers, Häger-Ross & Schieber 2000 found the
 thumb and index most independent and the middle and ring fingers least).
 
-The **toe control score** is 100 × the mean II over the tracked toes, a tracked toe that never
-lifted counting as 0. A toe that was not tracked (or left out for poor tracking) gets no
-index and does not count: the score then covers fewer toes.
+A toe gets an index only from at least ``MIN_OWN_LIFTS`` lifts of its own whose indices agree
+(within ``MAX_LIFT_SPREAD``); otherwise it is not measured, with the reason. A toe that never
+led a lift is not measured either: the video cannot tell a toe that only rose with others
+from a lift the camera missed, and a wrong 0 would be as misleading as a wrong 1.
+
+The **toe control score** is 100 × the mean II over the toes with an index (at least
+``MIN_SCORED_TOES``). A toe without one does not count: the score then covers fewer toes and
+says so.
 
 The little toe following the fourth is common (shared tendons) and is reported as a note,
 not a warning.
@@ -51,8 +57,23 @@ CO_MOVED_FRACTION = 0.25
 CLEAR_LIFT_FRACTION = 0.25
 FOLLOWS_BY_HALF = 0.5
 SMOOTH_S = 0.1
-MERGE_GAP_S = 0.15
 EPOCH_PAD_S = 0.1
+# One movement: lifts that reach their top within this of each other (toes that follow a lift
+# peak with it). A clear lift is at least this share of the toe's largest lift.
+SAME_MOVEMENT_S = 0.25
+LEADER_FRACTION = 0.5
+# A toe's index needs at least two of its own lifts (the test asks three) and must agree
+# between them: lifts whose indices differ by more than MAX_LIFT_SPREAD (±0.07, the index's
+# accuracy goal) are not measured — one lift cannot show the figure is repeatable, and lifts
+# that disagree show the tracking or the movement was not steady enough to trust it.
+MIN_OWN_LIFTS = 2
+MAX_LIFT_SPREAD = 0.14
+# The toe control score compares toes: it needs an index for at least two of them.
+MIN_SCORED_TOES = 2
+# A typical lift's half-width (top to 10 % of its height), bounded: deliberate toe lifts take
+# a few tenths of a second to rise.
+MIN_HALF_WIDTH_S = 0.15
+MAX_HALF_WIDTH_S = 0.6
 N_TOES = 5
 
 
@@ -67,6 +88,7 @@ class ToeIndividuation:
     # (toe, how far it rose as a share of its own lift) for each toe that co-moved
     followers: tuple[tuple[int, float], ...] = ()
     not_measured_reason: str | None = None
+    index_range: tuple[float, float] | None = None  # lowest and highest index of its own lifts
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -77,6 +99,7 @@ class ToeIndividuation:
             "n_trials": self.n_trials,
             "measured": self.measured,
             "followers": {str(t): round(share, 3) for t, share in self.followers},
+            "index_range": None if self.index_range is None else [round(v, 3) for v in self.index_range],
         }
         if not self.measured:
             out["not_measured_reason"] = self.not_measured_reason
@@ -136,16 +159,75 @@ def _smooth(values: np.ndarray, n: int) -> np.ndarray:
 
 
 def _epochs(detections: dict[int, LiftDetection]) -> list[tuple[float, float, set[int]]]:
-    """Movement epochs: overlapping or nearly touching lifts merged; with the toes that lifted."""
-    spans = sorted((e.onset_s, e.offset_s, j) for j, d in detections.items() for e in d.events)
-    merged: list[tuple[float, float, set[int]]] = []
-    for start, end, toe in spans:
-        if merged and start <= merged[-1][1] + MERGE_GAP_S:
-            first, last, toes = merged[-1]
-            merged[-1] = (first, max(last, end), toes | {toe})
+    """Movement epochs, one per movement: each toe's clear lifts (at least ``LEADER_FRACTION`` of
+    its largest) whose tops fall within ``SAME_MOVEMENT_S`` of each other are one movement.
+    The epoch spans the movement's tops ± a typical lift's half-width, so a lift that seems to
+    last seconds (a toe held up, or a point drifting) cannot swallow the movements around it;
+    the toes that lifted are those with any lift whose top falls inside it."""
+    events = [(e, j) for j, d in detections.items() for e in d.events]
+    if not events:
+        return []
+    largest = {j: max(e.height for e in d.events) for j, d in detections.items() if d.events}
+    leaders = sorted(
+        (e.peak_s, e, j) for e, j in events if e.height >= LEADER_FRACTION * largest[j]
+    )
+    half_width_s = float(np.median([min(e.peak_s - e.onset_s, e.offset_s - e.peak_s) for _, e, _ in leaders]))
+    half_width_s = float(np.clip(half_width_s, MIN_HALF_WIDTH_S, MAX_HALF_WIDTH_S))
+    groups: list[list[float]] = []
+    for peak_s, _, _ in leaders:
+        if groups and peak_s - groups[-1][-1] <= SAME_MOVEMENT_S:
+            groups[-1].append(peak_s)
         else:
-            merged.append((start, end, {toe}))
-    return merged
+            groups.append([peak_s])
+    epochs: list[tuple[float, float, set[int]]] = []
+    for tops in groups:
+        start, end = tops[0] - half_width_s, tops[-1] + half_width_s
+        if epochs and start < epochs[-1][1]:
+            # neighbouring movements share the time between their tops
+            middle = (epochs[-1][1] + start) / 2
+            epochs[-1] = (epochs[-1][0], middle, epochs[-1][2])
+            start = middle
+        epochs.append((start, end, set()))
+    for e, j in events:
+        for start, end, toes in epochs:
+            if start <= e.peak_s <= end:
+                toes.add(j)
+    return [(start, end, toes) for start, end, toes in epochs if toes]
+
+
+def _per_lift_indices(
+    own_trials: np.ndarray, reference: np.ndarray, toe: int, others: list[int]
+) -> list[float]:
+    """The individuation index of each of a toe's own lifts (rows of ``own_trials``)."""
+    if not others:
+        return []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = own_trials[:, others] / reference[others]
+    return [float(np.clip(1.0 - np.nanmean(row), 0.0, 1.0)) for row in shares]
+
+
+def _not_enough(n_trials: int, others: list[int], per_lift: list[float]) -> str | None:
+    """Why a toe's lifts cannot give it an index, in plain words; None when they can."""
+    if n_trials == 0:
+        return (
+            "no lift of this toe on its own was seen: either it only rose with other toes, or the "
+            "camera did not see it rise — lift it on its own 3 times, slowly, in good light"
+        )
+    if not others:
+        return "no other toe was lifted on its own, so there is nothing to compare it with"
+    if n_trials < MIN_OWN_LIFTS:
+        return (
+            f"it led only {n_trials} lift; an index needs at least {MIN_OWN_LIFTS} to show it is "
+            "repeatable — lift it on its own 3 times"
+        )
+    spread = max(per_lift) - min(per_lift)
+    if spread > MAX_LIFT_SPREAD:
+        return (
+            f"its lifts disagreed (from {min(per_lift):.2f} to {max(per_lift):.2f}), more than the "
+            f"±{MAX_LIFT_SPREAD / 2:.2f} the index needs — lift it the same way each time, with the "
+            "camera still and the light even, and check the overlay stays on the toes"
+        )
+    return None
 
 
 def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> IndividuationResult:
@@ -219,15 +301,13 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
         if i not in tracked:
             toes.append(ToeIndividuation(i + 1, None, None, (), 0, measured=False))
             continue
-        if n_trials == 0 or not others:
-            if n_trials == 0:
-                warnings.append(
-                    f"toe {i + 1} never lifted on its own (it was not the main mover in any trial)"
-                )
-            else:
-                warnings.append(f"toe {i + 1} cannot be compared: no other toe was lifted on its own")
-            toes.append(ToeIndividuation(i + 1, None, False, (), n_trials))
-            scores.append(0.0)
+        per_lift = _per_lift_indices(excursions[targets_arr == i], reference, i, others)
+        why = _not_enough(n_trials, others, per_lift)
+        if why is not None:
+            warnings.append(f"toe {i + 1}: {why}")
+            toes.append(
+                ToeIndividuation(i + 1, None, None, (), n_trials, measured=False, not_measured_reason=why)
+            )
             continue
         ii = float(np.clip(1.0 - np.mean(co[i, others]), 0.0, 1.0))
         co_moved = tuple(j + 1 for j in others if co[i, j] > CO_MOVED_FRACTION)
@@ -237,14 +317,25 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
             and reference[i] >= clear_level
             and all(share < FOLLOWS_BY_HALF for _, share in followers)
         )
-        toes.append(ToeIndividuation(i + 1, ii, bool(independent), co_moved, n_trials, followers=followers))
+        toes.append(
+            ToeIndividuation(
+                i + 1,
+                ii,
+                bool(independent),
+                co_moved,
+                n_trials,
+                followers=followers,
+                index_range=(float(min(per_lift)), float(max(per_lift))),
+            )
+        )
         scores.append(ii)
         if i == 3 and 5 in co_moved:
             notes.append(
                 "the little toe followed the fourth toe; this is common (they share tendons) "
                 "and not a concern"
             )
-    score = 100.0 * float(np.mean(scores)) if scores else None
+    # one toe is no "control score": it needs toes to compare (see MIN_SCORED_TOES)
+    score = 100.0 * float(np.mean(scores)) if len(scores) >= MIN_SCORED_TOES else None
     trials = tuple(
         Trial(
             float(start),

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from toelab.analysis.individuation import FOLLOWS_BY_HALF, INDEPENDENT_II, N_TOES
+from toelab.analysis.individuation import FOLLOWS_BY_HALF, INDEPENDENT_II, MIN_SCORED_TOES, N_TOES
 from toelab.analysis.quality import Need, Quality, good_share_pct, judge
 from toelab.protocols.cards import Findings
 from toelab.protocols.sources import TOELAB_RULE
@@ -49,6 +49,13 @@ def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
             "no toe lifted during the recording",
             "lift each toe in turn as high as you can, then rest it",
         ),
+        Need(
+            "toes_with_index",
+            MIN_SCORED_TOES,
+            f"only {figures.get('toes_with_index', 0)} toe(s) gave a repeatable index "
+            f"({MIN_SCORED_TOES} are needed for a score)",
+            "lift each toe on its own 3 times, slowly, with the camera still and the toes in good light",
+        ),
     )
 
 
@@ -72,7 +79,8 @@ def toe_verdict(toe: Mapping[str, Any]) -> tuple[str, str]:
     if toe.get("measured") is False:
         return "not measured", toe.get("not_measured_reason") or "the toe was not tracked well enough"
     if index is None:
-        return "—", "did not lift on its own during the test, so it counts as 0 in the score"
+        # a trial stored before toes without an index were marked not measured
+        return "—", "did not lift on its own during the test"
     followed = _followed(toe)
     value = fmt(index, digits=2)
     if toe.get("independent") is None:
@@ -139,6 +147,7 @@ class IsolationTask(Task):
             "good_frames_pct_by_toe": {str(t): share for t, share in coverage.items()},
             "toes_measured": len(good),
             "lifts": len(result.trials),
+            "toes_with_index": sum(t.individuation_index is not None for t in result.toes),
         }
         return judge(figures, _needs(figures))
 
@@ -153,7 +162,8 @@ class IsolationTask(Task):
             share = coverage.get(str(toe.toe))
             if whole is not None:
                 why = whole
-            elif toe.measured:
+            elif toe.measured or (toe.not_measured_reason and (share or 0.0) >= TOE_GOOD_FRAMES_PCT):
+                # measured, or not measured for a reason of its own lifts (said by the analysis)
                 toes.append(toe)
                 continue
             elif share is None:

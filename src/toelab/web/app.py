@@ -20,6 +20,7 @@ from toelab import __version__
 from toelab.errors import ToelabError
 from toelab.paths import toelab_home
 from toelab.web.auth import Clinic, ClinicGate, HomeGate, clinic_router, signed_in
+from toelab.web.coach import router as coach_router
 from toelab.web.keeping import OpenRuns, RunKeeper
 from toelab.web.live import LiveConnection
 from toelab.web.page_words import vocabulary
@@ -115,6 +116,7 @@ def create_app(
     app.state.open_runs = OpenRuns()
     quota = RecordQuota()
     app.include_router(records_router)
+    app.include_router(coach_router)
     # the first added runs last: headers go on every answer, refusals included
     app.add_middleware(BodyLimitMiddleware, limits=limits)
     if clinic is None:

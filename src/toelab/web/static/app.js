@@ -2,6 +2,7 @@
 import "./calibration.js";
 import "./checkin.js";
 import "./overview.js";
+import "./pairing.js";
 import "./progression.js";
 import "./flags.js";
 import "./history.js";

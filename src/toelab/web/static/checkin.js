@@ -4,7 +4,7 @@
 import { $, api, el, say, table } from "./dom.js";
 import { onPersonChange } from "./people.js";
 import { onScreen } from "./screens.js";
-import { onLiveMessage } from "./session.js";
+import { link, onLiveMessage } from "./session.js";
 
 const AREAS = [["big_toe", "Big toe"], ["small_toes", "Other toes"], ["ball_of_foot", "Ball of the foot"], ["arch", "Arch"],
   ["heel", "Heel"], ["ankle", "Ankle"], ["calf", "Calf"], ["elsewhere", "Elsewhere"]];
@@ -43,9 +43,11 @@ export function checkinForm(sessionId, onDone) {
   return form;
 }
 
-// a run kept in the records (its last step): ask how it felt
+// a run kept in the records (its last step): ask how it felt — on the big screen when a
+// phone films for one (pairing.js), not on the phone on the floor
 onLiveMessage((message) => {
   if (message.type !== "summary" || !message.stored || message.extra?.last === false) return;
+  if (link.query && !message.mirrored) return;
   const box = $("#checkin-box");
   box.replaceChildren(checkinForm(message.stored.session_id, () => { setTimeout(() => box.replaceChildren(), 4000); }));
   box.hidden = false;

@@ -17,7 +17,8 @@ def test_a_code_comes_with_a_qr_code_of_the_page_address(app):  # noqa: F811
     answer = screen.post("/api/pair", json={}).json()
     assert len(answer["code"]) == 6 and answer["code"].isdigit()
     assert answer["url"] == f"http://testserver/?pair={answer['code']}"
-    assert answer["qr_svg"].startswith("<svg") and "<path" in answer["qr_svg"]
+    svg = answer["qr_svg"]
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "<path" in svg
 
 
 def test_the_phone_joins_once_and_its_messages_show_on_the_big_screen(app):  # noqa: F811

@@ -10,6 +10,7 @@ mode both screens must be signed in as the same account.
 
 from __future__ import annotations
 
+import io
 import secrets
 import threading
 import time
@@ -123,8 +124,11 @@ def pairings_of(connection: HTTPConnection) -> Pairings:
 
 
 def qr_svg(text: str) -> str:
-    """A QR code of ``text`` as an SVG document (segno: ISO/IEC 18004)."""
-    return str(segno.make(text, error="m").svg_inline(scale=6, dark="#1d2a33", light="#ffffff"))
+    """A QR code of ``text`` as a standalone SVG document (segno: ISO/IEC 18004); with its
+    namespace, so the page can show it as an image."""
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="svg", xmldecl=False, scale=6, dark="#1d2a33", light="#ffffff")
+    return out.getvalue().decode("utf-8")
 
 
 class JoinRequest(BaseModel):

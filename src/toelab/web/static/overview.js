@@ -3,6 +3,7 @@
 // notes to the patient.
 import { $, api, el, say, table } from "./dom.js";
 import { checkinTable, painAdvice } from "./checkin.js";
+import { loadPeople } from "./people.js";
 import { show, onScreen } from "./screens.js";
 
 const PAIN = { up: "↑ rising", down: "↓ easing", flat: "→ steady", unknown: "? too few check-ins" };
@@ -11,6 +12,7 @@ const arrows = (list) => (list.length ? list.map((t) => `${t.foot ? `${t.foot[0]
 async function patientPage(p) {
   const box = $("#patient-page");
   try { await api("/api/people/choose", { id: p.id }); } catch (err) { say(err.message); return; }
+  await loadPeople(); // the page's Patient list names whom it works on now
   const [notes, felt] = await Promise.all([api(`/api/notes?person_id=${p.id}`), api(`/api/checkins?person_id=${p.id}`)]);
   const text = el("textarea", { id: "note-text", rows: 3, maxLength: 2000 });
   const form = el("form", { id: "note-form" }, el("label", { class: "block" }, "A note to the patient (shown at their next visit)", el("br"), text),

@@ -3,7 +3,7 @@
 // the results. A code works once and for a few minutes.
 import { csrfToken } from "./csrf.js";
 import { $, api, el, say, svgImage } from "./dom.js";
-import { liveView } from "./bars.js";
+import { clearLive, liveView } from "./bars.js";
 import { renderSummary } from "./results.js";
 import { link, state } from "./session.js";
 import { toeName } from "./vocabulary.js";
@@ -43,6 +43,8 @@ function watched(message) {
   if (message.type === "summary") {
     $("#pair-results").replaceChildren(renderSummary(message, { level: 3 }));
     if (state.liveTarget?.container === box) state.liveTarget = null;
+    clearLive(box); // the bars belong to the run, not to its figures
+    $("#pair-cue").textContent = "";
   }
 }
 
@@ -53,6 +55,7 @@ async function showCode() {
   $("#pair-code").textContent = answer.code;
   $("#pair-qr").replaceChildren(svgImage(answer.qr_svg, `QR code of ${answer.url}`));
   $("#pair-code-box").hidden = false;
+  $("#pair-join").hidden = true; // this is the big screen
   $("#pair-state").textContent = `Waiting for the phone. The code works once, for ${Math.round(answer.expires_in_s / 60)} minutes.`;
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const ws = new WebSocket(`${scheme}://${location.host}/ws/pair?code=${answer.code}&csrf=${encodeURIComponent(csrfToken())}`);
@@ -69,6 +72,7 @@ async function join(code) {
     if (link.ws) link.ws.close();
     link.ws = null;
     await link.open();
+    $("#pair-show").hidden = true; // this is the phone
     $("#pair-joined").textContent = "Joined the big screen. Set up the camera and train here; the big screen shows the bars and the results.";
     say("Joined the big screen.");
   } catch (err) {

@@ -5,14 +5,11 @@ note reaches the patient; a code is refused when reused or tried by another acco
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
+from clinic_setup import PASSWORD, clinic_env
 from feet_camera import chromium_args
 from serving import running_serve
 from test_web_browser import calibrate
@@ -20,7 +17,6 @@ from test_web_browser import calibrate
 from toelab.store import open_store
 from toelab.store.checkins import add_checkin
 
-PASSWORD = "correct horse battery"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -113,25 +109,17 @@ def test_a_phone_joins_the_big_screen_and_the_check_in_is_kept(
 @pytest.fixture(scope="module")
 def clinic_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("coach-clinic")
-    env = {**os.environ, "TOELAB_HOME": str(home)}
-    env.pop("TOELAB_DATABASE_URL", None)
-    toelab = str(Path(sys.executable).with_name("toelab"))
-    for name in ("Ann", "Cy", "Dee Elsewhere"):
-        subprocess.run([toelab, "person", "add", name], env=env, check=True, capture_output=True)
-    for user in (
-        ["dr.smith", "--role", "clinician"],
-        ["dr.jones", "--role", "clinician"],
-        ["ann", "--role", "patient", "--person", "Ann", "--clinician", "dr.smith"],
-        ["cy", "--role", "patient", "--person", "Cy", "--clinician", "dr.smith"],
-        ["dee", "--role", "patient", "--person", "Dee Elsewhere", "--clinician", "dr.jones"],
-    ):
-        subprocess.run(
-            [toelab, "user", "add", *user, "--password-stdin"],
-            env=env,
-            input=PASSWORD.encode(),
-            check=True,
-            capture_output=True,
-        )
+    env = clinic_env(
+        home,
+        ("Ann", "Cy", "Dee Elsewhere"),
+        (
+            ["dr.smith", "--role", "clinician"],
+            ["dr.jones", "--role", "clinician"],
+            ["ann", "--role", "patient", "--person", "Ann", "--clinician", "dr.smith"],
+            ["cy", "--role", "patient", "--person", "Cy", "--clinician", "dr.smith"],
+            ["dee", "--role", "patient", "--person", "Dee Elsewhere", "--clinician", "dr.jones"],
+        ),
+    )
     with open_store(f"sqlite:///{home / 'toelab.db'}", home=home) as store:
         start = datetime.now(UTC) - timedelta(days=12)
         for i, pain in enumerate((2, 2, 3, 5, 6, 7)):
@@ -165,6 +153,7 @@ def test_a_clinician_sees_only_their_patients_and_leaves_a_note(clinic_url, play
         smith.screenshot(path=screenshots / "clinic-overview.png", full_page=True)
         smith.click("#overview-body [data-patient] >> text=Cy")
         smith.wait_for_selector("#note-form")
+        assert smith.eval_on_selector("#person", "s => s.selectedOptions[0].textContent") == "Cy"
         smith.fill("#note-text", "Ease off the towel scrunches this week, please.")
         smith.click("#note-form button[type=submit]")
         smith.wait_for_selector("#patient-page .notes li")

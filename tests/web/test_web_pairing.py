@@ -9,6 +9,7 @@ import pytest
 from starlette.websockets import WebSocketDisconnect
 from test_web_clinic import app, clinic, password_hash, signed_in_client  # noqa: F401
 
+from toelab.errors import ToelabError
 from toelab.web.pairing import Pairings
 
 
@@ -64,3 +65,18 @@ def test_another_account_cannot_join_watch_or_use_the_room(app):  # noqa: F811
     with pytest.raises(WebSocketDisconnect), bob.websocket_connect(camera) as ws:
         ws.receive_text()
     assert signed_in_client(app, "ann").post("/api/pair/join", json={"code": "000000x"}).status_code == 422
+
+
+def test_guessing_codes_voids_the_open_ones():
+    pairings = Pairings()
+    room = pairings.create(None)
+    for guess in range(19):
+        with pytest.raises(ToelabError, match="no such code"):
+            pairings.join(f"x{guess}", None)
+    assert pairings.join(room.code, None) is room  # 19 wrong guesses: the code still works
+    second = pairings.create(None)
+    for guess in range(20):
+        with pytest.raises(ToelabError):
+            pairings.join(f"y{guess}", None)
+    with pytest.raises(ToelabError, match="no such code"):
+        pairings.join(second.code, None)

@@ -29,6 +29,8 @@ CODE_TTL_S = 5 * 60.0  # long enough to pick up the phone and type it, short eno
 ROOM_TTL_S = 4 * 3600.0  # a room is forgotten this long after it was made
 CODE_DIGITS = 6
 MAX_OPEN = 1000  # codes and rooms kept at once; the oldest go first
+# wrong codes tried before every unused code is voided: 20 guesses of a million never win
+MAX_WRONG_CODES = 20
 
 
 def _owner(connection: HTTPConnection) -> int | None:
@@ -64,6 +66,7 @@ class Pairings:
     def __init__(self, code_ttl_s: float = CODE_TTL_S) -> None:
         self.code_ttl_s = code_ttl_s
         self._rooms: dict[str, Room] = {}  # by code
+        self._wrong = 0  # wrong codes since the last voiding
         self._lock = threading.Lock()
 
     def _forget_old(self, now: float) -> None:
@@ -99,6 +102,10 @@ class Pairings:
         with self._lock:
             room = self._rooms.get(code.strip())
             if room is None:
+                self._wrong += 1
+                if self._wrong >= MAX_WRONG_CODES:  # someone is guessing: no open code can be found
+                    self._rooms = {c: r for c, r in self._rooms.items() if r.used}
+                    self._wrong = 0
                 raise ToelabError("no such code", hint="check the code on the big screen")
             if room.owner != owner:
                 raise PermissionError("this code belongs to another account")

@@ -3,8 +3,9 @@ overview, each seen only by the person and their own clinician."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from test_web_clinic import OTHER, app, clinic, password_hash, person, signed_in_client  # noqa: F401
 
 from toelab.store import checkins as coaching
@@ -92,3 +93,26 @@ def test_the_next_level_is_proposed_after_two_weeks_and_taken_up(app, clinic: Cl
     )
     assert set_by.status_code == 200
     assert coaching.level_choices(store, "Ann")["toe_isolation"].accepted_by == "dr.smith"
+
+
+def test_the_overview_row_shows_trends_this_weeks_practice_and_the_last_session(app, clinic: Clinic):  # noqa: F811
+    store = clinic.store
+    today = date.today()
+    start = datetime.now(UTC) - timedelta(days=28)
+    for week, (score, extension) in enumerate(((40, 50), (50, 45), (60, 40), (70, 35))):
+        session = store.start_session("Ann", "assessment", started_at=start + timedelta(days=7 * week))
+        store.add_trial(session, "isolation", "right", results={"toe_control_score_pct": score})
+        store.add_trial(session, "rom", "right", results={"big_toe_extension_deg": extension})
+        store.finish_session(session)
+    plan = store.create_plan("Ann", ["big_toe_plant"], today - timedelta(days=today.weekday() + 7))
+    weeks = store.adherence(plan, until=today)
+    week_start = next(w.week_start for w in weeks if (today - w.week_start).days < 7)
+    store.mark_done(plan, week_start, "big_toe_plant")
+    smith = signed_in_client(app, "dr.smith")
+    ann = next(r for r in smith.get("/api/clinic/overview").json()["patients"] if r["display_name"] == "Ann")
+    assert ann["trends"]["toe_control"] == [{"foot": "right", "direction": "improving", "arrow": "↑"}]
+    assert ann["trends"]["big_toe_extension"] == [{"foot": "right", "direction": "worsening", "arrow": "↓"}]
+    assert ann["last_session"].startswith((start + timedelta(days=21)).date().isoformat())
+    days_in = (today - week_start).days + 1
+    assert ann["adherence_this_week"] == pytest.approx(1 / days_in)
+    assert ann["pain"] is None  # no check-ins: no pain trend to show

@@ -6,7 +6,7 @@ note reaches the patient; a code is refused when reused or tried by another acco
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from clinic_setup import PASSWORD, clinic_env
@@ -124,6 +124,11 @@ def clinic_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         start = datetime.now(UTC) - timedelta(days=12)
         for i, pain in enumerate((2, 2, 3, 5, 6, 7)):
             add_checkin(store, "Cy", pain=pain, effort=5, areas=["arch"], at=start + timedelta(days=2 * i))
+        # Ann met her dose for two weeks: the next level is due
+        today = date.today()
+        store.create_plan("Ann", ["toe_isolation"], today - timedelta(days=20))
+        for days_ago in (0, 2, 4, 6, 8, 10, 12):
+            store.log_exercise("Ann", today - timedelta(days=days_ago), "toe_isolation", reps=10)
     with running_serve(["--clinic"], env, "/login") as url:
         yield url
 
@@ -185,5 +190,35 @@ def test_a_clinician_sees_only_their_patients_and_leaves_a_note(clinic_url, play
         cy.fill("#pair-input", code)
         cy.click("#pair-join button")
         cy.wait_for_function("document.querySelector('#pair-joined').textContent.includes('another account')")
+    finally:
+        browser.close()
+
+
+def test_the_next_level_is_proposed_and_taken_up_and_the_clinician_can_set_one(
+    clinic_url, playwright_driver, screenshots
+):
+    browser = playwright_driver.chromium.launch(executable_path="/usr/bin/chromium")
+    try:
+        ann = signed_in_page(browser, clinic_url, "ann", PHONE)
+        go(ann, "plan")
+        ann.wait_for_selector("#progression-box [data-proposal='toe_isolation']")
+        assert "No hands" in ann.inner_text("#progression-box [data-proposal='toe_isolation']")
+        assert ann.locator("#progression-box select").count() == 0  # only a clinician sets any level
+        ann.screenshot(path=screenshots / "progression-proposed-phone.png", full_page=True)
+        ann.click("#progression-box [data-proposal='toe_isolation'] button")
+        ann.wait_for_selector("#progression-box [data-proposal]", state="detached")
+        now = ann.inner_text("#progression-box [data-exercise='toe_isolation']")
+        assert "No hands: the other toes stay down" in now
+
+        smith = signed_in_page(browser, clinic_url, "dr.smith")
+        smith.select_option("#person", label="Ann")
+        smith.wait_for_function("document.querySelector('#status').textContent.includes('Ann')")
+        go(smith, "plan")
+        smith.wait_for_selector("#progression-box select")
+        smith.select_option("#progression-box select", "band")
+        smith.click("#progression-box [data-exercise='toe_isolation'] button:has-text('Set')")
+        level_text = "document.querySelector('#progression-box [data-exercise]').textContent"
+        smith.wait_for_function(f"{level_text}.includes('resistance band')")
+        smith.screenshot(path=screenshots / "progression-clinician-sets.png", full_page=True)
     finally:
         browser.close()

@@ -54,6 +54,13 @@ onLiveMessage((message) => {
   box.scrollIntoView({ block: "nearest" });
 });
 
+// practice logged by hand (no camera): ask too, about no session in particular
+$("#manual-log").addEventListener("click", () => {
+  const box = $("#checkin-box");
+  box.replaceChildren(checkinForm(null, () => { setTimeout(() => box.replaceChildren(), 4000); }));
+  box.hidden = false;
+});
+
 export function painAdvice(pain) {
   if (!pain || !pain.advice) return null;
   return el("div", { class: "note", "data-pain": pain.level }, el("strong", { textContent: "Pain over your sessions" }), el("p", { textContent: pain.advice }),

@@ -120,7 +120,7 @@ def test_records_made_before_accounts_existed_get_accounts_after_the_upgrade(
             {"t": stamp},
         )
     engine.dispose()
-    assert upgrade(empty_database_url) == "0005"
+    assert upgrade(empty_database_url) == "0006"
     with open_store(empty_database_url, home=home) as store:
         store.accounts.add_user("ann", HASH, "patient", person="Ann")
         ann = store.accounts.get_user("ann")

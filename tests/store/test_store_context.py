@@ -129,7 +129,7 @@ def test_sessions_stored_before_the_context_existed_survive_the_upgrade(
 ) -> None:
     assert upgrade(empty_database_url, "0002") == "0002"
     _fill_at_second_revision(empty_database_url)
-    assert upgrade(empty_database_url) == "0005"
+    assert upgrade(empty_database_url) == "0006"
     with open_store(empty_database_url, home=home) as store:
         (history,) = store.history("Ann")
         assert history.session.notes == "after a run" and history.session.status == "complete"

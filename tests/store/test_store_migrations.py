@@ -59,7 +59,7 @@ def _fill_at_first_revision(url: str) -> None:
 def test_data_written_at_the_first_schema_survives_the_upgrade(empty_database_url: str, home: Path) -> None:
     assert upgrade(empty_database_url, "0001") == "0001"
     _fill_at_first_revision(empty_database_url)
-    assert upgrade(empty_database_url) == head_revision() == "0005"
+    assert upgrade(empty_database_url) == head_revision() == "0006"
     with open_store(empty_database_url, home=home) as store:
         (history,) = store.history("Ann")
         assert history.session.started_at == datetime(2026, 2, 1, 8, 30, tzinfo=UTC)

@@ -4,39 +4,25 @@ CSRF token, and the camera WebSocket opens only with it."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from clinic_setup import PASSWORD, clinic_env
 from feet_camera import chromium_args
 from serving import running_serve
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
 def clinic_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("clinic")
-    env = {**os.environ, "TOELAB_HOME": str(home)}
-    env.pop("TOELAB_DATABASE_URL", None)
-    toelab = str(Path(sys.executable).with_name("toelab"))
-    for name in ("Ann", "Cy", "Dee"):
-        subprocess.run([toelab, "person", "add", name], env=env, check=True, capture_output=True)
-    for user in (
-        ["dr.smith", "--role", "clinician"],
-        ["ann", "--role", "patient", "--person", "Ann", "--clinician", "dr.smith"],
-        ["cy", "--role", "patient", "--person", "Cy", "--clinician", "dr.smith"],
-    ):
-        subprocess.run(
-            [toelab, "user", "add", *user, "--password-stdin"],
-            env=env,
-            input=PASSWORD.encode(),
-            check=True,
-            capture_output=True,
-        )
+    env = clinic_env(
+        tmp_path_factory.mktemp("clinic"),
+        ("Ann", "Cy", "Dee"),
+        (
+            ["dr.smith", "--role", "clinician"],
+            ["ann", "--role", "patient", "--person", "Ann", "--clinician", "dr.smith"],
+            ["cy", "--role", "patient", "--person", "Cy", "--clinician", "dr.smith"],
+        ),
+    )
     with running_serve(["--clinic"], env, "/login") as url:
         yield url
 

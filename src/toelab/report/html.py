@@ -18,6 +18,8 @@ from toelab.protocols.context import TremorPoint, line_up
 from toelab.protocols.exercises import get_exercise
 from toelab.protocols.red_flags import RaisedFlag
 from toelab.report import plots
+from toelab.report.checkin_words import HEADERS as CHECKIN_HEADERS
+from toelab.report.checkin_words import checkin_rows, pain_summary
 from toelab.report.detail import Plot, TrialView
 from toelab.report.handout import Handout, camera_view, handout
 from toelab.report.style import CSS
@@ -340,6 +342,17 @@ def _practice(overview: PersonOverview) -> str:
     return "".join(parts)
 
 
+def _checkins(overview: PersonOverview) -> str:
+    """How the sessions felt: pain, where, effort, beside the measures."""
+    trend = overview.pain
+    css = "box flags" if trend is not None and trend.advice else "box calm"
+    parts = [f'<h2>Pain and effort after each session</h2><p class="{css}">{_e(pain_summary(overview))}</p>']
+    rows = [tuple(_e(cell) for cell in row) for row in checkin_rows(overview)]
+    if rows:
+        parts.append(_table(CHECKIN_HEADERS, rows, (1, 3)))
+    return "".join(parts)
+
+
 def _value_cell(value: str) -> str:
     """A figure's value keeps to one line; a value in words (whom to see) wraps."""
     return f'<span class="long">{_e(value)}</span>' if len(value) > 16 else _e(value)
@@ -499,6 +512,7 @@ def progress_report_html(overview: PersonOverview, latest: Sequence[TrialView]) 
     ]
     parts.append(_trends(overview))
     parts.append(_practice(overview))
+    parts.append(_checkins(overview))
     if latest:
         parts.append("<h2>Latest result of each test</h2>")
         parts.extend(_trial(view) for view in latest)

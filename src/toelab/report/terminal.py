@@ -7,6 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from toelab.protocols.context import line_up
+from toelab.report.checkin_words import HEADERS as CHECKIN_HEADERS
+from toelab.report.checkin_words import checkin_rows, pain_summary
 from toelab.report.tremor_context import (
     NO_CONTEXT,
     TIMELINE_HEADERS,
@@ -127,5 +129,12 @@ def history_renderables(overview: PersonOverview) -> list[RenderableType]:
         shown.append(
             Text(f"Plan done: {100 * sum(weeks) / len(weeks):.0f} % on average over {len(weeks)} weeks.")
         )
+    if overview.checkins:
+        felt = Table(*CHECKIN_HEADERS, title="Pain and effort after each session")
+        for row in checkin_rows(overview):
+            felt.add_row(*row)
+        shown.append(felt)
+        advice = overview.pain is not None and bool(overview.pain.advice)
+        shown.append(Text(pain_summary(overview), style="yellow" if advice else ""))
     shown.append(flags_text(overview))
     return shown

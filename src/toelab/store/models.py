@@ -251,3 +251,49 @@ class LoginSessionModel(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CheckInModel(Base):
+    """How a session felt: pain 0–10, where it hurt, effort 0–10 (see toelab.store.checkins)."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        CheckConstraint("pain >= 0 AND pain <= 10", name="ck_checkins_pain"),
+        CheckConstraint("effort >= 0 AND effort <= 10", name="ck_checkins_effort"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    pain: Mapped[int] = mapped_column(Integer)
+    effort: Mapped[int] = mapped_column(Integer)
+    areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PatientNoteModel(Base):
+    """A clinician's note to their patient, shown to the patient until they have seen it."""
+
+    __tablename__ = "patient_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ExerciseLevelModel(Base):
+    """A progression level accepted for an exercise; the newest per exercise is the one practised."""
+
+    __tablename__ = "exercise_levels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    exercise_id: Mapped[str] = mapped_column(String(50))
+    level_id: Mapped[str] = mapped_column(String(50))
+    accepted_by: Mapped[str] = mapped_column(String(64))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

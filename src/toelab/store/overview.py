@@ -1,5 +1,5 @@
 """A person's records as a history or a report shows them: sessions, trends, plateaus,
-plan adherence, the exercise log and red flags."""
+plan adherence, the exercise log, pain and effort check-ins and red flags."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from toelab.analysis.pain import PainTrend
 from toelab.analysis.progress import (
     Measurement,
     Plateau,
@@ -17,6 +18,7 @@ from toelab.analysis.progress import (
 from toelab.errors import ToelabError
 from toelab.protocols.plan import WeeklyAdherence
 from toelab.protocols.red_flags import RaisedFlag, RestTremorReading, flags_from_measurements
+from toelab.store.checkins import CheckIn, checkins, pain_flags, pain_of
 from toelab.store.records import ExerciseLogEntry, Person, SessionHistory, StoredPlan
 from toelab.store.repository import Store
 from toelab.tasks import TASKS
@@ -42,6 +44,8 @@ class PersonOverview:
     plan: StoredPlan | None
     adherence: tuple[WeeklyAdherence, ...]
     exercise_log: tuple[ExerciseLogEntry, ...]
+    checkins: tuple[CheckIn, ...] = ()  # how each session felt, oldest first
+    pain: PainTrend | None = None  # what the check-ins say about pain
 
     def session(self, session_id: int) -> SessionHistory:
         for history in self.sessions:
@@ -92,8 +96,12 @@ def person_overview(store: Store, person: int | str | Person, today: date | None
     adherence = store.adherence(plan, until=today) if plan is not None else ()
     weekly = {week.week_start: week.fraction for week in adherence if week.target}
     plateaus = _plateaus(measurements, weekly)
-    flags = store.red_flags(found.id) + flags_from_measurements(
-        measurements, rest_tremor_readings(sessions), plateaus
+    felt = tuple(checkins(store, found.id))
+    pain = pain_of(felt)
+    flags = (
+        store.red_flags(found.id)
+        + flags_from_measurements(measurements, rest_tremor_readings(sessions), plateaus)
+        + pain_flags(pain)
     )
     return PersonOverview(
         found,
@@ -106,4 +114,6 @@ def person_overview(store: Store, person: int | str | Person, today: date | None
         plan,
         adherence,
         tuple(store.exercise_log(found.id)),
+        felt,
+        pain,
     )

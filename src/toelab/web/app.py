@@ -20,9 +20,12 @@ from toelab import __version__
 from toelab.errors import ToelabError
 from toelab.paths import toelab_home
 from toelab.web.auth import Clinic, ClinicGate, HomeGate, clinic_router, signed_in
+from toelab.web.coach import router as coach_router
 from toelab.web.keeping import OpenRuns, RunKeeper
 from toelab.web.live import LiveConnection
 from toelab.web.page_words import vocabulary
+from toelab.web.pairing import Pairings, phone_room
+from toelab.web.pairing import router as pairing_router
 from toelab.web.people import current_person_id, web_store
 from toelab.web.quotas import OverQuota, RecordQuota
 from toelab.web.records_api import router as records_router
@@ -115,6 +118,9 @@ def create_app(
     app.state.open_runs = OpenRuns()
     quota = RecordQuota()
     app.include_router(records_router)
+    app.include_router(coach_router)
+    app.state.pairings = Pairings()
+    app.include_router(pairing_router)
     # the first added runs last: headers go on every answer, refusals included
     app.add_middleware(BodyLimitMiddleware, limits=limits)
     if clinic is None:
@@ -220,11 +226,14 @@ def create_app(
         return save_session(_sessions_of(sessions, clinic, person_id), record)
 
     @app.websocket("/ws/live")
-    async def live(websocket: WebSocket, person_id: Annotated[int, Depends(current_person_id)]) -> None:
+    async def live(
+        websocket: WebSocket, person_id: Annotated[int, Depends(current_person_id)], pair: str = ""
+    ) -> None:
         folder = _sessions_of(sessions, clinic, person_id)
-        await LiveConnection(
-            websocket, folder, RunKeeper(web_store(websocket), person_id, app.state.open_runs), limits
-        ).run()
+        room = await phone_room(websocket, pair)  # a big screen showing this phone's session
+        keeper = RunKeeper(web_store(websocket), person_id, app.state.open_runs)
+        mirror = None if room is None else room.broadcast
+        await LiveConnection(websocket, folder, keeper, limits, mirror).run()
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -24,6 +24,7 @@ import asyncio
 import json
 import struct
 import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,8 +276,10 @@ class LiveConnection:
         sessions_folder: Path,
         keeper: RunKeeper | None = None,
         limits: Limits | None = None,
+        mirror: Callable[[str], Awaitable[None]] | None = None,
     ):
         self.ws = websocket
+        self.mirror = mirror  # a paired big screen gets every message too (toelab.web.pairing)
         self.limits = limits or Limits()
         self.guard = FrameGuard(self.limits, HEADER.size)
         self.sessions_folder = sessions_folder
@@ -306,7 +309,10 @@ class LiveConnection:
             self.worker.shutdown(wait=False, cancel_futures=True)
 
     async def _send(self, payload: dict[str, Any]) -> None:
-        await self.ws.send_text(json.dumps(json_safe(payload), allow_nan=False))
+        text = json.dumps(json_safe(payload), allow_nan=False)
+        await self.ws.send_text(text)
+        if self.mirror is not None:
+            await self.mirror(text)
 
     async def _text(self, text: str) -> None:
         """A command, checked: a size a page sends, JSON, an object."""

@@ -1,5 +1,9 @@
 // toelab's page: loads the words and the protocols, then each screen's module takes over.
 import "./calibration.js";
+import "./checkin.js";
+import "./overview.js";
+import "./pairing.js";
+import "./progression.js";
 import "./flags.js";
 import "./history.js";
 import "./music.js";

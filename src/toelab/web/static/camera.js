@@ -38,6 +38,7 @@ export class LiveLink {
     this.camera = camera;
     this.onMessage = onMessage;
     this.ws = null;
+    this.query = ""; // "&pair=…": a big screen shows this run too (pairing.js)
     this.seq = 0;
     this.inFlight = 0;
     this.sentAt = new Map();
@@ -52,7 +53,7 @@ export class LiveLink {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) return;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     // the handshake carries the CSRF token: another site's page cannot open it with our cookies
-    this.ws = new WebSocket(`${scheme}://${location.host}/ws/live?csrf=${encodeURIComponent(csrfToken())}`);
+    this.ws = new WebSocket(`${scheme}://${location.host}/ws/live?csrf=${encodeURIComponent(csrfToken())}${this.query}`);
     this.ws.binaryType = "arraybuffer";
     this.ws.onmessage = (event) => this.received(JSON.parse(event.data));
     await new Promise((resolve, reject) => {

@@ -72,7 +72,8 @@ def test_the_words_say_why_toelab_is_unsure(tmp_path, drawn_video):
     cv2.imwrite(
         str(floor), np.random.default_rng(0).normal(128, 3, (480, 640, 3)).clip(0, 255).astype(np.uint8)
     )
-    assert "no foot stands out" in json.loads(points(floor, "--json").stdout)["message"]
+    message = json.loads(points(floor, "--json").stdout)["message"]
+    assert "no foot could be told apart from the floor" in message
 
     # the drawn foot, a fifth of its size in the corner of a large floor
     video, _ = drawn_video

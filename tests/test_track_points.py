@@ -108,7 +108,7 @@ def test_proposal_on_an_empty_floor_asks_for_points(tmp_path):
     proposal = propose_points(floor)
     assert not proposal.ok
     assert proposal.confidence < 0.5
-    assert "no foot stands out from the floor" in proposal.message
+    assert "no foot could be told apart from the floor" in proposal.message
 
 
 def test_side_view_is_not_guessed():

@@ -265,7 +265,10 @@ def propose_points(frame: np.ndarray, view: str = "front", mirrored: bool = Fals
     largest = int(np.argmax(stats[1:, cv2.CC_STAT_AREA])) + 1 if n > 1 else 0
     if not largest or stats[largest, cv2.CC_STAT_AREA] < _MIN_BLOB_SHARE * fg.size:
         return Proposal(
-            [], 0.0, f"no foot stands out from the floor: put the bare foot on a plain floor and {_RETAKE}"
+            [],
+            0.0,
+            "no foot could be told apart from the floor (none in the picture, or a floor too busy or "
+            f"too like the skin): put the bare foot on a plain floor unlike the skin and {_RETAKE}",
         )
     width_px = float(stats[largest, cv2.CC_STAT_WIDTH]) / scale
     if not order or width_px < _MIN_FOOT_WIDTH_PX:

@@ -263,20 +263,23 @@ def propose_points(frame: np.ndarray, view: str = "front", mirrored: bool = Fals
         i for i in np.argsort(stats[1:, cv2.CC_STAT_AREA])[::-1] + 1 if stats[i, cv2.CC_STAT_AREA] >= area_min
     ]
     largest = int(np.argmax(stats[1:, cv2.CC_STAT_AREA])) + 1 if n > 1 else 0
-    if not largest or stats[largest, cv2.CC_STAT_AREA] < _MIN_BLOB_SHARE * fg.size:
+    width_px = float(stats[largest, cv2.CC_STAT_WIDTH]) / scale if largest else 0.0
+    blob = largest and stats[largest, cv2.CC_STAT_AREA] >= _MIN_BLOB_SHARE * fg.size
+    # a small blob as wide as a foot is a fragment of one the floor swallowed, not a small foot
+    if not blob or (not order and width_px >= _MIN_FOOT_WIDTH_PX):
         return Proposal(
             [],
             0.0,
             "no foot could be told apart from the floor (none in the picture, or a floor too busy or "
             f"too like the skin): put the bare foot on a plain floor unlike the skin and {_RETAKE}",
         )
-    width_px = float(stats[largest, cv2.CC_STAT_WIDTH]) / scale
-    if not order or width_px < _MIN_FOOT_WIDTH_PX:
+    if width_px < _MIN_FOOT_WIDTH_PX:
         return Proposal(
             [],
             0.0,
-            f"the foot is too small in the picture ({width_px:.0f} px wide): "
-            f"move the camera closer so the toes fill more of it and {_RETAKE}",
+            f"only a patch {width_px:.0f} px wide stands out from the floor (the foot too small in "
+            "the picture, or the floor too like the skin): move the camera closer so the toes fill "
+            f"more of it, on a plain floor unlike the skin, and {_RETAKE}",
         )
     found: list[tuple[np.ndarray, float, str]] = []
     for index in order[:2]:

@@ -108,12 +108,13 @@ def test_proposal_on_an_empty_floor_asks_for_points(tmp_path):
     proposal = propose_points(floor)
     assert not proposal.ok
     assert proposal.confidence < 0.5
-    assert "please click the toe points" in proposal.message
+    assert "no foot could be told apart from the floor" in proposal.message
 
 
 def test_side_view_is_not_guessed():
     proposal = propose_points(np.zeros((480, 640, 3), np.uint8), view="side")
     assert not proposal.ok and "front view only" in proposal.message
+    assert "needs its points clicked by hand" in proposal.message
 
 
 def test_tracking_without_points_on_an_unclear_video_asks_for_a_points_file(tmp_path):

@@ -28,6 +28,9 @@ MAX_UNPACKED_BYTES = 1 << 30  # 1 GiB of arrays from one file
 # over 64 MiB, a file may not unpack to more than this many times its own size
 MAX_UNPACK_RATIO = 200
 _RATIO_FROM_BYTES = 64 << 20
+# a picture's width x height, read from its header before decoding: a phone's 12 MP photo
+# fits; decoded, 48 MB at most (a 1 MB PNG can declare 30000x30000)
+MAX_IMAGE_PIXELS = 4096 * 4096
 
 
 def check_unpacked_size(path: Path, what: str, unpacked_bytes: int, hint: str) -> None:

@@ -90,9 +90,9 @@ def test_toe_points_are_placed_by_hand_when_toelab_is_unsure(
         page.wait_for_selector("#screen-calibrate:not([hidden])")
         page.click("#snap")
         page.wait_for_selector("#calib-canvas[data-proposal='unsure']")
-        # the server's advice whole, not cut off at its dash
+        # the server's advice whole, not cut off at its colon
         message = page.inner_text("#calib-msg")
-        assert "could not find five toes — please click the toe points" in message.lower()
+        assert "no foot could be told apart from the floor (none in the picture, or" in message.lower()
         assert page.is_disabled("#use-points")
 
         canvas = page.locator("#calib-canvas")

@@ -28,6 +28,18 @@ VIEW_POINTS = {"front": TOES, "side": ("heel", "mtp1", "hallux_tip")}
 # toe nails (nail centres sit inside the foot's outline).
 FOOT_WIDTH_PER_TOE_SPAN = 1.15
 MIN_PROPOSAL_CONFIDENCE = 0.5
+# below this median brightness (0-255) the toes' edges are lost in sensor noise
+_DARK_MEDIAN_LUMA = 40
+# a foot narrower than this (px) leaves the toes a few pixels each: too few to tell them apart
+_MIN_FOOT_WIDTH_PX = 100
+# a blob this share of the picture is something on the floor; a foot takes 3 % or more
+_MIN_BLOB_SHARE = 0.002
+_RETAKE = "take the picture again"
+_TOES_HIDDEN = (
+    "five separate toes could not be made out (toes hidden, curled or pressed together, or the "
+    "floor too like the skin): click the toe points, or spread the toes on a plain floor and "
+    + _RETAKE
+)
 _POINTS_HINT = (
     'expected {"view": "front", "foot": "right", "toe1": [x, y], ..., "toe5": [x, y]} or '
     '{"view": "side", "foot": "right", "heel": [x, y], "mtp1": [x, y], "hallux_tip": [x, y]}, '
@@ -236,7 +248,13 @@ def propose_points(frame: np.ndarray, view: str = "front", mirrored: bool = Fals
         return Proposal(
             [],
             0.0,
-            "automatic points work for the front view only: please click heel, mtp1 and hallux_tip",
+            "the side view needs its points clicked by hand (heel, mtp1 and hallux_tip): "
+            "toelab proposes points for the front view only",
+        )
+    grey = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    if float(np.median(grey)) < _DARK_MEDIAN_LUMA:
+        return Proposal(
+            [], 0.0, f"the picture is too dark to see the toes: light the feet well and {_RETAKE}"
         )
     fg, scale = _segment_feet(frame)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(fg)
@@ -244,13 +262,32 @@ def propose_points(frame: np.ndarray, view: str = "front", mirrored: bool = Fals
     order = [
         i for i in np.argsort(stats[1:, cv2.CC_STAT_AREA])[::-1] + 1 if stats[i, cv2.CC_STAT_AREA] >= area_min
     ]
+    largest = int(np.argmax(stats[1:, cv2.CC_STAT_AREA])) + 1 if n > 1 else 0
+    width_px = float(stats[largest, cv2.CC_STAT_WIDTH]) / scale if largest else 0.0
+    blob = largest and stats[largest, cv2.CC_STAT_AREA] >= _MIN_BLOB_SHARE * fg.size
+    # a small blob as wide as a foot is a fragment of one the floor swallowed, not a small foot
+    if not blob or (not order and width_px >= _MIN_FOOT_WIDTH_PX):
+        return Proposal(
+            [],
+            0.0,
+            "no foot could be told apart from the floor (none in the picture, or a floor too busy or "
+            f"too like the skin): put the bare foot on a plain floor unlike the skin and {_RETAKE}",
+        )
+    if width_px < _MIN_FOOT_WIDTH_PX:
+        return Proposal(
+            [],
+            0.0,
+            f"only a patch {width_px:.0f} px wide stands out from the floor (the foot too small in "
+            "the picture, or the floor too like the skin): move the camera closer so the toes fill "
+            f"more of it, on a plain floor unlike the skin, and {_RETAKE}",
+        )
     found: list[tuple[np.ndarray, float, str]] = []
     for index in order[:2]:
         toes = _toes_of_component((labels == index).astype(np.uint8))
         if toes is not None:
             found.append(toes)
     if not found:
-        return Proposal([], 0.0, "could not find five toes — please click the toe points")
+        return Proposal([], 0.0, _TOES_HIDDEN)
     feet: list[FootPoints] = []
     for nails, _, big_side in found:
         foot = big_side if not mirrored else ("left" if big_side == "right" else "right")
@@ -265,10 +302,7 @@ def propose_points(frame: np.ndarray, view: str = "front", mirrored: bool = Fals
         )
     confidence = float(min(score for _, score, _ in found))
     if confidence < MIN_PROPOSAL_CONFIDENCE:
-        return Proposal(
-            feet,
-            confidence,
-            "could not find five toes clearly — please click the toe points",
-        )
+        return Proposal(feet, confidence, _TOES_HIDDEN)
     feet.sort(key=lambda f: f.foot)
-    return Proposal(feet, confidence, f"found {len(feet)} foot/feet with five toes each")
+    which = "both feet" if len(feet) == 2 else f"the {feet[0].foot} foot"
+    return Proposal(feet, confidence, f"found five toes on {which}")

@@ -24,6 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from toelab.errors import ToelabError
 from toelab.io.signatures import sniff
+from toelab.io.still import jpeg_size, png_size
+from toelab.limits import MAX_IMAGE_PIXELS
 
 MB = 1024 * 1024
 
@@ -35,7 +37,7 @@ class Limits:
     video_bytes: int = 50 * MB
     audio_bytes: int = 20 * MB
     image_bytes: int = 5 * MB
-    image_pixels: int = 4096 * 4096  # a phone's 12 MP photo fits; decoded, 48 MB at most
+    image_pixels: int = MAX_IMAGE_PIXELS
     json_bytes: int = 2 * MB
     media_duration_s: float = 15 * 60.0  # by the header before decoding, and by the samples decoded
     audio_rate_hz: int = 48_000  # decoded sound: 15 min at 48 kHz is 173 MB of float32
@@ -243,37 +245,6 @@ def _duration_s(container: Any) -> float | None:
         if stream.duration is not None and stream.time_base is not None:
             return float(stream.duration * stream.time_base)
     return None
-
-
-def jpeg_size(data: bytes | memoryview) -> tuple[int, int] | None:
-    """Width and height from a JPEG's frame header, read without decoding; None if there is none."""
-    view = memoryview(data)
-    at = 2
-    while at + 9 <= len(view):
-        if view[at] != 0xFF:
-            return None
-        marker = view[at + 1]
-        if marker == 0xFF:
-            at += 1  # fill byte
-            continue
-        length = (view[at + 2] << 8) | view[at + 3]
-        # SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC)
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            height = (view[at + 5] << 8) | view[at + 6]
-            width = (view[at + 7] << 8) | view[at + 8]
-            return width, height
-        if length < 2:
-            return None
-        at += 2 + length
-    return None
-
-
-def png_size(data: bytes | memoryview) -> tuple[int, int] | None:
-    """Width and height from a PNG's IHDR chunk, read without decoding; None if there is none."""
-    view = bytes(data[:24])
-    if len(view) < 24 or view[12:16] != b"IHDR":
-        return None
-    return int.from_bytes(view[16:20], "big"), int.from_bytes(view[20:24], "big")
 
 
 def check_image_size(data: bytes, kind: str, limit_pixels: int) -> tuple[int, int]:

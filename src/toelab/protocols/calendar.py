@@ -38,7 +38,8 @@ def _rule(exercise: Exercise, start: date) -> vRecur:
 
 def plan_calendar(plan: Plan, times: Sequence[time], *, uid_prefix: str = "toelab-plan") -> bytes:
     """The plan as an ``.ics`` file: each exercise on its practice days, one event per session
-    of the day at ``times`` (the first ``sessions_per_day`` of them), floating local time."""
+    of the day, floating local time. ``times``: the chosen time first (an exercise done once a
+    day is then), the others for exercises done more often."""
     if not times:
         raise ToelabError("a reminder needs at least one time of day")
     calendar = Calendar()
@@ -47,7 +48,7 @@ def plan_calendar(plan: Plan, times: Sequence[time], *, uid_prefix: str = "toela
     calendar.add("x-wr-calname", "toelab exercise plan")
     stamp = datetime.now().astimezone()
     for exercise in plan.exercises:
-        sessions = sorted(times)[: exercise.frequency.sessions_per_day]
+        sessions = list(times)[: exercise.frequency.sessions_per_day]
         minutes = int(exercise.dose.minutes or DEFAULT_SESSION_MIN)
         for session, at in enumerate(sessions, start=1):
             event = Event()

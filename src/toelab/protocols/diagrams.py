@@ -32,10 +32,10 @@ FRONT_TOES = ((118, 62, 11), (144, 56, 8), (164, 58, 7), (182, 63, 6), (198, 71,
 FRONT_OUTLINE = "M110 70 C100 120 112 170 135 190 C160 205 200 190 204 150 C208 115 206 85 196 72 Z"
 # The side view: heel, base joint of the big toe and its tip, the outline, and the floor's height.
 SIDE_POINTS = (("heel", 62, 168), ("mtp1", 205, 172), ("hallux_tip", 250, 140))
-SIDE_OUTLINE = (
-    "M52 178 C40 150 60 120 90 112 C120 100 140 70 150 40 L185 40 "
-    "C190 90 200 140 206 168 L246 134 C256 130 262 140 255 148 L214 180 Z"
-)
+# the outline in two parts: the foot up to the big toe's base joint, and the big toe from there
+SIDE_BODY = "M52 178 C40 150 60 120 90 112 C120 100 140 70 150 40 L185 40 C190 90 200 140 206 168"
+SIDE_HALLUX = "L246 134 C256 130 262 140 255 148 L214 180"
+SIDE_OUTLINE = f"{SIDE_BODY} {SIDE_HALLUX} Z"
 SIDE_FLOOR_Y = 180
 
 
@@ -46,6 +46,8 @@ def foot_geometry() -> dict[str, object]:
         "side": {
             "points": {name: [x, y] for name, x, y in SIDE_POINTS},
             "outline": SIDE_OUTLINE,
+            "body": f"{SIDE_BODY} L214 180 Z",
+            "hallux": f"M206 168 {SIDE_HALLUX} Z",
             "floor_y": SIDE_FLOOR_Y,
         },
     }

@@ -2,6 +2,9 @@
 import "./calibration.js";
 import "./flags.js";
 import "./history.js";
+import "./install.js";
+import "./reminders.js";
+import "./speech.js";
 import "./music.js";
 import "./plan.js";
 import { showTests } from "./assess.js";

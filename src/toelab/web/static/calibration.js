@@ -229,6 +229,7 @@ $("#use-points").addEventListener("click", () => {
     return out;
   });
   camera.video.classList.remove("frozen");
+  state.still = calib.still; // the set-up check looks for this picture's forefoot
   setPoints(points);
   say(`Points saved for the ${points.map((p) => p.foot).join(" and ")} foot (${state.view} view).`);
   show(state.view === "side" ? "assess" : "train");

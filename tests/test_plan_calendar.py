@@ -15,7 +15,7 @@ from toelab.protocols.plan import Plan, practice_day
 
 def test_each_exercise_repeats_on_its_practice_days_with_a_reminder():
     start = date(2026, 3, 2)  # a Monday
-    plan = Plan(("toe_isolation", "towel_scrunch", "calf_raise_wedge"), start)
+    plan = Plan(("toe_isolation", "towel_scrunch", "musical_toes"), start)
     calendar = Calendar.from_ical(plan_calendar(plan, [time(18, 30), time(8, 0)]))
     events = calendar.walk("VEVENT")
     by_summary: dict[str, list] = {}
@@ -29,7 +29,7 @@ def test_each_exercise_repeats_on_its_practice_days_with_a_reminder():
     (towel,) = by_summary["toelab: Towel scrunches"]
     assert towel.decoded("dtstart") == datetime(2026, 3, 2, 18, 30)
     # twice a week on the days the plan counts (toelab.protocols.plan.practice_day)
-    (calf,) = by_summary["toelab: Calf raises through the big toe"]
+    (calf,) = by_summary["toelab: Musical toes"]
     assert calf["rrule"]["FREQ"] == ["WEEKLY"]
     days = [start + timedelta(days=i) for i in range(7)]
     expected = [("MO", "TU", "WE", "TH", "FR", "SA", "SU")[d.weekday()] for d in days if practice_day(

@@ -55,7 +55,7 @@ def test_a_foot_out_of_view_is_refused_in_one_plain_sentence(foot):
     assert not result.ok
     answer = result.as_dict()
     # one reason, not a pile of figures about a foot that is not there
-    assert answer["problem"] == "Toelab cannot see your foot in the picture: it is out of view or covered"
+    assert answer["problem"] == "Your foot is not in the picture: it is out of view or covered"
     assert "set up the camera again" in answer["change"]
     assert answer["figures"]["toes_tracked"] is None
 

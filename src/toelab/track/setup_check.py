@@ -80,7 +80,7 @@ NEEDS = (
     Need(
         "forefoot_match",
         MIN_FOREFOOT_MATCH,
-        "toelab cannot see your foot in the picture: it is out of view or covered",
+        "your foot is not in the picture: it is out of view or covered",
         "put the foot back where it was in the set-up picture, with all five toes in view, "
         "or set up the camera again",
     ),
@@ -93,7 +93,7 @@ NEEDS = (
     Need(
         "toes_tracked",
         float(N_TOES),
-        "toelab cannot see all five toes where you set them up: the foot is out of the picture or hidden",
+        "not all five toes can be followed where you set them up: the foot is out of the picture or hidden",
         "put the foot back where it was in the set-up picture, or set up the camera again",
     ),
     Need(

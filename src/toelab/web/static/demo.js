@@ -34,7 +34,7 @@ function frontScene(box) {
   box.append(svg("path", { class: "foot", d: `M${left} ${FLOOR} C${left} ${FLOOR - 70} ${right} ${FLOOR - 80} ${right} ${FLOOR} Z` }));
   const shapes = toes.map((t, i) => {
     const g = svg("g", { "data-toe": String(i + 1) });
-    g.append(svg("rect", { class: "foot toe", x: t.x - t.r, y: FLOOR - t.h, width: 2 * t.r, height: t.h, rx: t.r }),
+    g.append(svg("rect", { class: "foot digit", x: t.x - t.r, y: FLOOR - t.h, width: 2 * t.r, height: t.h, rx: t.r }),
       svg("ellipse", { class: "nail", cx: t.x, cy: FLOOR - t.h + t.r * 0.9, rx: t.r * 0.55, ry: t.r * 0.5 }));
     box.append(g);
     return g;
@@ -159,7 +159,12 @@ const SIDE = {
   calf: () => (box, scene) => {
     const [mx] = scene.mtp;
     box.insertBefore(svg("path", { class: "wedge", d: `M${mx + 5} ${scene.floor} l60 0 l0 -14 Z` }), box.firstChild);
-    return (p) => scene.foot.setAttribute("transform", `rotate(${25 * upFor(p)} ${scene.mtp[0]} ${scene.mtp[1]})`);
+    // the heel rises about the big toe's base joint; the big toe stays flat on the wedge
+    return (p) => {
+      const angle = 25 * upFor(p);
+      scene.foot.setAttribute("transform", `rotate(${angle} ${scene.mtp[0]} ${scene.mtp[1]})`);
+      scene.hallux.setAttribute("transform", `rotate(${-angle} ${scene.mtp[0]} ${scene.mtp[1]})`);
+    };
   },
   ball: () => (box, scene) => {
     const ball = svg("circle", { class: "ball", r: 12 });

@@ -75,9 +75,10 @@ export async function checkSetup() {
     return true;
   }
   const sentence = `${answer.problem}. ${answer.change}.`;
-  result.replaceChildren(el("p", { class: "warning", id: "setup-problem", textContent: `Not ready: ${sentence}` }), list,
+  result.replaceChildren(el("p", { class: "warning", id: "setup-problem", textContent: `Not ready. ${sentence}` }), list,
     el("p", { class: "hint", textContent: "Press the test's start button again once you have changed it." }));
   cue(`Not ready. ${answer.problem}.`, { now: true });
+  box.scrollIntoView({ block: "nearest" });
   return false;
 }
 

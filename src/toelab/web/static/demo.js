@@ -61,8 +61,9 @@ const FRONT = {
       const up = 22 * upFor(p);
       poseToes(scene, liftOf(toes, up));
       if (band) {
-        const top = (i) => FLOOR - scene.toes[i].h - (toes.includes(i + 1) ? up : 0) + 4;
-        band.setAttribute("d", `M20 ${FLOOR} Q${scene.toes[4].x} ${top(4) - 4} ${scene.toes[2].x} ${top(2)} T${W - 20} ${FLOOR}`);
+        // the band lies over every toe's top and is pulled up by the lifted ones
+        const tops = scene.toes.map((t, i) => [t.x, FLOOR - t.h - (toes.includes(i + 1) ? up : 0) - 2]).sort((a, b) => a[0] - b[0]);
+        band.setAttribute("d", `M20 ${FLOOR} ${tops.map(([x, y]) => `L${x} ${y}`).join(" ")} L${W - 20} ${FLOOR}`);
       }
     };
   },
@@ -134,26 +135,36 @@ function sideScene(box) {
   const hallux = svg("path", { class: "foot", d: side.hallux });
   foot.append(svg("path", { class: "foot", d: side.body }), hallux);
   box.append(foot);
-  return { foot, hallux, mtp: [mx, my], heel: side.points.heel, floor: side.floor_y };
+  // the diagram draws the big toe bent up (to show the angle measured); the demonstrations
+  // start from it lying flat
+  const [tx, ty] = side.points.hallux_tip;
+  const flat = (Math.atan2(my - ty, tx - mx) * 180) / Math.PI;
+  const bend = (deg) => hallux.setAttribute("transform", `rotate(${flat - deg} ${mx} ${my})`);
+  bend(0);
+  const tip = [mx + Math.hypot(tx - mx, ty - my), my];
+  return { foot, hallux, bend, tip, mtp: [mx, my], heel: side.points.heel, floor: side.floor_y };
 }
+
+// fingers under the big toe's tip, lifting it
+const handAt = ([x, y]) => svg("path", { class: "hand", d: `M${x - 14} ${y + 2} q16 6 26 -4 q6 -10 -2 -14 q-4 10 -24 12 Z` });
 
 const SIDE = {
   extend: (byHand) => (box, scene) => {
-    const hand = byHand ? svg("path", { class: "hand", d: "M262 150 q18 -6 22 -22 q-14 -2 -26 10 Z" }) : null;
+    const hand = byHand ? handAt(scene.tip) : null;
     if (hand) box.append(hand);
     return (p) => {
-      const angle = -55 * upFor(p);
-      const turn = `rotate(${angle} ${scene.mtp[0]} ${scene.mtp[1]})`;
-      scene.hallux.setAttribute("transform", turn);
-      if (hand) hand.setAttribute("transform", turn);
+      const angle = 65 * upFor(p);
+      scene.bend(angle);
+      if (hand) hand.setAttribute("transform", `rotate(${-angle} ${scene.mtp[0]} ${scene.mtp[1]})`);
     };
   },
   mobilise: () => (box, scene) => {
-    const hand = svg("path", { class: "hand", d: "M262 150 q18 -6 22 -22 q-14 -2 -26 10 Z" });
+    const hand = handAt(scene.tip);
     box.append(hand);
     return (p) => {
-      const turn = `rotate(${-30 * Math.sin(2 * Math.PI * p)} ${scene.mtp[0]} ${scene.mtp[1]})`;
-      scene.hallux.setAttribute("transform", turn); hand.setAttribute("transform", turn);
+      const angle = 35 + 25 * Math.sin(2 * Math.PI * p);
+      scene.bend(angle);
+      hand.setAttribute("transform", `rotate(${-angle} ${scene.mtp[0]} ${scene.mtp[1]})`);
     };
   },
   calf: () => (box, scene) => {
@@ -163,7 +174,7 @@ const SIDE = {
     return (p) => {
       const angle = 25 * upFor(p);
       scene.foot.setAttribute("transform", `rotate(${angle} ${scene.mtp[0]} ${scene.mtp[1]})`);
-      scene.hallux.setAttribute("transform", `rotate(${-angle} ${scene.mtp[0]} ${scene.mtp[1]})`);
+      scene.bend(angle);
     };
   },
   ball: () => (box, scene) => {

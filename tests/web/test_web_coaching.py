@@ -66,7 +66,8 @@ def in_order(said: list[str], expected: list[str]) -> bool:
 def test_the_camera_picture_shows_the_points_and_the_target_toe_during_a_test(
     server, playwright_driver, isolation_camera, screenshots, size
 ):
-    browser, page = new_page(playwright_driver, isolation_camera.y4m, size, f"{server.url}/?step_s=3&ready_s=1")
+    url = f"{server.url}/?step_s=3&ready_s=1"
+    browser, page = new_page(playwright_driver, isolation_camera.y4m, size, url)
     try:
         calibrate(page, isolation_camera.first_points)
         go(page, "assess")
@@ -156,7 +157,7 @@ def test_the_set_up_check_refuses_a_foot_out_of_view(
         browser.close()
 
 
-def test_training_says_the_count_and_which_toe_followed(server, playwright_driver, isolation_camera, screenshots):
+def test_training_says_which_toes_followed(server, playwright_driver, isolation_camera, screenshots):
     browser, page = new_page(playwright_driver, isolation_camera.y4m, "desktop", server.url)
     try:
         calibrate(page, isolation_camera.first_points)

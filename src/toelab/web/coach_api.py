@@ -80,13 +80,13 @@ def plan_ics(
     )
 
 
-@router.get("/manifest.webmanifest", include_in_schema=False)
+@router.get("/manifest.webmanifest", include_in_schema=False, dependencies=[Depends(signed_in)])
 def manifest() -> FileResponse:
     return FileResponse(STATIC / "manifest.webmanifest", media_type="application/manifest+json")
 
 
 # served from the root so that it may look after every page of the app, not only /static/
-@router.get("/sw.js", include_in_schema=False)
+@router.get("/sw.js", include_in_schema=False, dependencies=[Depends(signed_in)])
 def service_worker() -> FileResponse:
     return FileResponse(
         STATIC / "sw.js", media_type="text/javascript", headers={"Cache-Control": "no-cache"}

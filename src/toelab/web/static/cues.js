@@ -1,5 +1,5 @@
 // What the trainer says during training, from the live figures: the count of clean reps,
-// "hold … 3, 2, 1 … down", and which toe followed ("little toe followed — keep it down").
+// "hold … 3, 2, 1 … down", and which toe followed ("4th toe followed — keep it down", the name from the vocabulary).
 import { onLiveMessage, state } from "./session.js";
 import { cue } from "./speech.js";
 import { toeName } from "./vocabulary.js";

@@ -261,3 +261,30 @@ def test_the_plan_reminds_and_its_calendar_file_holds_the_plan(
         page.screenshot(path=screenshots / f"coach-plan-reminders-{size}.png", full_page=True)
     finally:
         browser.close()
+
+
+def test_the_voice_can_be_switched_off_and_stays_under_the_metronome(
+    server, playwright_driver, isolation_camera
+):
+    browser, page = new_page(playwright_driver, isolation_camera.y4m, "desktop", server.url)
+    try:
+        page.fill("#speech-volume", "0.6")
+        page.dispatch_event("#speech-volume", "change")
+        page.wait_for_function("window.__spoken.length === 1")
+        assert page.evaluate("window.__spoken[0]") == {"text": "This loud.", "lang": "en", "volume": 0.6}
+        page.click("#camera-start")  # a click: the page may start its sound
+        page.evaluate("window.toelab.beat.metronome(100, 3, 4)")
+        page.evaluate("window.toelab.speaker.say('Lift the big toe.')")
+        page.wait_for_function("window.__spoken.length === 2")
+        # while the clicks play, the voice is at half the chosen volume
+        assert page.evaluate("window.__spoken[1].volume") == pytest.approx(0.3)
+        page.uncheck("#speech-on")
+        page.evaluate("window.toelab.speaker.say('Go')")
+        page.wait_for_timeout(300)
+        assert spoken(page) == ["This loud.", "Lift the big toe."]
+        # the choice is kept for the next visit
+        page.reload()
+        page.wait_for_selector("body[data-ready='1']")
+        assert not page.is_checked("#speech-on")
+    finally:
+        browser.close()

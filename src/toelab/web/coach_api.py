@@ -63,16 +63,26 @@ def plan_ics(
     request: Request,
     person_id: Annotated[int, Depends(current_person_id)],
     at: str = "18:00",
-    morning: str = "08:00",
+    other: str | None = None,
 ) -> Response:
-    """The current plan as a calendar file; a twice-daily exercise also gets ``morning``."""
+    """The current plan as a calendar file at ``at``; a twice-daily exercise's other session
+    at ``other`` (by default ten hours before an afternoon time, ten hours after a morning one)."""
+    from datetime import datetime, timedelta
+
     from toelab.protocols.calendar import parse_time, plan_calendar
+
+    first = parse_time(at)
+    if other is None:
+        shift = timedelta(hours=-10 if first.hour >= 12 else 10)
+        second = (datetime.combine(datetime.min, first) + shift).time()
+    else:
+        second = parse_time(other)
 
     stored = web_store(request).current_plan(person_id)
     if stored is None:
         raise ToelabError("there is no plan yet", hint="choose the exercises of your plan first")
     plan: Plan = stored.plan
-    body = plan_calendar(plan, [parse_time(at), parse_time(morning)], uid_prefix=f"toelab-{person_id}")
+    body = plan_calendar(plan, [first, second], uid_prefix=f"toelab-{person_id}")
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",

@@ -2,7 +2,7 @@
 // page opened from the home screen says so instead of a browser error. Nothing else is
 // kept offline: every figure comes from the server on this computer.
 const CACHE = "toelab-shell-1";
-const SHELL = ["/static/offline.html", "/static/icon-192.png"];
+const SHELL = ["/static/offline.html", "/static/style.css", "/static/icon-192.png"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));

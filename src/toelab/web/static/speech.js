@@ -4,8 +4,8 @@
 import { $, el } from "./dom.js";
 import { beat } from "./session.js";
 
-// the voice's share of the chosen volume while the metronome clicks: the clicks peak at 0.6
-// of full scale (metronome.js), the voice stays below them so the beat is still heard
+// the voice's share of the chosen volume while the metronome clicks or a song plays, so the
+// beat stays the loudest thing heard (the clicks peak at 0.6 of full scale, metronome.js)
 const UNDER_METRONOME = 0.5;
 // a cue whose end the browser never reports (no voice installed) frees the queue after this
 const MS_PER_CHARACTER = 90;
@@ -49,7 +49,7 @@ class Speaker {
     const text = this.queue.shift();
     const utterance = new SpeechSynthesisUtterance(text);
     utterance.lang = document.documentElement.lang || navigator.language;
-    utterance.volume = this.volume * (beat.timer ? UNDER_METRONOME : 1);
+    utterance.volume = this.volume * (beat.timer || beat.source ? UNDER_METRONOME : 1);
     utterance.rate = 1.05;
     const done = () => {
       if (this.current !== utterance) return;

@@ -79,12 +79,12 @@ async function runTest(test) {
       const duration = STEP_S ?? condition.duration_s;
       $("#step-instruction").textContent = `${i + 1} of ${test.conditions.length}: ${condition.instruction}`;
       showDemo($("#runner"), condition.id);
-      cue(`${i ? "Next. " : ""}${condition.instruction}`, { now: true });
-      await speaker.idle();
+      cue(`${i ? "Next. " : ""}${condition.instruction}`); // after the last step's "down", not over it
       newTarget($("#assess-live"), stepToes(condition)); // shown from "Get ready" on
       const step = guide.sheet.steps[condition.id];
       $("#step-guide").textContent = step ? `${step.how_many} ${step.tip}` : "";
       if (!oneRecording || i === 0) {
+        await speaker.idle(); // nothing records yet: the instruction is heard before the count
         await countdown(READY_S, "Get ready…");
         const request = { task: test.task, points: state.points, label: `${test.name}${oneRecording ? "" : ` — ${condition.id.replaceAll("_", " ")}`}`,
           target: stepToes(condition) ?? [1], extra: { test_id: test.id, condition: oneRecording ? null : condition.id, run,

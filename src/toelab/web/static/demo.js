@@ -9,6 +9,7 @@ const W = 320;
 const H = 200;
 const FLOOR = 150; // the floor line of the front view
 const CYCLE_S = 2.4;
+const DEMO_FPS = 20;
 let geometry = null;
 
 function svg(tag, attrs = {}) {
@@ -260,11 +261,16 @@ function demoFigure(id, entry) {
   const figure = el("figure", { class: "demo", "data-demo": id, "data-view": view }, box);
   const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const started = performance.now();
+  let drawn = -Infinity;
   const tick = (now) => {
     if (!box.isConnected) return;
-    const t = (now - started) / 1000;
-    frame(still ? 0.3 : (t % CYCLE_S) / CYCLE_S, still ? 0.3 : t);
-    figure.dataset.frames = String(Number(figure.dataset.frames || 0) + 1);
+    // DEMO_FPS is smooth enough for a slow movement and leaves the processor to the camera
+    if (now - drawn >= 1000 / DEMO_FPS) {
+      drawn = now;
+      const t = (now - started) / 1000;
+      frame(still ? 0.3 : (t % CYCLE_S) / CYCLE_S, still ? 0.3 : t);
+      figure.dataset.frames = String(Number(figure.dataset.frames || 0) + 1);
+    }
     if (!still) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);

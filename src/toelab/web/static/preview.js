@@ -7,6 +7,7 @@ import { toeName } from "./vocabulary.js";
 
 const COLOURS = { target: "#ffd23f", good: "#1fa37a", follower: "#ff8c1a", point: "#ffffff", lost: "#9aa0a6" };
 const last = { feet: null }; // the newest tracked points, per foot
+const PREVIEW_FPS = 15;
 
 onLiveMessage((message) => {
   if (message.type === "state") last.feet = message.feet;
@@ -94,13 +95,21 @@ export function showPreview(container, toes = () => state.liveTarget?.toes ?? nu
   container.prepend(figure);
   container.classList.add("with-preview");
   const caption = figure.querySelector("figcaption");
-  const frame = () => {
+  // drawn once per camera frame, at most PREVIEW_FPS a second: the page's processor is also
+  // encoding the frames the server tracks
+  let drawnAt = -Infinity;
+  const frame = (now) => {
     if (!canvas.isConnected) { container.classList.remove("with-preview"); return; }
-    const aim = toes();
-    paint(canvas, aim);
-    caption.textContent = aim?.length ? `Ringed: ${aim.map(toeName).join(", ")}` : "Your toes as the camera sees them";
-    requestAnimationFrame(frame);
+    if (now - drawnAt >= 1000 / PREVIEW_FPS) {
+      drawnAt = now;
+      const aim = toes();
+      paint(canvas, aim);
+      caption.textContent = aim?.length ? `Ringed: ${aim.map(toeName).join(", ")}` : "Your toes as the camera sees them";
+    }
+    next(frame);
   };
-  requestAnimationFrame(frame);
+  const next = (callback) => (camera.video.requestVideoFrameCallback
+    ? camera.video.requestVideoFrameCallback((now) => callback(now)) : requestAnimationFrame(callback));
+  next(frame);
   return canvas;
 }

@@ -25,8 +25,36 @@ def _svg(title: str, body: str, height: int) -> str:
     )
 
 
+# The drawn right foot, toes up (before it is turned round to face the phone): each toe as
+# (x, y, radius) from the big toe to the little toe, and the outline of the forefoot and sole.
+# The page's animated demonstrations draw from the same numbers (/api/foot-geometry).
+FRONT_TOES = ((118, 62, 11), (144, 56, 8), (164, 58, 7), (182, 63, 6), (198, 71, 6))
+FRONT_OUTLINE = "M110 70 C100 120 112 170 135 190 C160 205 200 190 204 150 C208 115 206 85 196 72 Z"
+# The side view: heel, base joint of the big toe and its tip, the outline, and the floor's height.
+SIDE_POINTS = (("heel", 62, 168), ("mtp1", 205, 172), ("hallux_tip", 250, 140))
+# the outline in two parts: the foot up to the big toe's base joint, and the big toe from there
+SIDE_BODY = "M52 178 C40 150 60 120 90 112 C120 100 140 70 150 40 L185 40 C190 90 200 140 206 168"
+SIDE_HALLUX = "L246 134 C256 130 262 140 255 148 L214 180"
+SIDE_OUTLINE = f"{SIDE_BODY} {SIDE_HALLUX} Z"
+SIDE_FLOOR_Y = 180
+
+
+def foot_geometry() -> dict[str, object]:
+    """The numbers both views' diagrams are drawn from, for drawings on the page."""
+    return {
+        "front": {"toes": [list(t) for t in FRONT_TOES], "outline": FRONT_OUTLINE},
+        "side": {
+            "points": {name: [x, y] for name, x, y in SIDE_POINTS},
+            "outline": SIDE_OUTLINE,
+            "body": f"{SIDE_BODY} L214 180 Z",
+            "hallux": f"M206 168 {SIDE_HALLUX} Z",
+            "floor_y": SIDE_FLOOR_Y,
+        },
+    }
+
+
 def _front() -> str:
-    toes = ((118, 62, 11), (144, 56, 8), (164, 58, 7), (182, 63, 6), (198, 71, 6))
+    toes = FRONT_TOES
     tips = "".join(
         f'<ellipse class="foot" cx="{x}" cy="{y}" rx="{r}" ry="{r + 3}"/>' for x, y, r in toes
     ) + "".join(
@@ -36,8 +64,7 @@ def _front() -> str:
     # drawn toes up, then turned round so the toes point at the phone (a right foot from above)
     foot = (
         '<g transform="rotate(180 160 130)">'
-        '<path class="foot" d="M110 70 C100 120 112 170 135 190 C160 205 200 190 204 150 '
-        'C208 115 206 85 196 72 Z"/>'
+        f'<path class="foot" d="{FRONT_OUTLINE}"/>'
         f"{tips}</g>"
     )
     body = (
@@ -55,15 +82,14 @@ def _front() -> str:
 
 
 def _side() -> str:
-    points = (("heel", 62, 168), ("mtp1", 205, 172), ("hallux_tip", 250, 140))
+    points = SIDE_POINTS
     dots = "".join(
         f'<circle class="point" data-point="{name}" cx="{x}" cy="{y}" r="4"/>' for name, x, y in points
     )
     body = (
         '<text x="6" y="16">what the camera sees</text>'
-        '<line class="floor" x1="10" y1="180" x2="310" y2="180"/>'
-        '<path class="foot" d="M52 178 C40 150 60 120 90 112 C120 100 140 70 150 40 L185 40 '
-        'C190 90 200 140 206 168 L246 134 C256 130 262 140 255 148 L214 180 Z"/>'
+        f'<line class="floor" x1="10" y1="{SIDE_FLOOR_Y}" x2="310" y2="{SIDE_FLOOR_Y}"/>'
+        f'<path class="foot" d="{SIDE_OUTLINE}"/>'
         '<path d="M235 172 A30 30 0 0 0 228 150" fill="none" stroke="#1b9e4b" stroke-width="2"/>'
         f"{dots}"
         '<text x="40" y="198">heel</text><text x="170" y="198">base of big toe</text>'

@@ -21,6 +21,7 @@ from toelab.errors import ToelabError
 from toelab.paths import toelab_home
 from toelab.web.auth import Clinic, ClinicGate, HomeGate, clinic_router, signed_in
 from toelab.web.coach import router as coach_router
+from toelab.web.coach_api import router as coach_api_router
 from toelab.web.keeping import OpenRuns, RunKeeper
 from toelab.web.live import LiveConnection
 from toelab.web.page_words import vocabulary
@@ -68,6 +69,8 @@ ROUTE_MODULES = (
     "toelab.tasks.rhythm",
     "toelab.report",
     "toelab.report.html",
+    "toelab.track.setup_check",
+    "toelab.protocols.calendar",
 )
 
 
@@ -117,8 +120,10 @@ def create_app(
     app.state.store = None if clinic is None else clinic.store
     app.state.open_runs = OpenRuns()
     quota = RecordQuota()
+    app.state.limits = limits
     app.include_router(records_router)
     app.include_router(coach_router)
+    app.include_router(coach_api_router)
     app.state.pairings = Pairings()
     app.include_router(pairing_router)
     # the first added runs last: headers go on every answer, refusals included

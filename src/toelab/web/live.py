@@ -164,6 +164,8 @@ class LiveSession:
             if self.view == "side":
                 foot["angle_deg"] = state.hallux_angle_deg.get(fp.foot)
             else:
+                # the foot's shift from the first frame: the page draws the points on the picture
+                foot["motion"] = list(state.foot_motion.get(fp.foot, (0.0, 0.0, 0.0, 1.0)))
                 lifts = [p.lift if p.confidence > 0 else np.nan for p in points]
                 live = self.scorers[fp.foot].update(state.time_s, lifts)
                 foot["live"] = live.as_dict()

@@ -6,6 +6,10 @@ import { clearLive, liveView, newTarget } from "./bars.js";
 import { renderSummary, warningKind } from "./results.js";
 import { show } from "./screens.js";
 import { READY_S, STEP_S, beat, link, liveFeet, needPoints, state } from "./session.js";
+import { showDemo } from "./demo.js";
+import { showPreview } from "./preview.js";
+import { checkSetup, hideSetupCheck } from "./setup.js";
+import { cue, speaker } from "./speech.js";
 
 async function countdown(seconds, text) {
   $("#countdown").hidden = false;
@@ -13,19 +17,26 @@ async function countdown(seconds, text) {
     if (state.cancel) throw new Error("stopped");
     $("#countdown").textContent = `${text} ${s}`;
     beat.beep(660, 0.08);
+    cue(String(s));
     await sleep(1000);
   }
   $("#countdown").textContent = "Go!";
+  cue("Go");
   beat.beep(990, 0.15);
 }
-async function timed(seconds) {
+// `last`: said over the last three seconds, after "3, 2, 1"
+async function timed(seconds, last) {
   const end = performance.now() + seconds * 1000;
   while (performance.now() < end) {
     if (state.cancel) throw new Error("stopped");
-    $("#step-timer").textContent = `${Math.ceil((end - performance.now()) / 1000)} s left`;
+    const left = Math.ceil((end - performance.now()) / 1000);
+    if (left <= 3 && $("#step-timer").dataset.said !== String(left)) { $("#step-timer").dataset.said = String(left); cue(String(left)); }
+    $("#step-timer").textContent = `${left} s left`;
     await sleep(100);
   }
   $("#step-timer").textContent = "";
+  delete $("#step-timer").dataset.said;
+  cue(last);
 }
 function conditionParam(condition, key) {
   const found = (condition.parameters || []).find(([k]) => k === key);
@@ -49,11 +60,14 @@ async function runTest(test) {
     say(e.message === "stopped" ? "Test not started." : `Could not show the instructions: ${e.message}`);
     return;
   }
+  if (!(await checkSetup())) { say(`${test.name} not started: see the set-up check.`); return; }
+  hideSetupCheck();
   // one assessment session for the whole test, however many recordings its steps take
   const run = `${test.id}-${Date.now()}`;
   $("#runner").hidden = false; $("#assess-live").hidden = false;
   $("#assess-results").replaceChildren();
   liveView($("#assess-live"), liveFeet(), 4);
+  showPreview($("#assess-live"));
   // each step scores the toes it names; a test with no target (tremor) marks none
   const stepToes = (condition) => (test.task === "tremor" || !condition.toes.length ? null : [...condition.toes]);
   state.liveTarget = { container: $("#assess-live"), toes: stepToes(test.conditions[0]) };
@@ -64,10 +78,13 @@ async function runTest(test) {
     for (const [i, condition] of test.conditions.entries()) {
       const duration = STEP_S ?? condition.duration_s;
       $("#step-instruction").textContent = `${i + 1} of ${test.conditions.length}: ${condition.instruction}`;
+      showDemo($("#runner"), condition.id);
+      cue(`${i ? "Next. " : ""}${condition.instruction}`); // after the last step's "down", not over it
       newTarget($("#assess-live"), stepToes(condition)); // shown from "Get ready" on
       const step = guide.sheet.steps[condition.id];
       $("#step-guide").textContent = step ? `${step.how_many} ${step.tip}` : "";
       if (!oneRecording || i === 0) {
+        await speaker.idle(); // nothing records yet: the instruction is heard before the count
         await countdown(READY_S, "Get ready…");
         const request = { task: test.task, points: state.points, label: `${test.name}${oneRecording ? "" : ` — ${condition.id.replaceAll("_", " ")}`}`,
           target: stepToes(condition) ?? [1], extra: { test_id: test.id, condition: oneRecording ? null : condition.id, run,
@@ -84,7 +101,7 @@ async function runTest(test) {
         beat.beep(880, 0.12);
       }
       $("#countdown").textContent = "";
-      await timed(duration);
+      await timed(duration, test.task === "tremor" ? "Relax" : test.task === "rhythm" ? "Stop" : "Down");
       if (!oneRecording) summaries.push(await link.stop());
     }
     if (oneRecording) summaries.push(await link.stop());
@@ -97,6 +114,7 @@ async function runTest(test) {
       ...sharedText.map((w) => el("p", { class: "warning shared", textContent: `${first}, and much the same in the other parts: ${w}` })),
       ...summaries.map((s) => renderSummary(s, { level: 4, shownAbove: new Set(shared) })));
     say(`${test.name} done.`);
+    cue(`${test.name} done.`);
   } catch (e) {
     link.streaming = false; beat.stop();
     say(e.message === "stopped" ? "Test stopped." : `The test could not finish: ${e.message}`);

@@ -79,6 +79,7 @@ $("#snap").addEventListener("click", async () => {
 $("#use-points").addEventListener("click", () => {
   const points = editor.points();
   camera.video.classList.remove("frozen");
+  state.still = calib.still; // the set-up check looks for this picture's forefoot
   setPoints(points);
   say(`Points saved for the ${points.map((p) => p.foot).join(" and ")} foot (${state.view} view).`);
   show(state.view === "side" ? "assess" : "train");

@@ -7,6 +7,10 @@ import { renderSummary } from "./results.js";
 import { show } from "./screens.js";
 import { beat, link, liveFeet, needPoints, onPoints, state } from "./session.js";
 import { toeName, words } from "./vocabulary.js";
+import { trainingCues } from "./cues.js";
+import { showDemo } from "./demo.js";
+import { showPreview } from "./preview.js";
+import { cue } from "./speech.js";
 
 const targetsOf = (ex) => words.train_targets[ex.id];
 const targetLabel = (ex, toes) => targetsOf(ex).find((t) => t.toes.join() === toes.join()).label;
@@ -35,6 +39,7 @@ function refreshExercise() {
     el("p", { class: "hint", textContent: ex.camera_judged ? "The camera checks this one." : "The camera cannot judge this one: use the timer and log it when done." }),
     el("details", { class: "guide", open: true }, el("summary", { textContent: "How to do it: set-up, steps and common mistakes" }),
       el("div", { id: "exercise-guide" })));
+  showDemo($("#exercise-info"), ex.id);
   const camera = ex.camera_judged && targetsOf(ex);
   $("#train-camera").hidden = !camera;
   $("#train-manual").hidden = Boolean(camera);
@@ -62,9 +67,11 @@ $("#train-start").addEventListener("click", async () => {
   await beat.audio();
   $("#exercise-info details.guide").open = false; // the live bars need the room now
   liveView($("#train-live"), [$("#train-foot").value]);
+  showPreview($("#train-live"), () => target);
   train.holdAnnounced = false;
   $("#reps").textContent = "0"; $("#clean-reps").textContent = "0"; $("#train-results").replaceChildren();
   const goal = ex.dose.reps || 10;
+  trainingCues(goal);
   state.liveTarget = {
     container: $("#train-live"),
     onState: (m) => {
@@ -89,6 +96,7 @@ $("#train-start").addEventListener("click", async () => {
     await link.start({ task: "train", points: state.points, target, hold_s: ex.dose.hold_s || null, label: `${ex.name}: ${label}`, extra: { exercise_id: ex.id } });
     $("#train-start").disabled = true; $("#train-stop").disabled = false;
     $("#train-cue").textContent = `Lift ${label}.`;
+    cue(`Lift ${label}.`, { now: true });
   } catch (e) { say(`Could not start: ${e.message}`); }
 });
 $("#train-stop").addEventListener("click", async () => {

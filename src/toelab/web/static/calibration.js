@@ -41,6 +41,8 @@ async function propose(still) {
   if (!response.ok) return { ok: false, points: [], message: answer.message || `the server answered ${response.status}` };
   return answer;
 }
+// the last still picture: the set-up check looks for its forefoot in the live frames
+let lastStill = null;
 const sentence = (text) => `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? "" : "."}`;
 
 $("#snap").addEventListener("click", async () => {
@@ -51,6 +53,7 @@ $("#snap").addEventListener("click", async () => {
     return;
   }
   const still = camera.still(document.createElement("canvas"));
+  lastStill = still;
   editor.setStill(still);
   camera.video.classList.add("frozen");
   delete $("#calib-canvas").dataset.proposal;
@@ -79,7 +82,7 @@ $("#snap").addEventListener("click", async () => {
 $("#use-points").addEventListener("click", () => {
   const points = editor.points();
   camera.video.classList.remove("frozen");
-  state.still = calib.still; // the set-up check looks for this picture's forefoot
+  state.still = lastStill;
   setPoints(points);
   say(`Points saved for the ${points.map((p) => p.foot).join(" and ")} foot (${state.view} view).`);
   show(state.view === "side" ? "assess" : "train");

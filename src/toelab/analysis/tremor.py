@@ -296,7 +296,7 @@ def analyze_tremor(
     tremor_range = band_power(freqs, psd, range_low_hz, high_hz)
     rhythmicity = min(excess / tremor_range, 1.0) if tremor_range > 0 else 0.0
     flatness = float(np.exp(np.mean(np.log(np.maximum(psd, tiny)))) / max(np.mean(psd), tiny))
-    kurtosis = float(stats.kurtosis(y)) if np.std(y) > 0 else 0.0
+    kurtosis = _jerk_kurtosis(y, rate_hz)
     times, peaks_hz, persistence = _time_course(y, rate_hz, duration_s, f0, high_hz, half_width_hz)
     if (
         ratio_db >= RHYTHMIC_PEAK_DB
@@ -576,6 +576,14 @@ def _time_course(
     power, background = peak_and_background(freqs, sxx[:, independent], f0, half_width_hz, high_hz)
     standing_out = power >= background * 10 ** (WINDOW_PEAK_DB / 10.0)
     return times, peaks_hz, float(np.mean(standing_out))
+
+
+def _jerk_kurtosis(y: np.ndarray, rate_hz: float) -> float:
+    """Excess kurtosis of the movement from 3 Hz up: brief jerks (tens of ms) keep their heavy
+    tails there, while the starts and stops of voluntary movement (0.2-3 Hz, far larger than
+    a tremor) do not make the signal look jerky."""
+    fast = highpass(y, rate_hz, TREMOR_BAND_HZ[0]) if TREMOR_BAND_HZ[0] < 0.45 * rate_hz else y
+    return float(stats.kurtosis(fast)) if np.std(fast) > 0 else 0.0
 
 
 def _tremor_stability_index(y: np.ndarray, rate_hz: float, frequency_hz: float) -> float | None:

@@ -85,6 +85,12 @@ CONDITIONS: tuple[tuple[str, str, dict, tuple[float, float]], ...] = (
         {**REACHING, **WEAK, "sensors": "gyro"},
         (7.0, 12.0),
     ),
+    (
+        "reaching",
+        "reaching (20 deg), very weak (0.02 deg), MEMS",
+        {**REACHING, "amplitude_deg": 0.02, "mems": True},
+        (7.0, 12.0),
+    ),
     ("bursts", "tremor on 40 % of the time", {"bursts": 0.4}, (3.5, 9.5)),
     ("bursts", "weak physiological on 50 % of the time", {**WEAK, "bursts": 0.5}, (7.0, 12.0)),
     ("drift", "frequency drifting 1.5 Hz over 30 s", {"drift_hz": 1.5}, (3.5, 9.5)),

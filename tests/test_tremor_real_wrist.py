@@ -29,6 +29,13 @@ def test_a_weak_physiological_tremor_in_bursts_is_found_under_voluntary_movement
     _found(case)
 
 
+@pytest.mark.parametrize(("frequency_hz", "seed"), [(7.06, 1006), (7.82, 1009)])
+def test_a_weak_tremor_present_half_the_time_in_a_30_s_record_is_not_called_none(frequency_hz, seed):
+    # its 4-s Welch peak stands only 6-7 dB out; the 30-s multitaper spectrum shows it clearly
+    case = wrist_tremor_recording(frequency_hz, WEAK_DEG, frequency_sd_hz=0.5, bursts=0.5, seed=seed)
+    _found(case)
+
+
 @pytest.mark.parametrize("sensors", ["both", "acc"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_a_weak_physiological_tremor_is_found_under_large_irregular_reaching(sensors, seed):

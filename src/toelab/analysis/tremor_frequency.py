@@ -23,11 +23,16 @@ Method (``dominant_frequency``)
    windows give a low-variance spectrum with a known, flat-topped resolution instead of a
    single Hann window's noisy one; averaged over windows they are the record's spectrum.
 2. **Displacement spectrum**: each spectrum divided by ``(2 pi f)^(2 order)``.
-3. **The peak** is the local maximum from 2 Hz with the most power above the background
-   expected there (a power law through its two flanks, see ``peak_and_background``),
-   among those standing at least 3 dB above it; a slope of slow voluntary movement is no
-   peak. Harmonics are far weaker than the fundamental in displacement, so the
-   fundamental wins; a sub-harmonic wins only when it really moves the limb more.
+3. **The peak** is the local maximum from 2 Hz that stands out most (in dB) above the
+   background expected there (a power law through its two flanks, see
+   ``peak_and_background``): the tremor is judged against the local spectral floor, not
+   against the power of the voluntary movement (Elble & McNames 2016, Tremor Other
+   Hyperkinet Mov 6:431, doi:10.7916/D8KW5G3H). Every local maximum competes, one per peak
+   band: a physiological tremor at 8-10 Hz can lie 30 dB below the slope of voluntary
+   movement in displacement, lower than that slope's wiggles. Harmonic check: where half
+   the winner's frequency is a peak too (>= 3 dB) holding more power above background, the
+   fundamental is taken. Of the bumps on a broad peak's top (within +-1 Hz) the one with
+   the most power above background is its summit.
 4. **Its centre** is the vertex of a parabola fitted (least squares) to the log of the
    power above background over the top of the peak (down to half its height, at most
    +-1 Hz): with the background's slope removed, a broad peak on the steep flank of

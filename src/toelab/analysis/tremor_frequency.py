@@ -205,8 +205,7 @@ def _best_peak(
     from scipy.signal import find_peaks
 
     search = np.flatnonzero(freqs >= SEARCH_LOW_HZ)
-    # one candidate per peak band: the ripples on a flat-topped multitaper peak are not peaks
-    local, _ = find_peaks(power, distance=max(1, int(half_width_hz / (freqs[1] - freqs[0]))))
+    local, _ = find_peaks(power)
     candidates = [int(i) for i in local if freqs[i] >= SEARCH_LOW_HZ]
     if not candidates:  # a monotone spectrum has no local maximum: its largest value
         candidates = [int(search[np.argmax(power[search])])]
@@ -229,11 +228,10 @@ def _best_peak(
     )
     if sub.size:
         best = int(sub[np.argmax(ratios_db[sub])])
-    # a broad (wandering) tremor's peak has bumps on its top: of those within the fit's reach
-    # the one holding most power above background is its summit
-    near = np.flatnonzero(
-        (np.abs(freqs[at] - freqs[at[best]]) <= FIT_MAX_HALF_WIDTH_HZ) & (ratios_db >= MIN_PEAK_DB)
-    )
+    # a broad (wandering) tremor's peak, and the flat top of a multitaper peak, have bumps on
+    # top: of those within reach the one holding most power above background is its summit
+    reach_hz = max(FIT_MAX_HALF_WIDTH_HZ, half_width_hz) + 0.5 * float(freqs[1] - freqs[0])
+    near = np.flatnonzero((np.abs(freqs[at] - freqs[at[best]]) <= reach_hz) & (ratios_db >= MIN_PEAK_DB))
     if near.size:
         best = int(near[np.argmax(excess[near])])
     return float(freqs[at[best]]), float(ratios_db[best])

@@ -32,7 +32,8 @@ Pipeline (``analyze_tremor``)
    is not pushed up and a harmonic does not outweigh the fundamental; multitaper spectra,
    the peak standing most above its background from 2 Hz, its centre fitted over its top.
    A motion sensor's axes are combined along the direction that shakes most at the
-   tremor. The classification figures below use the sensor's own Welch spectrum (Hann
+   tremor. The classification figures below use the sensor's own Welch spectrum (Welch
+   1967, IEEE Trans Audio Electroacoust 15:70, doi:10.1109/TAU.1967.1161901; Hann
    windows of up to 4 s, 50 % overlap, zero-padded 8x) over the analysed band (1 Hz up to
    20 Hz or 95 % of the Nyquist frequency), measured at that frequency over the peak's own
    width (+-0.5, 1 or 1.5 Hz, whichever stands out most: a wandering tremor's peak is broad).

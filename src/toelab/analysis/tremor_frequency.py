@@ -27,17 +27,23 @@ Method (``dominant_frequency``)
    background expected there (a power law through its two flanks, see
    ``peak_and_background``): the tremor is judged against the local spectral floor, not
    against the power of the voluntary movement (Elble & McNames 2016, Tremor Other
-   Hyperkinet Mov 6:431, doi:10.7916/D8KW5G3H). Every local maximum competes, one per peak
-   band: a physiological tremor at 8-10 Hz can lie 30 dB below the slope of voluntary
-   movement in displacement, lower than that slope's wiggles. Harmonic check: where half
+   Hyperkinet Mov 6, doi:10.5334/tohm.320). Every local maximum competes, not only
+   the highest: a physiological tremor at 8-10 Hz can lie 30 dB below the slope of
+   voluntary movement in displacement, lower than that slope's wiggles. Harmonic check: where half
    the winner's frequency is a peak too (>= 3 dB) holding more power above background, the
-   fundamental is taken. Of the bumps on a broad peak's top (within +-1 Hz) the one with
-   the most power above background is its summit.
+   fundamental is taken. Of the bumps on a broad or flat-topped peak (within +-1 Hz, or
+   the peak band if wider) the one with the most power above background is its summit.
 4. **Its centre** is the vertex of a parabola fitted (least squares) to the log of the
    power above background over the top of the peak (down to half its height, at most
    +-1 Hz): with the background's slope removed, a broad peak on the steep flank of
    voluntary movement is not pulled towards it; the fit uses every bin of the
    flat-topped multitaper peak, not only the three highest.
+
+Not the median of time-resolved peaks: motion capture reports the peak of the whole
+record's spectrum, which differs from the median of per-window peaks where the frequency
+drifts, and between the bursts of an intermittent tremor a window's peak is noise. The
+windows' evidence enters the classification instead (``peak_persistence`` in
+``toelab.analysis.tremor``).
 """
 
 from __future__ import annotations
@@ -198,7 +204,7 @@ def _best_peak(
     the slope of voluntary movement lies tens of dB above a physiological tremor, so its
     small wiggles at 2-4 Hz outrank the tremor's peak at 8-10 Hz in absolute power. The
     winner is the peak that stands out most from the local spectral floor (Elble & McNames
-    2016, Tremor Other Hyperkinet Mov 6:431, doi:10.7916/D8KW5G3H, read a tremor as a
+    2016, Tremor Other Hyperkinet Mov 6, doi:10.5334/tohm.320, read a tremor as a
     peak above the background of the spectrum, not as a share of the total power); power
     above background (absolute) would again favour the slope's bumps.
     """

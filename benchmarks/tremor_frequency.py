@@ -11,7 +11,11 @@ slow voluntary movement and a tremor whose frequency wanders; accelerometer with
 gyroscope, sensor noise). The truth is the peak of the hand marker's tremor displacement
 spectrum. Each condition changes one thing from the base (both sensors, moderate 0.5 deg
 tremor at 3.5-9.5 Hz, frequency spread 0.5 Hz, low noise); the last rows count how often a
-recording without tremor is called a tremor.
+recording without tremor is called a tremor (rhythmic or irregular). The conditions after
+"movement" are those real wrists add: irregular reaching far larger than the tremor (with the
+gravity it turns through), a weak physiological tremor (0.05 deg, ~0.3 mm at the hand) at
+7-12 Hz under it, a tremor in bursts, a frequency that drifts, a strong harmonic, and the
+errors of a consumer MEMS IMU.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from toelab.synthetic.wearable import wrist_tremor_recording
 
 BASE = {"amplitude_deg": 0.5, "frequency_sd_hz": 0.5, "sensors": "both"}
 HIGH_NOISE = {"acc_noise_sd": 0.15, "gyro_noise_sd": 0.03}
+REACHING = {"reach_deg": 20.0}
+WEAK = {"amplitude_deg": 0.05}  # ~0.3 mm at the hand: a physiological tremor barely seen
+REAL_WRIST = {"reach_deg": 20.0, "bursts": 0.6, "drift_hz": 1.0, "harmonic": 0.3, "mems": True}
 CONDITIONS: tuple[tuple[str, str, dict, tuple[float, float]], ...] = (
     ("sensor", "gyroscope + accelerometer", {}, (3.5, 9.5)),
     ("sensor", "gyroscope only", {"sensors": "gyro"}, (3.5, 9.5)),
@@ -56,6 +63,66 @@ CONDITIONS: tuple[tuple[str, str, dict, tuple[float, float]], ...] = (
         "large voluntary movement (20 deg, 50 mm)",
         {"voluntary_deg": 20.0, "voluntary_mm": 50.0},
         (3.5, 9.5),
+    ),
+    # what real wrists add (toelab.synthetic.wrist_conditions)
+    ("reaching", "irregular reaching (20 deg), moderate tremor", REACHING, (3.5, 9.5)),
+    ("reaching", "reaching (20 deg), weak physiological (0.05 deg)", {**REACHING, **WEAK}, (7.0, 12.0)),
+    (
+        "reaching",
+        "reaching (40 deg), weak physiological (0.05 deg)",
+        {**REACHING, **WEAK, "reach_deg": 40.0},
+        (7.0, 12.0),
+    ),
+    (
+        "reaching",
+        "reaching (20 deg), weak physiological, acc only",
+        {**REACHING, **WEAK, "sensors": "acc"},
+        (7.0, 12.0),
+    ),
+    (
+        "reaching",
+        "reaching (20 deg), weak physiological, gyro only",
+        {**REACHING, **WEAK, "sensors": "gyro"},
+        (7.0, 12.0),
+    ),
+    (
+        "reaching",
+        "reaching (20 deg), very weak (0.02 deg), MEMS",
+        {**REACHING, "amplitude_deg": 0.02, "mems": True},
+        (7.0, 12.0),
+    ),
+    ("bursts", "tremor on 40 % of the time", {"bursts": 0.4}, (3.5, 9.5)),
+    ("bursts", "weak physiological on 50 % of the time", {**WEAK, "bursts": 0.5}, (7.0, 12.0)),
+    ("drift", "frequency drifting 1.5 Hz over 30 s", {"drift_hz": 1.5}, (3.5, 9.5)),
+    ("harmonic", "strong 2nd harmonic (50 %)", {"harmonic": 0.5}, (3.5, 9.5)),
+    ("harmonic", "strong 2nd harmonic (50 %), acc only", {"harmonic": 0.5, "sensors": "acc"}, (3.5, 9.5)),
+    ("noise", "MEMS IMU errors, weak physiological", {**WEAK, "mems": True}, (7.0, 12.0)),
+    (
+        "noise",
+        "MEMS IMU errors, weak physiological, acc only",
+        {**WEAK, "mems": True, "sensors": "acc"},
+        (7.0, 12.0),
+    ),
+    ("all", "reaching, bursts, drift, harmonic, MEMS", REAL_WRIST, (3.5, 9.5)),
+    ("all", "the same, weak physiological", {**REAL_WRIST, **WEAK}, (7.0, 12.0)),
+)
+# recordings without tremor: (name, sensors, changes from no tremor with slow voluntary movement)
+NO_TREMOR: tuple[tuple[str, str, dict], ...] = (
+    ("voluntary movement only", "both", {}),
+    ("voluntary movement only", "acc", {}),
+    ("irregular reaching (20 deg) only", "both", {"reach_deg": 20.0}),
+    ("irregular reaching (40 deg) only", "both", {"reach_deg": 40.0}),
+    ("irregular reaching (20 deg) only", "acc", {"reach_deg": 20.0}),
+    ("irregular reaching (20 deg) only, MEMS", "gyro", {"reach_deg": 20.0, "mems": True}),
+    (
+        "sensor noise only (arm still)",
+        "both",
+        {"voluntary_deg": 0.0, "voluntary_mm": 0.0, "irregular_deg": 0.0},
+    ),
+    (
+        "MEMS noise only (arm still)",
+        "both",
+        {"voluntary_deg": 0.0, "voluntary_mm": 0.0, "irregular_deg": 0.0, "mems": True},
     ),
 )
 
@@ -100,14 +167,14 @@ def main() -> None:
                     errors[sensor].append(abs(peak_hz - case.frequency_hz))
         cells = [summary(errors[k]) if errors[k] else "-" for k in ("toelab", "gyro", "acc")]
         print(f"{factor:10} {name:48} {cells[0]:>14} {cells[1]:>15} {cells[2]:>15}", flush=True)
-    for sensors in ("both", "acc"):
+    for name, sensors, change in NO_TREMOR:
         called = 0
         for trial in range(trials):
-            case = wrist_tremor_recording(6.0, 0.0, sensors=sensors, seed=2000 + trial)
+            case = wrist_tremor_recording(6.0, 0.0, sensors=sensors, seed=2000 + trial, **change)
             called += tremor_from_recording(case.recording).classification != "none"
         print(
-            f"{'no tremor':10} {sensors + ' sensors, voluntary movement only':48} "
-            f"called a tremor {called}/{trials}"
+            f"{'no tremor':10} {sensors + ' sensors, ' + name:48} called a tremor {called}/{trials}",
+            flush=True,
         )
 
 

@@ -181,3 +181,35 @@ def test_static_must_be_a_c3d_and_is_for_rom(tmp_path):
     _one_line_error(
         _analyze(str(MA1 / "dynamic.c3d"), "--task", "tremor", "--static", str(MA1 / "static.c3d")), "rom"
     )
+
+
+def _walk_with(tmp_path, name: str, change) -> str:
+    """The MA1 walk written again with ``change(labels, xyz)`` applied (markers, frames, 3)."""
+    walk = read_c3d(MA1 / "dynamic.c3d")
+    sources = walk.meta.extra["landmark_sources"]
+    labels = [sources[n] for n in walk.landmarks]
+    xyz = np.nan_to_num(np.stack([walk.landmarks[n] for n in walk.landmarks]))
+    labels, xyz = change(labels, xyz)
+    return str(write_c3d(tmp_path / name, labels, xyz, rate_hz=100.0))
+
+
+def test_a_walk_missing_the_right_hallux_marker_names_it_instead_of_dropping_the_foot(tmp_path):
+    def drop_rhlx(labels, xyz):
+        keep = [i for i, label in enumerate(labels) if label != "RHLX"]
+        return [labels[i] for i in keep], xyz[keep]
+
+    walk = _walk_with(tmp_path, "no_rhlx.c3d", drop_rhlx)
+    result = _analyze(walk, "--task", "rom", "--static", str(MA1 / "static.c3d"))
+    _one_line_error(result, "RHLX", "dynamic", "right")
+
+
+def test_a_static_trial_whose_forefoot_markers_are_never_seen_together_is_reported(tmp_path):
+    static = read_c3d(MA1 / "static.c3d")
+    sources = static.meta.extra["landmark_sources"]
+    labels = [sources[name] for name in static.landmarks]
+    xyz = np.nan_to_num(np.stack([static.landmarks[name] for name in static.landmarks]))
+    xyz[labels.index("LTOE"), ::2] = 0.0  # gaps in every other frame
+    xyz[labels.index("LD1M"), 1::2] = 0.0  # and in the frames between
+    path = write_c3d(tmp_path / "gappy_static.c3d", labels, xyz, rate_hz=100.0)
+    result = _analyze(str(MA1 / "dynamic.c3d"), "--task", "rom", "--static", str(path))
+    _one_line_error(result, "static", "never", "left", "gaps")

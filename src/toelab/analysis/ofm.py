@@ -25,6 +25,38 @@ turned towards the other foot: for the hallux, varus; − is valgus); the fronta
 inversion. The hallux's frontal angle is 0 by construction, as the model defines only its
 long axis.
 
+Choices where the publications leave room (and Vicon Nexus's OFM could differ)
+-----------------------------------------------------------------------------
+* **Static zero: sagittal only.** Carson et al. and Stebbins et al. define the hallux as a
+  single vector from the first metatarsal head to HLX, HLX sitting on the proximal phalanx.
+  The two markers stand at different heights above the skin, so the raw vector tilts by the
+  markers' offset, not by the joint. The proximal end is therefore raised to HLX's height in
+  the static trial (the hallux taken as lying along the forefoot when standing, or along the
+  floor with ``flat_forefoot``): the sagittal angle is 0 there by construction. The
+  transverse angle is *not* zeroed: a standing hallux valgus is a finding to keep, and its
+  static value is reported beside the walk's. No Nexus output was available to confirm that
+  Nexus does the same; ``benchmarks/ofm_hallux.py --reference`` measures the difference
+  when one is given (an offset in the sagittal angle would show a different zero).
+* **Transverse sign.** + is adduction (the hallux's distal end turned towards the midline
+  of the body, i.e. towards the other foot; varus), − abduction (valgus), on both feet: the
+  left foot is mirrored so that signs mean the same movement, as the clinical convention
+  for the OFM's outputs does. Hallux valgus therefore reads negative ("hallux abducto
+  valgus" in podiatric terms).
+* **Forefoot long axis towards TOE**, projected into the forefoot plane, not towards the
+  midpoint of D1M and D5M. TOE (between the 2nd and 3rd metatarsal heads) is in the marker
+  set for this purpose (Carson et al. 2001; Stebbins et al. 2006), the 2nd ray being the
+  foot's usual long axis; the D1M-D5M midpoint would also tie the axis to D1M, which is
+  rebuilt in the walk. The two axes differ by a few degrees about the forefoot's vertical, so
+  the choice shifts the transverse angle by about that constant and leaves the sagittal
+  angle nearly unchanged: compare transverse figures only with figures of the same
+  definition, as studies with the OFM do (e.g. Levinger et al. 2010, Gait Posture 32:519,
+  normal and flat-arched feet).
+
+Bad input gets one line: a walk without its static trial (``toelab.tasks.ofm``), a static
+trial or a walk lacking a marker of a foot it labels (``require_markers``), a static trial
+whose forefoot markers are never in view together, and a walk whose markers are never in
+view together (fewer than half of the samples measured is a warning).
+
 Markers kept only in the static trial are rebuilt in each sample from the segment's other
 markers by a least-squares rigid fit (Söderkvist & Wedin 1993, J Biomech 26:1473,
 doi:10.1016/0021-9290(93)90098-Y).

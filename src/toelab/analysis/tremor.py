@@ -32,7 +32,8 @@ Pipeline (``analyze_tremor``)
    is not pushed up and a harmonic does not outweigh the fundamental; multitaper spectra,
    the peak standing most above its background from 2 Hz, its centre fitted over its top.
    A motion sensor's axes are combined along the direction that shakes most at the
-   tremor. The classification figures below use the sensor's own Welch spectrum (Hann
+   tremor. The classification figures below use the sensor's own Welch spectrum (Welch
+   1967, IEEE Trans Audio Electroacoust 15:70, doi:10.1109/TAU.1967.1161901; Hann
    windows of up to 4 s, 50 % overlap, zero-padded 8x) over the analysed band (1 Hz up to
    20 Hz or 95 % of the Nyquist frequency), measured at that frequency over the peak's own
    width (+-0.5, 1 or 1.5 Hz, whichever stands out most: a wandering tremor's peak is broad).
@@ -46,15 +47,17 @@ Classification features (all scale-free, so they hold across units and scales)
   The background is interpolated (log power vs log frequency) between the medians of the
   spectrum in two flanks beside the peak, so a smooth 1/f^a spectrum (coloured noise,
   slow drift) gives about 0 dB wherever the "peak" falls, while a tremor stands out.
-* ``rhythmicity`` (0..1): the share of the power in the tremor range (from 2 Hz) that is
-  peak above background, i.e. how much of the movement there is the one oscillation (slow
-  voluntary movement below 2 Hz does not hide a small tremor). A clean sinusoid gives ~1,
-  white or coloured noise ~0.
+* ``rhythmicity`` (0..1): the share of the power in the tremor band (from 3 Hz, or the
+  peak's lower edge if lower) that is peak above background, i.e. how much of the movement
+  there is the one oscillation (voluntary movement, which reaches up to ~3 Hz and can be a
+  hundred times a physiological tremor, does not hide a small tremor). A clean sinusoid
+  gives ~1, white or coloured noise ~0.
 * ``peak_persistence`` (0..1): the share of independent 3-s windows in which the power
   around the dominant frequency stands >= 3 dB above that window's own background: a
   tremor is there throughout, a chance peak of noise is not.
-* ``kurtosis`` (excess): sparse brief jerks make heavy tails (a sinusoid gives -1.5,
-  Gaussian noise 0).
+* ``kurtosis`` (excess), of the movement from 3 Hz up: sparse brief jerks make heavy tails
+  (a sinusoid gives -1.5, Gaussian noise 0); the starts and stops of voluntary reaching,
+  slower than 3 Hz, are left out so that they are not taken for jerks.
 * ``spectral_flatness`` (0..1, Wiener entropy): geometric over arithmetic mean of the
   spectrum; reported for reference.
 
@@ -62,7 +65,9 @@ Classification features (all scale-free, so they hold across units and scales)
 excess kurtosis < 3 (jerks do not dominate). ``irregular``: not rhythmic, but a peak
 (>= 7 dB) present in at least a quarter of the windows, a broad peak (>= 5 dB, rhythmicity
 >= 0.3) present in nearly all of them, or heavy-tailed jerks (excess kurtosis >= 2).
-``none``: neither (measurement noise, no movement). The thresholds were set
+From 20 s on, a peak >= 5 dB above its flanks in the multitaper displacement spectrum,
+present in a quarter of the windows, is also ``irregular`` (a weak tremor that comes and
+goes). ``none``: neither (measurement noise, no movement). The thresholds were set
 on synthetic tremor, twitch and white/pink/brown noise of 5-10 s (``toelab.synthetic.tremor``):
 no noise record of 10 s was called rhythmic in 450 tries, every noisy tremor was.
 
@@ -145,6 +150,12 @@ IRREGULAR_MIN_KURTOSIS = 2.0
 BROAD_PEAK_DB = 5.0
 BROAD_MIN_PERSISTENCE = 0.9
 BROAD_MIN_RHYTHMICITY = 0.3
+# a long record's low-variance multitaper displacement spectrum (8-s windows, 3 tapers, many
+# windows) shows a weak or intermittent tremor that the 4-s Welch spectrum leaves at 6-7 dB:
+# from 20 s on no record without tremor reached 3.0 dB there (30-s simulated wrists with
+# slow or reaching movement, white/pink/brown noise; benchmarks/tremor_frequency.py)
+LONG_RECORD_S = 20.0
+LONG_RECORD_PEAK_DB = 5.0
 
 # Frequency bands typical of tremor types (seed 003 of the domain brief; Deuschl, Bain &
 # Brin 1998, Mov Disord 13 Suppl 3:2; Bhatia et al. 2018, Mov Disord 33:75). A band says
@@ -178,7 +189,7 @@ class TremorResult:
     peak_to_background_db: float
     peak_persistence: float  # share of spectrogram windows peaking near the dominant frequency
     spectral_flatness: float
-    kurtosis: float  # excess kurtosis of the detrended signal
+    kurtosis: float  # excess kurtosis of the movement from 3 Hz up
     tremor_stability_index: float | None  # Hz; None when no tremor or too few cycles
     typical_band: str | None
     frequencies_hz: np.ndarray  # the analysed spectrum, for plots
@@ -290,13 +301,15 @@ def analyze_tremor(
     _, half_width_hz, power, background = max(bands)
     excess = max(power - background, 0.0)
     ratio_db = min(10.0 * math.log10(max(power, tiny) / max(background, power * 1e-12, tiny)), MAX_RATIO_DB)
-    # share of the movement in the tremor range (from 2 Hz, or the peak's lower edge) that is
-    # the peak: slow voluntary movement below it does not hide a small tremor
-    range_low_hz = max(ANALYSIS_LOW_HZ, min(SEARCH_LOW_HZ, f0 - half_width_hz))
+    # share of the movement in the tremor band (from 3 Hz, or the peak's lower edge) that is
+    # the peak: voluntary movement (up to ~3 Hz, far larger than a physiological tremor) does
+    # not hide a small tremor (Elble & McNames 2016 judge a tremor by its peak against the
+    # spectrum around it, not against all the movement)
+    range_low_hz = max(ANALYSIS_LOW_HZ, min(TREMOR_BAND_HZ[0], f0 - half_width_hz))
     tremor_range = band_power(freqs, psd, range_low_hz, high_hz)
     rhythmicity = min(excess / tremor_range, 1.0) if tremor_range > 0 else 0.0
     flatness = float(np.exp(np.mean(np.log(np.maximum(psd, tiny)))) / max(np.mean(psd), tiny))
-    kurtosis = float(stats.kurtosis(y)) if np.std(y) > 0 else 0.0
+    kurtosis = _jerk_kurtosis(y, rate_hz)
     times, peaks_hz, persistence = _time_course(y, rate_hz, duration_s, f0, high_hz, half_width_hz)
     if (
         ratio_db >= RHYTHMIC_PEAK_DB
@@ -313,6 +326,11 @@ def analyze_tremor(
             and rhythmicity >= BROAD_MIN_RHYTHMICITY
         )
         or kurtosis >= IRREGULAR_MIN_KURTOSIS
+        or (
+            duration_s >= LONG_RECORD_S
+            and peak.peak_to_background_db >= LONG_RECORD_PEAK_DB
+            and persistence >= IRREGULAR_MIN_PERSISTENCE
+        )
     ):
         classification = "irregular"
     else:
@@ -576,6 +594,14 @@ def _time_course(
     power, background = peak_and_background(freqs, sxx[:, independent], f0, half_width_hz, high_hz)
     standing_out = power >= background * 10 ** (WINDOW_PEAK_DB / 10.0)
     return times, peaks_hz, float(np.mean(standing_out))
+
+
+def _jerk_kurtosis(y: np.ndarray, rate_hz: float) -> float:
+    """Excess kurtosis of the movement from 3 Hz up: brief jerks (tens of ms) keep their heavy
+    tails there, while the starts and stops of voluntary movement (0.2-3 Hz, far larger than
+    a tremor) do not make the signal look jerky."""
+    fast = highpass(y, rate_hz, TREMOR_BAND_HZ[0]) if TREMOR_BAND_HZ[0] < 0.45 * rate_hz else y
+    return float(stats.kurtosis(fast)) if np.std(fast) > 0 else 0.0
 
 
 def _tremor_stability_index(y: np.ndarray, rate_hz: float, frequency_hz: float) -> float | None:

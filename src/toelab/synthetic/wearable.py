@@ -21,6 +21,13 @@ What each sensor sees follows from that motion, not from a sine put on an axis:
 
 Sensor noise is white with a constant bias per axis; the sensor sits in its strap at an
 arbitrary angle, so no axis lines up with the movement.
+
+Conditions real wrists add (``toelab.synthetic.wrist_conditions``), all off by default:
+``reach_deg`` irregular voluntary reaching (minimum-jerk moves, 0.2-3 Hz, far larger than a
+physiological tremor, which turns the accelerometer through gravity), ``bursts`` a tremor
+present only part of the time, ``drift_hz`` a steady change of its frequency over the
+recording, and ``mems`` the scale, misalignment, wandering bias and quantisation of a
+consumer IMU.
 """
 
 from __future__ import annotations
@@ -31,6 +38,13 @@ import numpy as np
 
 from toelab.errors import ToelabError
 from toelab.recording import Recording, RecordingMeta
+from toelab.synthetic.wrist_conditions import (
+    ACC_RANGE_M_S2,
+    GYRO_RANGE_RAD_S,
+    burst_gate,
+    mems_errors,
+    reaching_path,
+)
 
 GRAVITY_M_S2 = 9.81
 _FINE_FACTOR = 5  # simulate at 5x the output rate, then keep every 5th sample
@@ -61,6 +75,11 @@ def wrist_tremor_recording(
     lever_m: float = 0.25,
     acc_noise_sd: float = 0.02,
     gyro_noise_sd: float = 0.005,
+    reach_deg: float = 0.0,
+    reach_mm_per_deg: float = 3.0,
+    bursts: float = 1.0,
+    drift_hz: float = 0.0,
+    mems: bool = False,
     seed: int = 0,
 ) -> WristTremor:
     """Simulate a wrist IMU on a forearm with tremor; see the module docstring for the physics.
@@ -71,7 +90,11 @@ def wrist_tremor_recording(
     ``voluntary_mm``: SD of the slow voluntary rotation and translation (each axis).
     ``lever_m``: elbow to sensor. ``irregular_deg``: SD of small irregular movement up to
     ~3 Hz (postural sway, corrections) that gives the broad background of real limb spectra. Noise SDs are per
-    axis, in m/s^2 and rad/s.
+    axis, in m/s^2 and rad/s. ``reach_deg``: SD of the targets of irregular reaching
+    moves (rotation per axis; translation ``reach_mm_per_deg`` mm per degree). ``bursts``:
+    share of the time the tremor is on. ``drift_hz``: change of the tremor's centre
+    frequency from the start to the end (centred on ``frequency_hz``). ``mems``: add a
+    consumer IMU's errors besides its white noise.
     """
     from scipy import signal
     from scipy.spatial.transform import Rotation
@@ -79,6 +102,7 @@ def wrist_tremor_recording(
     if sensors not in SENSORS:
         raise ToelabError(f"sensors must be one of {SENSORS}")
     rng = np.random.default_rng(seed)
+    real_wrist = np.random.default_rng([seed, 1])  # the added conditions draw apart
     fine_hz = rate_hz * _FINE_FACTOR
     n_fine = int(round(duration_s * fine_hz)) + 1
     time_s = np.arange(n_fine) / fine_hz
@@ -94,9 +118,11 @@ def wrist_tremor_recording(
     # little slow drift (~0.1 Hz) that moves it; smooth
     # (3rd order) so that its derivatives, which the accelerometer sees, stay band-limited
     wander = frequency_sd_hz * (0.3 * smooth_noise(0.1, 3)[:, 0] + 0.95 * smooth_noise(2.0, 3)[:, 0])
+    wander = wander + drift_hz * (time_s / time_s[-1] - 0.5)
     phase = 2 * np.pi * np.cumsum(frequency_hz + wander) / fine_hz + rng.uniform(0, 2 * np.pi)
     envelope = np.exp(0.3 * smooth_noise(0.3, 3)[:, 0])
     envelope /= np.sqrt(np.mean(envelope**2))
+    envelope = envelope * burst_gate(n_fine, fine_hz, bursts, real_wrist)
     tremor_rad = (
         np.deg2rad(amplitude_deg)
         * envelope
@@ -105,14 +131,18 @@ def wrist_tremor_recording(
     # tremor axis: mostly flexion-extension at the elbow/wrist, partly pronation-supination
     axis = np.array([rng.uniform(0.2, 0.6), 1.0, rng.uniform(-0.4, 0.4)])
     axis /= np.linalg.norm(axis)
+    reach = reaching_path(n_fine, fine_hz, 1.0, 6, real_wrist) if reach_deg > 0 else np.zeros((n_fine, 6))
     voluntary = Rotation.from_rotvec(
         np.deg2rad(voluntary_deg) * smooth_noise(0.5, 3, 3)
         + np.deg2rad(irregular_deg) * smooth_noise(3.0, 2, 3)
+        + np.deg2rad(reach_deg) * reach[:, :3]
     )
     holding = Rotation.from_euler("xyz", [rng.uniform(-30, 30), rng.uniform(-20, 20), 0.0], degrees=True)
     orientation = holding * voluntary * Rotation.from_rotvec(tremor_rad[:, None] * axis)
     still = holding * voluntary
-    centre_m = 1e-3 * voluntary_mm * smooth_noise(0.4, 3, 3)
+    centre_m = (
+        1e-3 * voluntary_mm * smooth_noise(0.4, 3, 3) + 1e-3 * reach_mm_per_deg * reach_deg * reach[:, 3:]
+    )
 
     sensor_arm = np.array([lever_m, 0.0, 0.03])  # on the back of the wrist
     marker_arm = np.array([lever_m + 0.08, 0.0, 0.03])  # on the back of the hand
@@ -133,11 +163,15 @@ def wrist_tremor_recording(
     if sensors in ("both", "acc"):
         acc = strap.inv().apply(specific_force[keep])
         acc += rng.normal(0.0, 0.05, 3) + rng.normal(0.0, acc_noise_sd, (n, 3))
+        if mems:
+            acc = mems_errors(acc, rate_hz, ACC_RANGE_M_S2, 0.005, real_wrist)
         signals.update({f"acc_{a}": acc[:, j] for j, a in enumerate("xyz")})
         units.update({f"acc_{a}": "m/s^2" for a in "xyz"})
     if sensors in ("both", "gyro"):
         gyro = strap.inv().apply(rate_rad_s[keep])
         gyro += rng.normal(0.0, 0.01, 3) + rng.normal(0.0, gyro_noise_sd, (n, 3))
+        if mems:
+            gyro = mems_errors(gyro, rate_hz, GYRO_RANGE_RAD_S, 0.002, real_wrist)
         signals.update({f"gyro_{a}": gyro[:, j] for j, a in enumerate("xyz")})
         units.update({f"gyro_{a}": "rad/s" for a in "xyz"})
 

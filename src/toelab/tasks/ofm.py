@@ -23,6 +23,7 @@ from toelab.analysis.ofm import (
     calibrate_foot,
     forefoot_pose,
     hallux_forefoot_angles,
+    require_markers,
 )
 from toelab.errors import ToelabError
 from toelab.landmarks import landmark_key
@@ -152,6 +153,14 @@ def apply_ofm(dynamic: Recording, static: StaticTrial) -> OfmOutcome:
     if dynamic.meta.source != "c3d":
         raise ToelabError("--static applies to C3D trials with Oxford Foot Model markers", dynamic.meta.path)
     feet = ofm_feet(dynamic)
+    for foot in SIDES:
+        labelled = foot_markers(dynamic, foot)
+        if foot not in feet and any(m in labelled for m in FOREFOOT_DYNAMIC):
+            # a foot labelled in part is named, not silently left out of the results
+            try:
+                require_markers(labelled, FOREFOOT_DYNAMIC, foot, "dynamic", "forefoot and hallux")
+            except ToelabError as error:
+                raise ToelabError(error.message, dynamic.meta.path, hint=error.hint) from None
     if not feet:
         present = sorted({m for foot in SIDES for m in foot_markers(dynamic, foot)})
         raise ToelabError(

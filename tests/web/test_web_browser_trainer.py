@@ -111,6 +111,26 @@ def test_isolation_steps_have_their_own_figures_with_the_running_test_on_top_of_
         )
         # one foot filmed: nothing to compare
         assert "How does it compare with the left?" not in page.inner_text("#assess-results")
+        # both feet filmed: the comparison the server words comes under its question
+        shown = page.evaluate(
+            """(steps) => import('/static/results.js').then((m) => {
+                const box = m.renderSummary({ task: 'isolation', label: 'Both feet', rows: {}, steps });
+                return [...box.querySelectorAll('.steps h5, .steps table.compare tr[data-figure] td')]
+                    .map((e) => e.textContent);
+            })""",
+            {
+                "rows": {"left": [], "right": []},
+                "compare_title": "How does it compare with the left?",
+                "compare": [
+                    ["Big toe alone", "right 5 %, left 40 % of the lift", "the other four stayed lower"]
+                ],
+            },
+        )
+        assert shown == [
+            "How does it compare with the left?",
+            "right 5 %, left 40 % of the lift",
+            "the other four stayed lower",
+        ]
 
         assert overflow(page, 390) <= 390
         assert overflow(page, 360) <= 360

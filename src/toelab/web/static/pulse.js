@@ -37,5 +37,6 @@ export class BeatPulse {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = null;
     this.el.classList.remove("on", "accent");
+    this.el.hidden = true; // no beat light left over for the next test
   }
 }

@@ -58,6 +58,11 @@ def test_isolation_steps_have_their_own_figures_with_the_running_test_on_top_of_
     try:
         page.goto(f"{server.url}/?step_s=3&ready_s=1")
         page.wait_for_selector("body[data-ready='1']")
+        # a compact menu: opened, the nine screens take under a quarter of the phone's screen
+        page.click("#menu-toggle")
+        assert page.locator("#screens").bounding_box()["height"] < 844 / 4
+        page.screenshot(path=screenshots / "phone-menu-open.png")
+        page.click("#menu-toggle")
         calibrate(page, [truth.first_points[0]])
         go(page, "calibrate")
         # the camera picture is on the first screen of a phone, above the choices

@@ -15,6 +15,7 @@ from toelab.analysis.lifts import toe_heights
 from toelab.analysis.quality import good_frames
 from toelab.recording import Recording
 from toelab.tasks.base import Row
+from toelab.tasks.series import length_unit
 from toelab.vocabulary import foot_label, toe_name
 
 # Left and right differ when the other toes' rise differs by this many points of the lift
@@ -135,7 +136,7 @@ def step_report(
         StepSpan(step or "", start, marks[i + 1][0] if i + 1 < len(marks) else end_s, toes)
         for i, (start, toes, step) in enumerate(marks)
     ]
-    unit = rec.meta.units or "px"
+    unit = length_unit(rec) or "px"
     widths = (rec.meta.extra or {}).get("foot_width_px") or {}
     by_foot: dict[str, list[dict[str, Any]]] = {}
     for foot in feet:

@@ -40,7 +40,6 @@ from toelab.errors import ToelabError
 from toelab.protocols.cards import Findings, cards_for
 from toelab.recording import Recording, RecordingMeta
 from toelab.tasks import TASKS, AnalysisOptions, BeatSource, TaskOutcome, json_safe, rows_for, run_task
-from toelab.tasks.isolation_steps import step_report
 from toelab.track.points import VIEW_POINTS, FootPoints, parse_points
 from toelab.track.tracker import FrameState, ToeTracker
 from toelab.web.keeping import RunKeeper, tremor_context
@@ -249,8 +248,9 @@ class LiveSession:
         findings = Findings()
         for f in feet.values():
             findings = findings.merged(TASKS[task].findings(f, condition))
-        if task == "isolation" and self.view == "front":
-            record["steps"] = self._steps(recording)
+        steps = TASKS[task].step_figures(self.outcome, recording, self.step_marks)
+        if steps is not None:
+            record["steps"] = steps
         record["cards"] = [
             {
                 "id": c.card.id,
@@ -263,18 +263,6 @@ class LiveSession:
             for c in cards_for(findings, general=False)
         ]
         return record
-
-
-    def _steps(self, recording: Recording) -> dict[str, Any]:
-        """The isolation test's figures step by step (see :mod:`toelab.tasks.isolation_steps`)."""
-        assert self.outcome is not None
-        withheld = {
-            str(foot): (result.quality.reason, result.quality.redo)
-            for foot, result in self.outcome.by_foot.items()
-            if result.quality is not None and not result.quality.measured
-        }
-        feet = [fp.foot for fp in self.points]
-        return step_report(recording, feet, self.step_marks, withheld)
 
 
 def decode_frame(data: bytes) -> tuple[int, float, np.ndarray]:

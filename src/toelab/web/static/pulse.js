@@ -1,27 +1,31 @@
-// A beat to see beside the sound: an element that flashes on each beat. It reads the
-// metronome's audio clock on every animation frame and flashes when a scheduled click is
-// heard (its audio time plus the sound's output delay and the measured tap offset), so it
-// keeps time with the clicks even when the page's timers stall.
+// A beat to see beside the sound: an element that flashes on each beat. Each flash is set,
+// one beat at a time, from the metronome's audio clock: it comes when the scheduled click is
+// heard (its audio time plus the sound's output delay and the measured tap offset). One timer
+// per beat, not a callback on every frame: the camera's frames need the page's time.
 const FLASH_MS = 120;
+const EARLY_MS = 4; // a timer fires at its time or later: it is asked for a little early
 
 export class BeatPulse {
-  constructor(element, beat) { this.el = element; this.beat = beat; this.frame = null; this.flashedAtMs = []; }
+  constructor(element, beat) { this.el = element; this.beat = beat; this.timer = null; this.flashedAtMs = []; }
 
   // `audioTimes`: the beats on the audio clock (s), as Beat.metronome and Beat.song return them
   start(audioTimes, accentEvery = 4) {
     this.stop();
-    let next = 0;
     this.flashedAtMs = [];
     this.el.hidden = false;
     this.el.dataset.beats = "0";
-    const tick = () => {
-      const heard = this.beat.ctx.currentTime - this.beat.outputDelayS() - this.beat.tapOffsetMs / 1000;
-      let hit = -1;
-      while (next < audioTimes.length && audioTimes[next] <= heard) hit = next++;
-      if (hit >= 0) this.flash(hit, accentEvery);
-      this.frame = next < audioTimes.length ? requestAnimationFrame(tick) : null;
+    let next = 0;
+    const heardNowS = () => this.beat.ctx.currentTime - this.beat.outputDelayS() - this.beat.tapOffsetMs / 1000;
+    const wait = () => {
+      if (next >= audioTimes.length) { this.timer = null; return; }
+      const aheadMs = (audioTimes[next] - heardNowS()) * 1000;
+      if (aheadMs > 0) { this.timer = setTimeout(wait, Math.max(0, aheadMs - EARLY_MS)); return; }
+      while (next + 1 < audioTimes.length && audioTimes[next + 1] <= heardNowS()) next += 1; // a stalled page skips
+      this.flash(next, accentEvery);
+      next += 1;
+      this.timer = setTimeout(wait, 0);
     };
-    this.frame = requestAnimationFrame(tick);
+    wait();
   }
 
   flash(index, accentEvery) {
@@ -34,8 +38,8 @@ export class BeatPulse {
   }
 
   stop() {
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = null;
+    clearTimeout(this.timer);
+    this.timer = null;
     this.el.classList.remove("on", "accent");
     this.el.hidden = true; // no beat light left over for the next test
   }

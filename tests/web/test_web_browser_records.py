@@ -73,6 +73,9 @@ def test_instructions_history_plan_red_flags_and_report(
         # the instructions, with the camera diagram, come before the countdown
         page.click("#test-toe_isolation")
         page.wait_for_selector("#guide:not([hidden]) .diagram img")
+        assert "Set-up" in page.inner_text("#guide")  # the short version; the rest behind "More"
+        assert "Common mistakes" not in page.inner_text("#guide")
+        page.click("#guide details.more summary")
         guide = page.inner_text("#guide")
         for heading in ("Set-up", "What to do", "Common mistakes"):
             assert heading in guide

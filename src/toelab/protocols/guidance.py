@@ -238,12 +238,16 @@ TEST_GUIDES: dict[str, Guide] = {
             camera=_FRONT_BOTH,
             setup=(
                 "Stand with your weight on both feet.",
-                "Play the clicks out loud, near the phone, so the video records them too.",
+                "Turn the sound on: toelab's page plays the clicks itself and times each lift against "
+                "them. Filming with another app instead? Play clicks out loud near the phone, so the "
+                "video records them.",
                 "Choose a quiet room.",
             ),
             steps=(
                 StepGuide(
-                    "big_toe_600ms", "One lift per click, 50 clicks.", "Listen. Do not watch the screen."
+                    "big_toe_600ms",
+                    "One lift per click, 50 clicks.",
+                    "Listen, or watch the circle that flashes on each beat.",
                 ),
                 StepGuide(
                     "other_four_600ms", "One lift per click, 50 clicks.", "The big toe stays on the floor."
@@ -257,7 +261,8 @@ TEST_GUIDES: dict[str, Guide] = {
             ),
             mistakes=(
                 "Rocking on the heels or lifting the whole foot.",
-                "Clicks too quiet for the phone to record.",
+                "Sound too quiet to hear the clicks (or, filming with another app, for the phone to "
+                "record them).",
                 "Starting late. Begin with the first click.",
             ),
             meaning=(
@@ -318,7 +323,10 @@ EXERCISE_GUIDES: dict[str, Guide] = {
             barefoot=True,
             position="standing",
             camera=_FRONT_BOTH,
-            setup=("You need clicks or a song, played out loud near the phone.",),
+            setup=(
+                "Turn the sound on: the page plays the clicks, or your own song, and times each lift. "
+                "Filming with another app? Play them out loud near the phone.",
+            ),
             mistakes=(
                 "Going faster before the slow beat is easy.",
                 "Doing only the easier foot. Compare both.",

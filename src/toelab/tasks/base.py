@@ -261,6 +261,16 @@ class Task(ABC):
         """The toes a stored trial names."""
         return ()
 
+    def step_figures(
+        self,
+        outcome: TaskOutcome,
+        recording: Recording,
+        marks: Sequence[tuple[float, tuple[int, ...], str | None]],
+    ) -> dict[str, Any] | None:
+        """The figures of each step of a run recorded in one go (``marks``: each step's start
+        time, toes and id, in order); None for a task without figures per step."""
+        return None
+
     def rest_tremor_reading(self, day: date, trial: Any) -> RestTremorReading | None:
         """Whether a stored trial (``trial.parameters``, ``trial.figure(name)``) shows shaking
         at rest, for the red flags; None when the trial does not tell."""

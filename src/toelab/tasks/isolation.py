@@ -235,6 +235,26 @@ class IsolationTask(Task):
     def stored_toes(self, options: AnalysisOptions) -> tuple[int, ...]:
         return (1, 2, 3, 4, 5)
 
+    def step_figures(
+        self,
+        outcome: TaskOutcome,
+        recording: Recording,
+        marks: Sequence[tuple[float, tuple[int, ...], str | None]],
+    ) -> dict[str, Any] | None:
+        """Each step's figures per foot, a foot's steps withheld with the whole test's reason
+        (see :mod:`toelab.tasks.isolation_steps`)."""
+        from toelab.tasks.isolation_steps import step_report
+
+        feet = [str(foot) for foot in outcome.by_foot if foot is not None]
+        if not feet or not marks:
+            return None
+        withheld = {
+            str(foot): (str(result.quality.reason), str(result.quality.redo))
+            for foot, result in outcome.by_foot.items()
+            if result.quality is not None and not result.quality.measured
+        }
+        return step_report(recording, feet, marks, withheld)
+
     def series(self, outcome: TaskOutcome, recording: Recording) -> tuple[np.ndarray, Columns]:
         """Each toe's height above its rest level."""
         from toelab.analysis.lifts import toe_heights

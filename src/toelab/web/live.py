@@ -9,8 +9,10 @@ Protocol (one WebSocket per camera stream):
 * binary frames: ``HEADER`` (uint32 sequence number, float64 capture time in ms on the
   page's clock) followed by the JPEG bytes; the server answers each with a ``state``
   message carrying the same sequence number, or ``dropped`` when it is still busy;
-* text ``{"type": "target", "target": [2]}`` — the live bars score other toes from the next
-  frame on (the next step of a test recorded in one run); answered ``{"type": "targeted"}``;
+* text ``{"type": "target", "target": [2], "step": "lift_toe2"}`` — the live bars score other
+  toes from the next frame on (the next step of a test recorded in one run; ``step`` names
+  it, as ``extra.step`` names the first); answered ``{"type": "targeted"}``; an isolation
+  run's summary carries each step's figures (``steps``);
 * text ``{"type": "stop"}`` — the server answers ``summary`` with the task's figures in
   plain words, and keeps them as a session file and, with a :class:`RunKeeper`, in the
   person's records (see :mod:`toelab.web.keeping`).
@@ -133,6 +135,10 @@ class LiveSession:
         self._xy: list[list[tuple[float, float]]] = []
         self._confidence: list[list[float]] = []
         self.lift_events: list[dict[str, Any]] = []
+        # each step of a test recorded in one run: its start, its toes, its id
+        self.step_marks: list[tuple[float, tuple[int, ...], str | None]] = [
+            (time_s, request.target, request.extra.get("step"))
+        ]
         self.outcome: TaskOutcome | None = None  # the task's analysis, once summarised
         self.last_state = self._collect(self.tracker.initial_state)
 
@@ -145,8 +151,9 @@ class LiveSession:
             raise ToelabError("a frame arrived with an older capture time than the one before")
         return self._collect(self.tracker.update(frame, time_s))
 
-    def retarget(self, target: tuple[int, ...]) -> None:
-        """The toes the live scorers watch from the next frame on."""
+    def retarget(self, target: tuple[int, ...], step: str | None = None) -> None:
+        """The toes the live scorers watch from the next frame on (the next step)."""
+        self.step_marks.append((self._times[-1], target, step))
         for scorer in self.scorers.values():
             scorer.retarget(target)
 
@@ -244,6 +251,9 @@ class LiveSession:
         findings = Findings()
         for f in feet.values():
             findings = findings.merged(TASKS[task].findings(f, condition))
+        steps = TASKS[task].step_figures(self.outcome, recording, self.step_marks)
+        if steps is not None:
+            record["steps"] = steps
         record["cards"] = [
             {
                 "id": c.card.id,
@@ -380,12 +390,13 @@ class LiveConnection:
             return {"type": "idle"}  # a repeated or reordered frame adds nothing
         return self.session.update(image, time_s)
 
-    def _retarget(self, target: tuple[int, ...]) -> None:
+    def _retarget(self, target: tuple[int, ...], step: str | None) -> None:
         """Runs in the worker thread, between frames."""
         if self.pending_start is not None:
             self.pending_start.target = target
+            self.pending_start.extra["step"] = step
         elif self.session is not None:
-            self.session.retarget(target)
+            self.session.retarget(target, step)
         else:
             raise ToelabError("nothing is running: start first")
 
@@ -400,7 +411,9 @@ class LiveConnection:
             elif kind == "target":
                 target = parse_target(message.get("target"))
                 LiveScorer(target)  # toes outside 1–5 are refused here, not in the worker
-                await asyncio.get_running_loop().run_in_executor(self.worker, self._retarget, target)
+                step = message.get("step")
+                step = str(step)[:40] if step is not None else None
+                await asyncio.get_running_loop().run_in_executor(self.worker, self._retarget, target, step)
                 await self._send({"type": "targeted", "target": list(target)})
             elif kind == "stop":
                 await self._drain()

@@ -3,6 +3,7 @@
 import { $, el, say, sleep } from "./dom.js";
 import { showGuide } from "./guide.js";
 import { clearLive, liveView, newTarget } from "./bars.js";
+import { BeatPulse } from "./pulse.js";
 import { renderSummary, warningKind } from "./results.js";
 import { show } from "./screens.js";
 import { READY_S, STEP_S, beat, link, liveFeet, needPoints, state } from "./session.js";
@@ -38,6 +39,7 @@ async function timed(seconds, last) {
   delete $("#step-timer").dataset.said;
   cue(last);
 }
+const pulse = new BeatPulse($("#runner-beat"), beat);
 function conditionParam(condition, key) {
   const found = (condition.parameters || []).find(([k]) => k === key);
   return found ? found[1] : null;
@@ -73,11 +75,18 @@ async function runTest(test) {
   state.liveTarget = { container: $("#assess-live"), toes: stepToes(test.conditions[0]) };
   $("#step-title").textContent = test.name;
   const oneRecording = test.task === "isolation";
+  // a step for both feet is left out when only one foot is in view, and the page says so
+  const feet = liveFeet();
+  const skipped = test.conditions.filter((c) => conditionParam(c, "feet") === "both" && feet.length < 2);
+  const conditions = test.conditions.filter((c) => !skipped.includes(c));
+  const leftOut = skipped.map((c) => `Left out: “${c.instruction}” — only the ${feet[0]} foot is in view. `
+    + "To do this step, set up the camera with both feet in view.");
+  if (leftOut.length) say(leftOut.join(" "));
   const summaries = [];
   try {
-    for (const [i, condition] of test.conditions.entries()) {
+    for (const [i, condition] of conditions.entries()) {
       const duration = STEP_S ?? condition.duration_s;
-      $("#step-instruction").textContent = `${i + 1} of ${test.conditions.length}: ${condition.instruction}`;
+      $("#step-instruction").textContent = `${i + 1} of ${conditions.length}: ${condition.instruction}`;
       showDemo($("#runner"), condition.id);
       cue(`${i ? "Next. " : ""}${condition.instruction}`); // after the last step's "down", not over it
       newTarget($("#assess-live"), stepToes(condition)); // shown from "Get ready" on
@@ -88,20 +97,22 @@ async function runTest(test) {
         await countdown(READY_S, "Get ready…");
         const request = { task: test.task, points: state.points, label: `${test.name}${oneRecording ? "" : ` — ${condition.id.replaceAll("_", " ")}`}`,
           target: stepToes(condition) ?? [1], extra: { test_id: test.id, condition: oneRecording ? null : condition.id, run,
-            last: oneRecording || i === test.conditions.length - 1, context: guide.context } };
+            last: oneRecording || i === conditions.length - 1, context: guide.context, step: condition.id } };
         if (test.task === "rhythm") {
           const bpm = 60000 / Number(conditionParam(condition, "interval_ms") || 600);
           const beats = await beat.metronome(bpm, duration, 4);
           request.beat_times_s = beats.page_s;
+          pulse.start(beats.audio, 4);
           request.extra.bpm = bpm;
         }
         await link.start(request);
       } else {
-        await link.retarget(stepToes(condition) ?? [1]);
+        await link.retarget(stepToes(condition) ?? [1], condition.id);
         beat.beep(880, 0.12);
       }
       $("#countdown").textContent = "";
       await timed(duration, test.task === "tremor" ? "Relax" : test.task === "rhythm" ? "Stop" : "Down");
+      pulse.stop();
       if (!oneRecording) summaries.push(await link.stop());
     }
     if (oneRecording) summaries.push(await link.stop());
@@ -112,11 +123,12 @@ async function runTest(test) {
     const first = summaries[0]?.label || test.name;
     $("#assess-results").replaceChildren(el("h3", { textContent: `${test.name}: results` }),
       ...sharedText.map((w) => el("p", { class: "warning shared", textContent: `${first}, and much the same in the other parts: ${w}` })),
+      ...leftOut.map((text) => el("p", { class: "note left-out", textContent: text })),
       ...summaries.map((s) => renderSummary(s, { level: 4, shownAbove: new Set(shared) })));
     say(`${test.name} done.`);
     cue(`${test.name} done.`);
   } catch (e) {
-    link.streaming = false; beat.stop();
+    link.streaming = false; beat.stop(); pulse.stop();
     say(e.message === "stopped" ? "Test stopped." : `The test could not finish: ${e.message}`);
   } finally {
     $("#runner").hidden = true; state.liveTarget = null;

@@ -94,9 +94,10 @@ export class LiveLink {
   }
 
   // the next step of a run: the live bars score these toes from the next frame on
-  async retarget(target) {
+  // `step`: the id of the test's step that starts (its figures come back step by step)
+  async retarget(target, step = null) {
     const targeted = this.reply("targeted");
-    this.ws.send(JSON.stringify({ type: "target", target }));
+    this.ws.send(JSON.stringify({ type: "target", target, step }));
     const answer = await targeted;
     if (answer.type === "error") throw new Error(answer.message);
   }

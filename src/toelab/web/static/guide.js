@@ -16,10 +16,19 @@ export function renderSheet(sheet, level = 4) {
     box.append(el("figure", { class: "diagram" }, svgImage(sheet.diagram_svg, `Where the phone goes for ${sheet.name}`),
       el("figcaption", { textContent: "Where the phone goes" })));
   }
-  for (const section of sheet.sections) {
-    box.append(el(`h${level}`, { textContent: section.title }), el("ul", {}, ...section.lines.map((l) => el("li", { textContent: l }))));
+  // the short version: for a test its set-up (each step is said when it comes), for an
+  // exercise what to do; the rest behind "More"
+  const key = sheet.kind === "exercise" ? "What to do" : "Set-up";
+  const section = (s) => [el(`h${level}`, { textContent: s.title }), el("ul", {}, ...s.lines.map((l) => el("li", { textContent: l })))];
+  const main = sheet.sections.find((s) => s.title === key) ?? sheet.sections[0];
+  if (main) box.append(...section(main));
+  const rest = sheet.sections.filter((s) => s !== main);
+  if (rest.length || sheet.sources.length) {
+    const more = el("details", { class: "more" }, el("summary", { textContent: `More: ${rest.map((s) => s.title.toLowerCase()).join(", ")}` }));
+    for (const s of rest) more.append(...section(s));
+    if (sheet.sources.length) more.append(el("p", { class: "hint", textContent: `Sources: ${sheet.sources.join("; ")}` }));
+    box.append(more);
   }
-  if (sheet.sources.length) box.append(el("p", { class: "hint", textContent: `Sources: ${sheet.sources.join("; ")}` }));
   return box;
 }
 

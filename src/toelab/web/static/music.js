@@ -3,11 +3,13 @@
 import { $, fmt, say, sleep } from "./dom.js";
 import { liveView } from "./bars.js";
 import { tapOffsetMs } from "./metronome.js";
+import { BeatPulse } from "./pulse.js";
 import { renderSummary } from "./results.js";
 import { show } from "./screens.js";
 import { STEP_S, beat, link, liveFeet, needPoints, state } from "./session.js";
 
 const music = { song: null, songBeats: null, hits: 0, lifts: 0 };
+const pulse = new BeatPulse($("#music-beat"), beat);
 function setBpm(v) { $("#bpm").value = v; $("#bpm-value").textContent = String(v); }
 $("#bpm").addEventListener("input", (e) => setBpm(e.target.value));
 for (const b of document.querySelectorAll("[data-bpm]")) b.addEventListener("click", () => setBpm(b.dataset.bpm));
@@ -56,23 +58,26 @@ $("#music-start").addEventListener("click", async () => {
   try {
     const beats = music.song ? await beat.song(music.song, music.songBeats, seconds) : await beat.metronome(bpm, seconds, $("#accent").checked ? 4 : 0);
     state.music = { beats, seconds };
+    pulse.start(beats.audio, music.song || !$("#accent").checked ? 0 : 4);
     await link.start({ task: "rhythm", points: state.points, target: toes, beat_times_s: beats.page_s,
       label: `Musical toes: ${toes.length === 1 ? "big toe" : "the other four"}, ${music.song ? "own song" : `${bpm} beats per minute`}`,
       extra: { bpm: music.song ? null : bpm, song: Boolean(music.song), output_delay_ms: beat.outputDelayS() * 1000, tap_offset_ms: beat.tapOffsetMs } });
     $("#music-start").disabled = true; $("#music-stop").disabled = false;
+    $("#screen-music").classList.add("running"); // the beat and the bars above the settings
     const end = performance.now() + (seconds + 0.8) * 1000;
     while (performance.now() < end && link.streaming) await sleep(100);
     if (link.streaming) await finishMusic();
-  } catch (e) { say(`Musical toes could not run: ${e.message}`); beat.stop(); }
+  } catch (e) { say(`Musical toes could not run: ${e.message}`); beat.stop(); pulse.stop(); $("#screen-music").classList.remove("running"); }
 });
 async function finishMusic() {
-  beat.stop();
+  beat.stop(); pulse.stop();
   $("#music-stop").disabled = true;
   try {
     const record = await link.stop(true);
     $("#music-results").replaceChildren(renderSummary(record, { level: 3 }));
   } catch (e) { say(`Could not finish: ${e.message}`); }
   $("#music-start").disabled = false; state.liveTarget = null;
+  $("#screen-music").classList.remove("running");
 }
 $("#music-stop").addEventListener("click", finishMusic);
 

@@ -2,6 +2,7 @@
 // do's and don'ts; the Results screen lists the chosen person's runs, a page at a time.
 import { $, el, fmt, say } from "./dom.js";
 import { renderCards } from "./guide.js";
+import { renderSteps } from "./steps.js";
 import { onPersonChange } from "./people.js";
 import { onScreen } from "./screens.js";
 import { footWord, taskName, toeName } from "./vocabulary.js";
@@ -37,6 +38,8 @@ export function renderSummary(record, { level = 3, shownAbove = new Set() } = {}
       box.append(el("p", { class: "lifts", "data-foot": foot, textContent: `Lifts seen (toe on its own or leading): ${counts}.` }));
     }
   }
+  const steps = renderSteps(record.steps, level + 1, rowsTable);
+  if (steps) box.append(steps);
   const lr = record.results?.left_vs_right;
   if (lr) {
     const steadier = lr.more_consistent ? `the ${lr.more_consistent} foot kept steadier time` : "both feet kept time about equally steadily";

@@ -30,8 +30,12 @@ from typing import Any
 
 import numpy as np
 
-from toelab.analysis.individuation import EPOCH_PAD_S, MERGE_GAP_S, N_TOES
+from toelab.analysis.individuation import EPOCH_PAD_S, N_TOES
 from toelab.analysis.lifts import detect_lifts
+
+# the named toes' lifts that overlap or come this close are one lift of the group (the step
+# names the toes, so no movement has to be told apart from another)
+MERGE_GAP_S = 0.15
 
 # a step shorter than this holds too little to judge one lift and the rest around it
 MIN_STEP_S = 2.0

@@ -50,13 +50,16 @@ onLiveMessage((message) => {
   if (link.query && !message.mirrored) return;
   const box = $("#checkin-box");
   box.replaceChildren(checkinForm(message.stored.session_id, () => { setTimeout(() => box.replaceChildren(), 4000); }));
+  // after the results just shown, so the figures stay on the first screen of a phone
+  const results = document.querySelector(".screen:not([hidden]) :is(#assess-results, #train-results, #pair-results, #music-live)");
+  if (results) results.after(box);
   box.hidden = false;
-  box.scrollIntoView({ block: "nearest" });
 });
 
 // practice logged by hand (no camera): ask too, about no session in particular
 $("#manual-log").addEventListener("click", () => {
   const box = $("#checkin-box");
+  $("#manual-log").closest("form, section, div")?.after(box);
   box.replaceChildren(checkinForm(null, () => { setTimeout(() => box.replaceChildren(), 4000); }));
   box.hidden = false;
 });

@@ -93,10 +93,10 @@ def _natural_key(path: Path) -> list[object]:
 
 def _frame_numbers(files: list[Path]) -> tuple[np.ndarray, str | None]:
     """Frame numbers from the names (``clip_000000000042_keypoints.json`` -> 42), else file order."""
-    matches = [_FRAME_NAME.match(f.name) for f in files]
-    if all(matches):
-        numbers = np.array([int(m.group(2)) for m in matches])  # type: ignore[union-attr]
-        stems = {m.group(1) for m in matches}  # type: ignore[union-attr]
+    matches = [m for m in (_FRAME_NAME.match(f.name) for f in files) if m is not None]
+    if len(matches) == len(files):
+        numbers = np.array([int(m.group(2)) for m in matches])
+        stems = {m.group(1) for m in matches}
         if np.all(np.diff(numbers) > 0):
             return numbers, stems.pop() if len(stems) == 1 else None
     return np.arange(len(files)), None

@@ -46,7 +46,26 @@ def read_openpose(
     mapping: Mapping[str, str] | None = None,
     foot: str | None = None,
 ) -> Recording:
-    """Read a folder of OpenPose BODY_25 JSON files, one per frame."""
+    """Read a folder of OpenPose BODY_25 JSON files, one per frame.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder OpenPose wrote with ``--write_json``.
+    fps, mapping, foot
+        As for :func:`toelab.io.read`.
+
+    Returns
+    -------
+    Recording
+        The foot keypoints in pixels (``-y`` up) timed as frame / fps, with their confidence.
+
+    Raises
+    ------
+    ToelabError
+        When the folder holds no keypoint files, a file is not OpenPose JSON, or no frame rate
+        is known.
+    """
     path = Path(path)
     if path.is_file() and path.suffix.lower() == ".json":
         raise ToelabError(

@@ -7,7 +7,7 @@ import pytest
 
 from toelab import ToelabError
 from toelab.analysis.beats import BeatTrack, beats_from_audio, detect_clicks, track_beats
-from toelab.io.audio import has_audio, read_audio
+from toelab.io.audio import SoundTooLong, has_audio, read_audio
 
 DATA = Path(__file__).parent / "data" / "audio-beats"
 # MIREX beat-tracking tolerance: a beat within 70 ms of an annotation is a hit.
@@ -291,3 +291,11 @@ def test_bad_arguments_are_clear_errors():
         beats_from_audio(np.zeros(44100), 44100, kind="drums")
     with pytest.raises(ToelabError, match="NaN"):
         track_beats(np.full(44100, np.nan), 44100)
+
+
+def test_a_sound_longer_than_the_limit_is_refused_while_it_decodes():
+    samples, rate_hz, _ = read_audio(DATA / "sample.wav")
+    duration_s = samples.size / rate_hz
+    assert read_audio(DATA / "sample.wav", max_duration_s=duration_s + 0.1)[0].size == samples.size
+    with pytest.raises(SoundTooLong, match="lasts longer than"):
+        read_audio(DATA / "sample.wav", max_duration_s=duration_s / 2)

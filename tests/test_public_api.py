@@ -91,3 +91,66 @@ def test_read_and_load_give_a_recording_from_the_top_of_the_package(tmp_path):
     path.write_text("time,right_toe1_x,right_toe1_y\n0,1,2\n0.1,1,2.5\n0.2,1,3\n", encoding="utf-8")
     assert toelab.read(path).n_samples == 3
     assert toelab.load(path).n_samples == 3
+
+
+def _public_functions() -> list[tuple[str, object]]:
+    import toelab.analysis
+    import toelab.io
+
+    return [
+        (f"{package.__name__}.{name}", getattr(package, name))
+        for package in (toelab.io, toelab.analysis)
+        for name in package.__all__
+        if inspect.isfunction(getattr(package, name))
+    ]
+
+
+def _sections(function: object) -> dict[str, str]:
+    """The numpydoc sections of a docstring: ``{title: text}`` (a title underlined by dashes)."""
+    lines = inspect.cleandoc(inspect.getdoc(function) or "").splitlines()
+    sections: dict[str, str] = {}
+    title = "summary"
+    for line, under in zip(lines, [*lines[1:], ""], strict=True):
+        if under and set(under) == {"-"} and len(under) == len(line):
+            title = line
+            sections[title] = ""
+        elif not (line and set(line) == {"-"}):
+            sections[title] = sections.get(title, "") + line + "\n"
+    return sections
+
+
+def test_every_public_reader_and_analysis_documents_its_parameters_and_what_it_returns():
+    functions = _public_functions()
+    assert len(functions) >= 25  # the catalogues of toelab.io and toelab.analysis
+    lacking = [
+        f"{name}: {section}"
+        for name, function in functions
+        for section in ("Parameters", "Returns")
+        if not _sections(function).get(section, "").strip()
+    ]
+    assert lacking == []
+    # each documented parameter is one the function takes
+    for name, function in functions:
+        documented = {
+            part.strip()
+            for line in _sections(function)["Parameters"].splitlines()
+            if line and not line.startswith(" ")
+            for part in line.split(" : ")[0].split(",")
+        }
+        assert documented <= set(inspect.signature(function).parameters), name
+
+
+def test_the_references_of_the_public_functions_come_from_the_one_registry_of_sources():
+    from toelab.protocols.sources import SOURCES
+
+    cited = 0
+    for name, function in _public_functions():
+        for line in _sections(function).get("References", "").splitlines():
+            if not line.startswith(".. ["):
+                continue
+            key, _, doi = line.split("] ", 1)[1].partition(", doi:")
+            assert key in SOURCES, f"{name} cites {key!r}, which is not in toelab.protocols.sources"
+            assert doi == SOURCES[key].doi, f"{name}: the DOI of {key} differs from the registry's"
+            assert " ".join(SOURCES[key].citation.split()) in " ".join(inspect.getdoc(function).split())
+            cited += 1
+    assert cited >= 10

@@ -29,6 +29,7 @@ import numpy as np
 from toelab.errors import ToelabError
 from toelab.landmarks import split_key
 from toelab.limits import check_unpacked_size
+from toelab.resample import interpolate, uniform_grid
 
 FORMAT_MARKER = "__toelab_recording__"
 FORMAT_VERSION = 1
@@ -39,6 +40,8 @@ VERTICAL_AXES = ("-y", "+y", "+z", "-z")
 # session hours; a grid may hold this many more samples than the file (dropped frames, pauses).
 MAX_DURATION_S = 6 * 3600.0
 MAX_GRID_GAP_SAMPLES = 1_000_000
+# ``resampled`` bridges one or two dropped frames and leaves longer gaps empty (NaN)
+RESAMPLE_MAX_GAP_INTERVALS = 2.5
 
 
 @dataclass
@@ -183,25 +186,23 @@ class Recording:
     def resampled(self, rate_hz: float | None = None) -> Recording:
         """A copy on a uniform time grid (linear interpolation; gaps stay NaN).
 
-        ``rate_hz`` defaults to the median rate of the real timestamps.
+        ``rate_hz`` defaults to the median rate of the real timestamps. A gap longer than
+        ``RESAMPLE_MAX_GAP_INTERVALS`` intervals stays NaN (see :mod:`toelab.resample`).
         """
         rate = float(rate_hz or self.sampling_rate_hz)
         if self.n_samples < 2 or rate <= 0:
             return self
-        grid = self.time_s[0] + np.arange(int(np.floor(self.duration_s * rate + 1e-9)) + 1) / rate
+        grid = uniform_grid(float(self.time_s[0]), float(self.time_s[-1]), rate)
 
         def interp(values: np.ndarray) -> np.ndarray:
             ok = np.isfinite(values)
-            if ok.sum() < 2:
-                return np.full(grid.shape, np.nan)
-            out: np.ndarray = np.interp(grid, self.time_s[ok], values[ok])
-            # do not invent samples across gaps longer than two intervals
-            gap = np.diff(self.time_s[ok]) > 2.5 / rate
-            if gap.any():
-                starts, ends = self.time_s[ok][:-1][gap], self.time_s[ok][1:][gap]
-                for a, b in zip(starts, ends, strict=True):
-                    out[(grid > a) & (grid < b)] = np.nan
-            return out
+            return interpolate(
+                grid,
+                self.time_s[ok],
+                values[ok],
+                max_gap_s=RESAMPLE_MAX_GAP_INTERVALS / rate,
+                across_long_gaps="nan",
+            )
 
         landmarks = {
             k: np.column_stack([interp(v[:, d]) for d in range(v.shape[1])])

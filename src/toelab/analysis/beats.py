@@ -367,6 +367,28 @@ def beats_from_audio(
     sound between them at least 6 dB below them, at least 80 % of the grid
     positions filled and an interval CV of at most 1 %.
     Anything else is tracked as music.
+
+    Parameters
+    ----------
+    samples : numpy.ndarray
+        ``(n,)`` mono sound samples.
+    sample_rate_hz : int
+        Their rate.
+    start_time_s : float
+        The time of the first sample on the recording's clock, added to every beat.
+    kind : {"auto", "clicks", "music"}
+        What the sound is; ``"auto"`` decides.
+
+    Returns
+    -------
+    BeatTrack
+        The beat times in seconds, what was tracked and how sure it is.
+
+    Raises
+    ------
+    ToelabError
+        When the sound is not one channel, its rate is too low, it holds NaN or infinite
+        samples, or ``kind`` is unknown.
     """
     if kind == "clicks":
         return detect_clicks(samples, sample_rate_hz, start_time_s)

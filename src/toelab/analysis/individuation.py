@@ -231,7 +231,32 @@ def _not_enough(n_trials: int, others: list[int], per_lift: list[float]) -> str 
 
 
 def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> IndividuationResult:
-    """Individuation of toes 1..5 from their heights over time (n, 5); an all-NaN column = not tracked."""
+    """Individuation of toes 1..5 from their heights over time (n, 5); an all-NaN column = not tracked.
+
+    See the module docstring for the individuation index and how the instructed lifts are found.
+
+    Parameters
+    ----------
+    time_s : numpy.ndarray
+        ``(n,)`` sample times in seconds, uniform.
+    heights : numpy.ndarray
+        ``(n, 5)`` height of each toe (larger = higher), one column per toe 1..5.
+
+    Returns
+    -------
+    IndividuationResult
+        Per toe its individuation index (0..1) and followers, and the toe control score.
+
+    Raises
+    ------
+    ToelabError
+        When ``heights`` is not ``(n, 5)``, or there are too few samples or tracked toes.
+
+    References
+    ----------
+    .. [1] hager_ross2000, doi:10.1523/JNEUROSCI.20-22-08542.2000
+       Häger-Ross & Schieber 2000. J Neurosci 20:8542.
+    """
     time_s = np.asarray(time_s, dtype=float)
     heights = np.asarray(heights, dtype=float)
     if heights.ndim != 2 or heights.shape != (time_s.size, N_TOES):
@@ -354,7 +379,30 @@ def individuation_from_recording(
     recording: Recording, foot: str | None = None, *, leave_out: Collection[int] = ()
 ) -> IndividuationResult:
     """The toe isolation test of one foot from its toe landmarks (see :func:`toe_heights`);
-    the toes in ``leave_out`` (e.g. poorly tracked) are treated as not tracked."""
+    the toes in ``leave_out`` (e.g. poorly tracked) are treated as not tracked.
+
+    Parameters
+    ----------
+    recording, foot
+        As for :func:`toe_heights`.
+    leave_out : collection of int
+        Toe numbers to treat as not tracked.
+
+    Returns
+    -------
+    IndividuationResult
+        As :func:`analyze_individuation`.
+
+    Raises
+    ------
+    ToelabError
+        As :func:`toe_heights`: when the foot has no toe landmarks.
+
+    References
+    ----------
+    .. [1] hager_ross2000, doi:10.1523/JNEUROSCI.20-22-08542.2000
+       Häger-Ross & Schieber 2000. J Neurosci 20:8542.
+    """
     time_s, per_toe = toe_heights(recording, foot, rest_at_zero=False)
     heights = np.full((time_s.size, N_TOES), np.nan)
     for toe, height in per_toe.items():

@@ -248,6 +248,28 @@ def detect_lifts(
 
     See the module docstring for how baseline, noise floor, thresholds and the event
     times are defined.
+
+    Parameters
+    ----------
+    time_s : numpy.ndarray
+        ``(n,)`` sample times in seconds, strictly increasing.
+    height : numpy.ndarray
+        ``(n,)`` the toe's height, with its rest level (not zeroed).
+    min_height : float or None
+        The least lift to count, in the height's units; None derives it from the noise floor.
+    min_duration_s : float
+        The shortest lift to count, in seconds.
+
+    Returns
+    -------
+    LiftDetection
+        Each lift's onset, peak and offset times and peak height, the noise floor, the
+        thresholds and baseline used, and warnings.
+
+    Raises
+    ------
+    ToelabError
+        When the arrays do not match or the timestamps do not increase.
     """
     time_s = np.asarray(time_s, dtype=float)
     height = np.asarray(height, dtype=float)
@@ -322,7 +344,28 @@ def toe_heights(
       :func:`detect_lifts`, which finds it itself).
     * Units: millimetres when ``meta.mm_per_unit`` is set, else the recording's units.
 
-    Returns the time grid and ``{toe number: height}`` for those of ``toes`` that are tracked.
+    Parameters
+    ----------
+    recording : Recording
+        The toe landmarks of one or both feet.
+    foot : {"left", "right"} or None
+        Which foot; None for a recording of one foot or of unlabelled landmarks.
+    toes : tuple of int
+        The toe numbers wanted.
+    rest_at_zero : bool
+        Subtract each toe's rest level.
+
+    Returns
+    -------
+    time_s : numpy.ndarray
+        The uniform time grid in seconds.
+    heights : dict of int to numpy.ndarray
+        ``{toe number: height}`` for those of ``toes`` that are tracked.
+
+    Raises
+    ------
+    ToelabError
+        When the foot has no toe landmarks (``toe1`` .. ``toe5``), with how to name them.
     """
     rec = recording if recording.is_regular() else recording.resampled()
     time_s = rec.time_s
@@ -354,6 +397,22 @@ def toe_heights(
 
 
 def lifts_from_recording(recording: Recording, foot: str | None = None) -> dict[int, LiftDetection]:
-    """The lifts of every tracked toe of one foot: ``{toe number: LiftDetection}``."""
+    """The lifts of every tracked toe of one foot: ``{toe number: LiftDetection}``.
+
+    Parameters
+    ----------
+    recording, foot
+        As for :func:`toe_heights`.
+
+    Returns
+    -------
+    dict of int to LiftDetection
+        The detected lifts of each tracked toe, by toe number (see :func:`detect_lifts`).
+
+    Raises
+    ------
+    ToelabError
+        As :func:`toe_heights`: when the foot has no toe landmarks.
+    """
     time_s, heights = toe_heights(recording, foot, rest_at_zero=False)
     return {toe: detect_lifts(time_s, height) for toe, height in heights.items()}

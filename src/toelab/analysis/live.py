@@ -226,7 +226,20 @@ class LiveScorer:
 
 def beat_asynchrony_ms(lift_s: float, beat_times_s: Sequence[float] | np.ndarray) -> float | None:
     """Lift time minus the nearest beat (ms), or None for an extra lift: farther from every beat
-    than the summary's matching window (:data:`toelab.analysis.rhythm.MATCH_WINDOW_PERIODS`)."""
+    than the summary's matching window (:data:`toelab.analysis.rhythm.MATCH_WINDOW_PERIODS`).
+
+    Parameters
+    ----------
+    lift_s : float
+        The lift's time in seconds.
+    beat_times_s : array-like
+        The beat times in seconds.
+
+    Returns
+    -------
+    float or None
+        The asynchrony in milliseconds (negative = early), or None.
+    """
     beats = np.sort(np.asarray(beat_times_s, dtype=float))
     if beats.size == 0:
         return None

@@ -297,9 +297,10 @@ def calibrate_foot(
     offset = np.einsum("nji,njk->nik", plane.axes, model.axes)[0]
     raise_mm = float(model.to_local(single["HLX"])[0, 2] - model.to_local(single["D1M"])[0, 2])
     hallux = hallux_pose(model, hallux_base(model, single["D1M"], raise_mm), single["HLX"])
-    static_deg = tuple(float(a[0]) for a in joint_angles_deg(model, hallux, side))
+    sagittal, frontal, transverse = joint_angles_deg(model, hallux, side)
+    static_deg = (float(sagittal[0]), float(frontal[0]), float(transverse[0]))
     rigid = RigidBody(FOREFOOT_TRACKING, np.stack([mean[m] for m in FOREFOOT_TRACKING]), {"D1M": mean["D1M"]})
-    return FootCalibration(side, rigid, raise_mm, offset, static_deg)  # type: ignore[arg-type]
+    return FootCalibration(side, rigid, raise_mm, offset, static_deg)
 
 
 def forefoot_pose(markers: Markers, calibration: FootCalibration) -> tuple[SegmentPose, np.ndarray]:

@@ -177,7 +177,30 @@ def _weeks(days: Sequence[date], origin: date) -> np.ndarray:
 def trend(
     measurements: Iterable[Measurement], metric: str, foot: str | None = None, toe: int | None = None
 ) -> Trend | None:
-    """Theil–Sen slope per week of one series (robust to a single bad session); None below 2 sessions."""
+    """Theil–Sen slope per week of one series (robust to a single bad session); None below 2 sessions.
+
+    Parameters
+    ----------
+    measurements : iterable of Measurement
+        Stored figures; those of ``metric``, ``foot`` and ``toe`` are used.
+    metric : str
+        The figure's name.
+    foot : str or None
+        The foot of the series.
+    toe : int or None
+        The toe of the series, for per-toe figures.
+
+    Returns
+    -------
+    Trend or None
+        The slope per week with its 95 % confidence interval and direction, or None.
+
+    References
+    ----------
+    .. [1] sen1968, doi:10.1080/01621459.1968.10480934
+       Sen 1968. Estimates of the regression coefficient based on Kendall's tau. J Am Stat Assoc
+       63:1379.
+    """
     series = _daily(measurements, metric, foot, toe)
     if len(series) < 2:
         return None
@@ -255,6 +278,29 @@ def detect_plateau(
     least 3 sessions, otherwise the answer is None (too early to say). The improvement is the
     Theil–Sen slope × the window's length, in the figure's better direction; below the
     figure's meaningful change, with consistent practice, it is a plateau.
+
+    Parameters
+    ----------
+    measurements, metric, foot, toe
+        The series, as for :func:`trend`.
+    adherence : mapping of date to float
+        Each week's first day to the share of the plan done that week.
+
+    Returns
+    -------
+    Plateau or None
+        The plateau, or None when there is none or it is too early to say.
+
+    Raises
+    ------
+    ToelabError
+        When the figure is unknown or has no better direction.
+
+    References
+    ----------
+    .. [1] sen1968, doi:10.1080/01621459.1968.10480934
+       Sen 1968. Estimates of the regression coefficient based on Kendall's tau. J Am Stat Assoc
+       63:1379.
     """
     spec = metric_spec(metric)
     if spec.higher_is_better is None:
@@ -307,6 +353,25 @@ def summarize_progress(
     """Trends and changes of every series, asymmetries of every figure measured on both feet.
 
     Plateaus are looked for, when ``adherence`` is given, in the figures with a better direction.
+
+    Parameters
+    ----------
+    measurements : sequence of Measurement
+        Every stored figure, with its day, foot and toe.
+    adherence : mapping of date to float, optional
+        Each week's first day to the share of the plan done that week (0..1).
+
+    Returns
+    -------
+    ProgressSummary
+        Trends (Theil–Sen slope per week), changes from the first session, left/right
+        asymmetries and plateaus.
+
+    References
+    ----------
+    .. [1] sen1968, doi:10.1080/01621459.1968.10480934
+       Sen 1968. Estimates of the regression coefficient based on Kendall's tau. J Am Stat Assoc
+       63:1379.
     """
     keys = sorted(
         {(m.metric, m.foot, m.toe) for m in measurements},

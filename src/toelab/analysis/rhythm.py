@@ -71,7 +71,27 @@ class RhythmResult:
 
 
 def beats_from_bpm(bpm: float, offset_s: float, start_s: float, end_s: float) -> np.ndarray:
-    """Beat times of a steady metronome at ``bpm`` with a beat at ``offset_s``, within [start, end]."""
+    """Beat times of a steady metronome at ``bpm`` with a beat at ``offset_s``, within [start, end].
+
+    Parameters
+    ----------
+    bpm : float
+        Tempo in beats per minute.
+    offset_s : float
+        The time of one beat, in seconds.
+    start_s, end_s : float
+        The span the beats must fall in, in seconds.
+
+    Returns
+    -------
+    numpy.ndarray
+        The beat times in seconds, increasing.
+
+    Raises
+    ------
+    ToelabError
+        When the tempo is not positive or the span ends before it starts.
+    """
     if not np.isfinite(bpm) or bpm <= 0:
         raise ToelabError(f"tempo must be a positive number of beats per minute, got {bpm}")
     if end_s < start_s:
@@ -150,6 +170,31 @@ def analyze_rhythm(
     Asynchrony mean and SD come from the matched lifts. The circular measures (R, mean phase,
     Rayleigh p) take every lift's phase relative to its nearest beat,
     360° · (lift − beat) / local beat period, so extra lifts lower R.
+
+    Parameters
+    ----------
+    lift_times_s : array-like
+        The lift times in seconds.
+    beat_times_s : array-like
+        The beat times in seconds.
+    span_s : tuple of float, optional
+        The recording's (start, end) in seconds.
+
+    Returns
+    -------
+    RhythmResult
+        Hits, misses and extra lifts, asynchrony mean and SD (ms), the circular measures and
+        the tempo of the lifts.
+
+    Raises
+    ------
+    ToelabError
+        When a time is NaN, or fewer than two beats lie within the span.
+
+    References
+    ----------
+    .. [1] repp2005, doi:10.3758/BF03206433
+       Repp 2005. Sensorimotor synchronization: a review. Psychon Bull Rev 12:969.
     """
     lifts = np.sort(np.asarray(lift_times_s, dtype=float).ravel())
     beats = np.sort(np.asarray(beat_times_s, dtype=float).ravel())
@@ -236,6 +281,35 @@ def rhythm_from_recording(
     The lift time is the lift's ``peak_s`` or ``onset_s`` (see :mod:`toelab.analysis.lifts`).
     For both feet, call once per foot in ``recording.feet()`` and compare with
     :func:`compare_feet`.
+
+    Parameters
+    ----------
+    recording : Recording
+        The toe landmarks.
+    beat_times_s : array-like
+        The beat times in seconds, on the recording's clock.
+    toes : sequence of int
+        The toe, or the group of toes, that lifts to the beat.
+    event : {"peak", "onset"}
+        Which moment of a lift is its time.
+    foot : {"left", "right"} or None
+        Which foot.
+
+    Returns
+    -------
+    RhythmResult
+        As :func:`analyze_rhythm`.
+
+    Raises
+    ------
+    ToelabError
+        When ``event`` or ``toes`` is not valid, or the toes are not tracked or have no
+        usable samples.
+
+    References
+    ----------
+    .. [1] repp2005, doi:10.3758/BF03206433
+       Repp 2005. Sensorimotor synchronization: a review. Psychon Bull Rev 12:969.
     """
     if event not in EVENTS:
         raise ToelabError(f"event must be one of {EVENTS}, got {event!r}")
@@ -266,7 +340,18 @@ def rhythm_from_recording(
 
 
 def compare_feet(left: RhythmResult, right: RhythmResult) -> dict[str, Any]:
-    """Left minus right for the main rhythm figures (None where either foot has none)."""
+    """Left minus right for the main rhythm figures (None where either foot has none).
+
+    Parameters
+    ----------
+    left, right : RhythmResult
+        Each foot's rhythm.
+
+    Returns
+    -------
+    dict of str to float or None
+        ``<figure>_diff_<unit>``: left minus right for each main figure.
+    """
 
     def diff(a: float | None, b: float | None) -> float | None:
         return None if a is None or b is None else float(a - b)

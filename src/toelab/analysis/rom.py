@@ -74,6 +74,27 @@ def hallux_extension_deg(
     The magnitude is the angle in the plane of the three points; the sign is + when the
     tip lies on the ``up`` side of the reference line. ``up`` defaults to −y in 2D (image
     coordinates) and +z in 3D (lab coordinates). NaN where a point is missing.
+
+    Parameters
+    ----------
+    reference : numpy.ndarray
+        ``(n, 2)`` or ``(n, 3)`` a point behind the joint on the first ray (``mt1_base``, heel).
+    mtp1 : numpy.ndarray
+        The first metatarsophalangeal joint, same shape.
+    hallux_tip : numpy.ndarray
+        The tip of the big toe, same shape.
+    up : array-like or None
+        The up direction, as many components as the points have.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n,)`` extension in degrees (positive = toe up).
+
+    Raises
+    ------
+    ToelabError
+        When the points' shapes differ or ``up`` has the wrong number of components.
     """
     ref, mtp, tip = (np.asarray(p, dtype=float) for p in (reference, mtp1, hallux_tip))
     if not ref.shape == mtp.shape == tip.shape or ref.shape[-1] not in (2, 3):
@@ -103,7 +124,24 @@ def hallux_extension_deg(
 
 
 def grade_range(max_extension_deg: float) -> int | None:
-    """The Coughlin & Shurnas (2003) grade whose motion range holds this angle; None above 60°."""
+    """The Coughlin & Shurnas (2003) grade whose motion range holds this angle; None above 60°.
+
+    Parameters
+    ----------
+    max_extension_deg : float
+        The maximum extension in degrees.
+
+    Returns
+    -------
+    int or None
+        The grade (0-3) whose range of motion holds the angle, or None above that of grade 0.
+        A range of motion, not a diagnosis: the grades also take pain and X-ray findings.
+
+    References
+    ----------
+    .. [1] coughlin2003
+       Coughlin & Shurnas 2003. J Bone Joint Surg Am 85:2072.
+    """
     if max_extension_deg > NOT_RESTRICTED_ABOVE_DEG:
         return None
     for lower, grade in GRADE_RANGES_DEG:
@@ -140,6 +178,27 @@ def analyze_rom(time_s: np.ndarray, angle_deg: np.ndarray) -> RomResult:
 
     The maximum is taken from the median-of-3 smoothed curve, so a one-frame tracking
     glitch does not set it.
+
+    Parameters
+    ----------
+    time_s : numpy.ndarray
+        ``(n,)`` sample times in seconds.
+    angle_deg : numpy.ndarray
+        ``(n,)`` extension angle in degrees (NaN = missing), as :func:`hallux_extension_deg`.
+
+    Returns
+    -------
+    RomResult
+        The maximum extension (degrees), when it is reached, its grade range and whether it
+        reaches the ~65° a normal toe-off needs; when no frame holds an angle, no value, with
+        a warning saying so.
+
+    References
+    ----------
+    .. [1] coughlin2003
+       Coughlin & Shurnas 2003. J Bone Joint Surg Am 85:2072.
+    .. [2] root1977
+       Root, Orien & Weed 1977. Normal and Abnormal Function of the Foot.
     """
     time_s = np.asarray(time_s, dtype=float)
     angle_deg = np.asarray(angle_deg, dtype=float)
@@ -199,7 +258,31 @@ def big_toe_points(recording: Recording, foot: str | None = None) -> tuple[str, 
 
 def rom_from_recording(recording: Recording, foot: str | None = None) -> RomResult:
     """Big-toe extension of one foot from ``hallux_tip`` (or ``toe1``), ``mtp1`` and
-    ``mt1_base`` (or ``heel``) landmarks, up taken from ``meta.vertical_axis``."""
+    ``mt1_base`` (or ``heel``) landmarks, up taken from ``meta.vertical_axis``.
+
+    Parameters
+    ----------
+    recording : Recording
+        The big-toe landmarks, 2-D (side view) or 3-D.
+    foot : {"left", "right"} or None
+        Which foot; None for a recording of one foot or of unlabelled landmarks.
+
+    Returns
+    -------
+    RomResult
+        As :func:`analyze_rom`.
+
+    Raises
+    ------
+    ToelabError
+        When a needed landmark is missing, the points mix 2-D and 3-D tracks, or the
+        vertical axis does not exist in 2-D points.
+
+    References
+    ----------
+    .. [1] coughlin2003
+       Coughlin & Shurnas 2003. J Bone Joint Surg Am 85:2072.
+    """
     points = [recording.landmarks[n] for n in big_toe_points(recording, foot)]
     dims = points[0].shape[1]
     if any(p.shape[1] != dims for p in points):

@@ -9,10 +9,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import signal
-from scipy.interpolate import CubicSpline
+
+from toelab.resample import interpolate, uniform_grid
 
 # Intervals within this fraction of the median count as regular (no resampling needed).
 REGULAR_TOLERANCE = 0.01
+# Irregular samples are joined by a cubic spline across gaps up to this many intervals and by
+# a straight line across longer ones (a spline would swing through a long gap).
+SPLINE_MAX_GAP_INTERVALS = 3.0
 
 
 @dataclass(frozen=True)
@@ -31,9 +35,11 @@ class UniformSeries:
 def to_uniform(time_s: np.ndarray, values: np.ndarray, *, min_valid_fraction: float = 0.5) -> UniformSeries:
     """Put ``values`` (n, k) sampled at ``time_s`` onto a uniform grid at the median rate.
 
-    Irregular timestamps (phone jitter, dropped frames) are resampled by interpolation on
-    the real timestamps (see ``_interpolate``); on a regular grid only NaN samples are
-    filled, linearly. A channel with fewer than
+    Irregular timestamps (phone jitter, dropped frames) are resampled by a cubic spline on
+    the real timestamps, linear across gaps over ``SPLINE_MAX_GAP_INTERVALS`` intervals (see
+    :func:`toelab.resample.interpolate`); on a regular grid only NaN samples are filled,
+    linearly. Values are held flat before the first and after the last valid sample. A
+    channel with fewer than
     ``min_valid_fraction`` valid samples is dropped (``kept`` is False for it).
     """
     dt = np.diff(time_s)
@@ -42,10 +48,7 @@ def to_uniform(time_s: np.ndarray, values: np.ndarray, *, min_valid_fraction: fl
     regular = bool(np.max(np.abs(dt - step_s)) <= REGULAR_TOLERANCE * step_s)
     finite = np.isfinite(values)
     kept = finite.mean(axis=0) >= min_valid_fraction
-    if regular:
-        grid = time_s
-    else:
-        grid = time_s[0] + np.arange(int(np.floor((time_s[-1] - time_s[0]) * rate_hz + 1e-9)) + 1) * step_s
+    grid = time_s if regular else uniform_grid(float(time_s[0]), float(time_s[-1]), rate_hz)
     out = np.empty((grid.size, values.shape[1]))
     longest_gap_s = float(np.max(dt)) - step_s if not regular else 0.0
     complete = kept & finite.all(axis=0)
@@ -61,13 +64,15 @@ def to_uniform(time_s: np.ndarray, values: np.ndarray, *, min_valid_fraction: fl
     for columns in groups.values():
         ok = finite[:, columns[0]]
         t_ok = time_s[ok]
-        if regular:
-            # on a regular grid only the missing samples need filling
-            out[:, columns] = values[:, columns]
-            for column in columns:
-                out[~ok, column] = np.interp(time_s[~ok], t_ok, values[ok, column])
-        else:
-            out[:, columns] = _interpolate(grid, t_ok, values[np.ix_(ok, columns)], step_s)
+        # on a regular grid only the missing samples need filling: the others are read back as they are
+        out[:, columns] = interpolate(
+            grid,
+            t_ok,
+            values[np.ix_(ok, columns)],
+            max_gap_s=SPLINE_MAX_GAP_INTERVALS * step_s,
+            across_long_gaps="linear",
+            method="linear" if regular else "cubic",
+        )
         if not ok.all():
             longest_gap_s = max(longest_gap_s, float(np.max(np.diff(t_ok), initial=0.0)) - step_s)
             # leading/trailing NaNs are held flat; count them as a gap too
@@ -79,26 +84,6 @@ def to_uniform(time_s: np.ndarray, values: np.ndarray, *, min_valid_fraction: fl
     return UniformSeries(
         grid, out[:, kept], rate_hz, kept, float(missing_fraction), max(longest_gap_s, 0.0), not regular
     )
-
-
-def _interpolate(grid: np.ndarray, time_s: np.ndarray, values: np.ndarray, step_s: float) -> np.ndarray:
-    """Cubic spline through the samples ((n,) or (n, k)); linear across gaps over 3 intervals.
-
-    Linear interpolation alone shrinks an oscillation sampled 5 times per cycle (a 6 Hz
-    tremor on a 30 fps webcam) by ~15-20 %; a cubic spline keeps it within a few percent.
-    Outside the first and last valid sample the values are held flat.
-    """
-    after = np.clip(np.searchsorted(time_s, grid), 1, time_s.size - 1)
-    weight = np.clip((grid - time_s[after - 1]) / (time_s[after] - time_s[after - 1]), 0.0, 1.0)
-    if values.ndim == 2:
-        weight = weight[:, None]
-    linear: np.ndarray = (1.0 - weight) * values[after - 1] + weight * values[after]
-    if time_s.size < 4:
-        return linear
-    cubic = CubicSpline(time_s, values, axis=0)(grid)
-    smooth = (time_s[after] - time_s[after - 1] <= 3.0 * step_s) & (grid >= time_s[0]) & (grid <= time_s[-1])
-    interpolated: np.ndarray = np.where(smooth[:, None] if values.ndim == 2 else smooth, cubic, linear)
-    return interpolated
 
 
 def highpass(values: np.ndarray, rate_hz: float, cutoff_hz: float, order: int = 4) -> np.ndarray:

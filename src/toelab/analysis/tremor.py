@@ -244,8 +244,39 @@ def analyze_tremor(
     ``measures`` says what the values are: ``"displacement"`` (landmarks, markers),
     ``"velocity"`` (a gyroscope's angular velocity) or ``"acceleration"`` (an
     accelerometer); the frequency is read from the displacement spectrum either way (see
-    ``toelab.analysis.tremor_frequency``). See the module docstring for the method. Raises
-    ``ToelabError`` when the input is too short, too sparse or malformed to analyse.
+    ``toelab.analysis.tremor_frequency``). See the module docstring for the method.
+
+    Parameters
+    ----------
+    time_s : numpy.ndarray
+        ``(n,)`` sample times in seconds, strictly increasing (irregular allowed).
+    values : numpy.ndarray
+        ``(n,)`` or ``(n, k)`` samples; NaN = missing.
+    unit : str
+        Unit of ``values``, carried into the amplitude's unit.
+    channel_names : sequence of str, optional
+        One name per column (``right_toe1.y``, ``acc_x``); points are grouped by name.
+    measures : {"displacement", "velocity", "acceleration"}
+        What the values are.
+
+    Returns
+    -------
+    TremorResult
+        Dominant frequency (Hz), amplitude, classification, rhythmicity, stability, the
+        typical band (:func:`typical_band`, from the literature) and the quality of the data;
+        a warning when the sampling rate cannot see every typical band (nothing above half the
+        rate can be seen).
+
+    Raises
+    ------
+    ToelabError
+        When the input is too short (under the minimum duration or sample count), sampled too
+        slowly to see a tremor, has no channel with enough valid samples, or is malformed.
+
+    References
+    ----------
+    .. [1] shannon1949, doi:10.1109/JRPROC.1949.232969
+       Shannon 1949. Proc IRE 37:10 (a camera sees only up to half its frame rate).
     """
     if measures not in ORDERS:
         raise ToelabError(f"measures must be one of {', '.join(ORDERS)}, not {measures!r}")
@@ -375,7 +406,29 @@ def analyze_tremor(
 
 
 def typical_band(frequency_hz: float | None, classification: str = "rhythmic") -> str | None:
-    """The tremor bands ``frequency_hz`` falls in, worded as what is typical, or None."""
+    """The tremor bands ``frequency_hz`` falls in, worded as what is typical, or None.
+
+    Parameters
+    ----------
+    frequency_hz : float or None
+        The dominant frequency.
+    classification : {"rhythmic", "irregular", "none"}
+        The tremor's classification; an irregular movement is only set beside the tremor
+        that is itself irregular, and ``"none"`` has no band.
+
+    Returns
+    -------
+    str or None
+        ``"<low>–<high> Hz: typical of <tremor kind>"`` for each band holding the frequency, or None.
+        What is typical, never a diagnosis.
+
+    References
+    ----------
+    .. [1] deuschl1998, doi:10.1002/mds.870131303
+       Deuschl, Bain & Brin 1998. Mov Disord 13 Suppl 3:2.
+    .. [2] bhatia2018, doi:10.1002/mds.27121
+       Bhatia et al. 2018. Mov Disord 33:75.
+    """
     if frequency_hz is None or classification == "none":
         return None
     parts = [
@@ -395,10 +448,32 @@ def tremor_from_recording(recording: Recording, *, channels: Sequence[str] | Non
     by principal components). A gyroscope sees the limb's rotation and nothing of gravity
     or of translation, and its angular velocity weights the movement's spectrum by only
     ``f^2`` where acceleration weights it by ``f^4`` (see ``toelab.analysis.tremor_frequency``);
-    gyroscopes are the usual tremor sensor for that reason (Salarian et al. 2007, IEEE Trans
-    Biomed Eng 54:313, doi:10.1109/TBME.2006.886670). ``channels`` restricts the analysis to
-    the named signals or landmarks. Landmark coordinates are converted to mm when
+    gyroscopes are the usual tremor sensor for that reason [1]_. ``channels`` restricts the
+    analysis to the named signals or landmarks. Landmark coordinates are converted to mm when
     ``meta.mm_per_unit`` is set.
+
+    Parameters
+    ----------
+    recording : Recording
+        Motion-sensor signals or landmark tracks.
+    channels : sequence of str, optional
+        The signals or landmarks to analyse; None picks as above.
+
+    Returns
+    -------
+    TremorResult
+        As :func:`analyze_tremor`.
+
+    Raises
+    ------
+    ToelabError
+        As :func:`analyze_tremor`, and when the chosen channels measure different things.
+
+    References
+    ----------
+    .. [1] salarian2007, doi:10.1109/TBME.2006.886670
+       Salarian et al. 2007. Quantification of tremor and bradykinesia in Parkinson's disease using
+       a novel ambulatory monitoring system. IEEE Trans Biomed Eng 54:313.
     """
     names, columns, units = _pick_channels(recording, channels)
     distinct = sorted(set(units))

@@ -36,19 +36,34 @@ from toelab.tasks import (
     run_task,
 )
 from toelab.tasks.series import write_series
+from toelab.vocabulary import EVENTS, FEET, TASK_NAMES, TIME_UNITS, check_option
 
 
 def _options(
-    task: str, fps: float | None, time_unit: str, beats: BeatSource, toes: str, event: str, **more: Any
+    task: str,
+    fps: float | None,
+    time_unit: str,
+    beats: BeatSource,
+    toes: str,
+    event: str,
+    *,
+    foot: str | None = None,
+    **more: Any,
 ) -> AnalysisOptions:
-    """The options analyze and batch share, checked in one place (AnalysisOptions)."""
+    """The options analyze and batch share, checked in one place (AnalysisOptions).
+
+    The words typed on the command line are checked against the vocabulary here (in the order
+    AnalysisOptions checks them, so the first wrong option is the one named).
+    """
+    toe_numbers = parse_toes(toes)
     return AnalysisOptions(
-        task,  # type: ignore[arg-type]  # checked against the vocabulary when made
+        check_option(task, TASK_NAMES, "task"),
         fps=fps,
-        time_unit=time_unit,  # type: ignore[arg-type]
+        time_unit=check_option(time_unit, TIME_UNITS, "--time-unit"),
         beats=beats,
-        toes=parse_toes(toes),
-        event=event,  # type: ignore[arg-type]
+        toes=toe_numbers,
+        event=check_option(event, EVENTS, "--event"),
+        foot=None if foot is None else check_option(foot, FEET, "--foot"),
         **more,
     )
 

@@ -28,6 +28,7 @@ from toelab.store.outcomes import add_outcome_trial, log_exercise, trial_paramet
 from toelab.synthetic.movement import isolation_recording, rhythm_recording, rom_recording
 from toelab.synthetic.tremor import tremor_recording
 from toelab.tasks import TASKS, AnalysisOptions, BeatSource, run_task
+from toelab.vocabulary import TaskName
 
 # A foot with typical imperfections: the little toe follows the 4th (shared tendons, common),
 # the 2nd and 3rd drag each other along, the big toe is free.
@@ -68,7 +69,7 @@ def write_phyphox_csv(recording: Recording, path: Path) -> Path:
     return path
 
 
-def make_samples(folder: Path) -> dict[str, Path]:
+def make_samples(folder: Path) -> dict[TaskName, Path]:
     """Write one sample input per test into ``folder``; return their paths by task."""
     folder.mkdir(parents=True, exist_ok=True)
     isolation, _ = isolation_recording(DEMO_CO_MOVEMENT, fps=60, reps_per_toe=3, seed=1)
@@ -108,7 +109,7 @@ def run_demo(
         beats_path = path.with_suffix(".beats")
         needs_beats = TASKS[task].needs_beats
         beats = BeatSource(beats_path=beats_path) if needs_beats else BeatSource()
-        outcome = run_task(recording, AnalysisOptions(task, beats=beats))  # type: ignore[arg-type]
+        outcome = run_task(recording, AnalysisOptions(task, beats=beats))
         print_summary(task, outcome.results, outcome.warnings, titles[task])
         console.print(
             f"[dim]again: toelab analyze {path} --task {task}"

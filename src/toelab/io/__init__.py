@@ -75,7 +75,18 @@ _ZIP_SIGNATURE = b"PK\x03\x04"
 
 def looks_like_video(path: str | Path) -> bool:
     """True for a video container, judged by its first bytes, with the name as a fallback for
-    containers without a signature (MPEG program streams)."""
+    containers without a signature (MPEG program streams).
+
+    Parameters
+    ----------
+    path : str or Path
+        Any path; a folder or an unreadable file is not a video.
+
+    Returns
+    -------
+    bool
+        Whether toelab's video tracker should read it.
+    """
     path = Path(path)
     if path.is_dir():
         return False
@@ -97,7 +108,31 @@ def read(
     mapping: Mapping[str, str] | None = None,
     foot: str | None = None,
 ) -> Recording:
-    """Read any supported file or folder into a Recording, choosing the reader by content."""
+    """Read any supported file or folder into a Recording, choosing the reader by content.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file (toelab ``.npz``, CSV, DeepLabCut, SLEAP, C3D) or an OpenPose folder.
+    fps : float or None
+        Frame rate of a frame-indexed format; None probes the video beside the file.
+    time_unit : {"s", "ms"}
+        Unit of a CSV's time column.
+    mapping : mapping of str to str, optional
+        Landmark renames applied before the default name table.
+    foot : {"left", "right"} or None
+        The foot of landmark names that do not say which.
+
+    Returns
+    -------
+    Recording
+        What the file holds, as the one in-memory model.
+
+    Raises
+    ------
+    ToelabError
+        When the format is not recognised or the file cannot be read, with what to do.
+    """
     kind = detect_format(path)
     if kind == "toelab":
         return _load_toelab(Path(path))
@@ -113,7 +148,23 @@ def read(
 
 
 def detect_format(path: str | Path) -> str:
-    """Which of :data:`FORMATS` a file or folder holds, by its content."""
+    """Which of :data:`FORMATS` a file or folder holds, by its content.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file or folder.
+
+    Returns
+    -------
+    str
+        One of :data:`FORMATS`.
+
+    Raises
+    ------
+    ToelabError
+        When the path is missing, empty, a video or sound, or no format toelab reads.
+    """
     path = Path(path)
     if path.is_dir():
         if _openpose_json_files(path):

@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import SupportsFloat
 
 import numpy as np
 
@@ -72,9 +73,9 @@ def probe_fps(video: Path) -> float | None:
         return None
 
 
-def _valid_rate(rate: object) -> float | None:
+def _valid_rate(rate: SupportsFloat | str) -> float | None:
     try:
-        value = float(rate)  # type: ignore[arg-type]
+        value = float(rate)
     except (TypeError, ValueError, ZeroDivisionError):
         return None
     return value if math.isfinite(value) and value > 0 else None

@@ -11,7 +11,7 @@ presentation time of the first decoded sample, so sample ``i`` plays at
 
 from __future__ import annotations
 
-from math import gcd
+from math import gcd, inf
 from pathlib import Path
 
 import av
@@ -84,6 +84,7 @@ def read_audio(
         start_time_s: float | None = None
         native_rate_hz: int | None = None
         decoded = 0
+        max_samples = inf  # set from the first frame's rate
         try:
             for frame in container.decode(stream):
                 if start_time_s is None:
@@ -95,8 +96,9 @@ def read_audio(
                             path=path,
                             hint=f"export it at {max_sample_rate_hz // 1000} kHz or less",
                         )
+                    max_samples = max_duration_s * native_rate_hz
                 decoded += frame.samples
-                if decoded > max_duration_s * native_rate_hz:  # type: ignore[operator]
+                if decoded > max_samples:
                     raise SoundTooLong(
                         f"the sound lasts longer than {max_duration_s / 60:.0f} min",
                         path=path,

@@ -19,7 +19,28 @@ _SEPARATOR = re.compile(r"[,;\t ]+")
 
 
 def read_beats(path: str | Path, *, time_unit: str = "s") -> np.ndarray:
-    """Beat times in seconds, strictly increasing."""
+    """Beat times in seconds, strictly increasing.
+
+    One time per line (the first number of the line, so madmom ``.beats`` files with a beat
+    number after the time read too); ``#`` starts a comment.
+
+    Parameters
+    ----------
+    path : str or Path
+        The text file of beat times.
+    time_unit : {"s", "ms"}
+        Unit of the times in the file.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n,)`` beat times in seconds.
+
+    Raises
+    ------
+    ToelabError
+        When a line is not a time, the file holds none, or the times do not increase.
+    """
     path = require_file(path)
     factor_s = time_factor_s(time_unit, path)
     times: list[float] = []

@@ -44,7 +44,26 @@ _HINT = "export the trial again from the motion capture software"
 def read_c3d(
     path: str | Path, *, mapping: Mapping[str, str] | None = None, foot: str | None = None
 ) -> Recording:
-    """Read the markers (and model outputs) of a C3D file."""
+    """Read the markers (and model outputs) of a C3D file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.c3d`` file.
+    mapping, foot
+        As for :func:`toelab.io.read`.
+
+    Returns
+    -------
+    Recording
+        Marker tracks in the file's units (usually mm), the vertical axis as the file declares it,
+        at the file's point rate.
+
+    Raises
+    ------
+    ToelabError
+        When the file is missing, damaged or holds no markers.
+    """
     path = require_file(path)
     check_layout(path, read_bytes(path))
     import ezc3d

@@ -86,7 +86,27 @@ def read_csv(
     mapping: Mapping[str, str] | None = None,
     foot: str | None = None,
 ) -> Recording:
-    """Read a CSV of timestamps with landmark and/or signal columns."""
+    """Read a CSV of timestamps with landmark and/or signal columns.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file (comma, semicolon or tab delimited).
+    fps, time_unit, mapping, foot
+        As for :func:`toelab.io.read`.
+
+    Returns
+    -------
+    Recording
+        Landmarks from ``<name>_x``/``<name>_y`` column pairs, every other numeric column as a
+        signal.
+
+    Raises
+    ------
+    ToelabError
+        When there is no time column (nor a frame column with a rate), the times repeat with
+        different rows, or the file cannot be read.
+    """
     path = require_file(path)
     factor_s = time_factor_s(time_unit, path)
     header, columns, decimal_comma = _table(path)

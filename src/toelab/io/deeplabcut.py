@@ -53,7 +53,26 @@ def read_deeplabcut(
     mapping: Mapping[str, str] | None = None,
     foot: str | None = None,
 ) -> Recording:
-    """Read a DeepLabCut predictions or labelled-data file (``.csv`` or ``.h5``)."""
+    """Read a DeepLabCut predictions or labelled-data file (``.csv`` or ``.h5``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.csv`` or ``.h5`` file DeepLabCut wrote.
+    fps, mapping, foot
+        As for :func:`toelab.io.read`.
+
+    Returns
+    -------
+    Recording
+        Landmark tracks in pixels (``-y`` up) timed as frame / fps, their likelihoods as
+        confidence.
+
+    Raises
+    ------
+    ToelabError
+        When the header rows or the HDF5 table are not DeepLabCut's, or no frame rate is known.
+    """
     path = require_file(path)
     with path.open("rb") as handle:
         is_hdf5 = handle.read(8) == b"\x89HDF\r\n\x1a\n"

@@ -46,7 +46,26 @@ def read_openpose(
     mapping: Mapping[str, str] | None = None,
     foot: str | None = None,
 ) -> Recording:
-    """Read a folder of OpenPose BODY_25 JSON files, one per frame."""
+    """Read a folder of OpenPose BODY_25 JSON files, one per frame.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder OpenPose wrote with ``--write_json``.
+    fps, mapping, foot
+        As for :func:`toelab.io.read`.
+
+    Returns
+    -------
+    Recording
+        The foot keypoints in pixels (``-y`` up) timed as frame / fps, with their confidence.
+
+    Raises
+    ------
+    ToelabError
+        When the folder holds no keypoint files, a file is not OpenPose JSON, or no frame rate
+        is known.
+    """
     path = Path(path)
     if path.is_file() and path.suffix.lower() == ".json":
         raise ToelabError(
@@ -93,10 +112,10 @@ def _natural_key(path: Path) -> list[object]:
 
 def _frame_numbers(files: list[Path]) -> tuple[np.ndarray, str | None]:
     """Frame numbers from the names (``clip_000000000042_keypoints.json`` -> 42), else file order."""
-    matches = [_FRAME_NAME.match(f.name) for f in files]
-    if all(matches):
-        numbers = np.array([int(m.group(2)) for m in matches])  # type: ignore[union-attr]
-        stems = {m.group(1) for m in matches}  # type: ignore[union-attr]
+    matches = [m for m in (_FRAME_NAME.match(f.name) for f in files) if m is not None]
+    if len(matches) == len(files):
+        numbers = np.array([int(m.group(2)) for m in matches])
+        stems = {m.group(1) for m in matches}
         if np.all(np.diff(numbers) > 0):
             return numbers, stems.pop() if len(stems) == 1 else None
     return np.arange(len(files)), None

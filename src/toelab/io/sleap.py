@@ -39,7 +39,25 @@ def read_sleap(
     mapping: Mapping[str, str] | None = None,
     foot: str | None = None,
 ) -> Recording:
-    """Read a SLEAP analysis ``.h5`` file."""
+    """Read a SLEAP analysis ``.h5`` file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The analysis ``.h5`` file SLEAP exported.
+    fps, mapping, foot
+        As for :func:`toelab.io.read`.
+
+    Returns
+    -------
+    Recording
+        The node tracks in pixels (``-y`` up) timed as frame / fps, point scores as confidence.
+
+    Raises
+    ------
+    ToelabError
+        When the HDF5 datasets are missing or their shapes disagree, or no frame rate is known.
+    """
     import h5py
 
     path = require_file(path)

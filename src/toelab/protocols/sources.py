@@ -95,6 +95,20 @@ SOURCES: dict[str, Source] = {
             "Dixon et al. 2025",
             "10.1080/10255842.2024.2448558",
         ),
+        Source(
+            "salarian2007",
+            "Salarian et al. 2007. Quantification of tremor and bradykinesia in Parkinson's disease using a "
+            "novel ambulatory monitoring system. IEEE Trans Biomed Eng 54:313.",
+            "Salarian et al. 2007",
+            "10.1109/TBME.2006.886670",
+        ),
+        Source(
+            "sen1968",
+            "Sen 1968. Estimates of the regression coefficient based on Kendall's tau. "
+            "J Am Stat Assoc 63:1379.",
+            "Sen 1968",
+            "10.1080/01621459.1968.10480934",
+        ),
         Source(TOELAB_RULE, "toelab's own rule of thumb, not a figure from the literature."),
     )
 }

@@ -13,7 +13,7 @@ from datetime import date
 from html import escape
 
 from toelab import __version__
-from toelab.analysis.progress import Asymmetry, Measurement
+from toelab.analysis.progress import Asymmetry, Measurement, Trend
 from toelab.protocols.context import TremorPoint, line_up
 from toelab.protocols.exercises import get_exercise
 from toelab.protocols.red_flags import RaisedFlag
@@ -176,8 +176,8 @@ def _summary(overview: PersonOverview) -> str:
     return "".join(parts)
 
 
-def _trend_cell(trend: object) -> str:
-    words = trend_words(trend)  # type: ignore[arg-type]
+def _trend_cell(trend: Trend | None) -> str:
+    words = trend_words(trend)
     css = {"improving": "good", "getting worse": "watch"}.get(words)
     return f'<span class="{css}">{_e(words)}</span>' if css else _e(words)
 

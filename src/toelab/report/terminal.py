@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import RenderableType
+from rich.console import JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -33,8 +33,14 @@ from toelab.store.overview import PersonOverview
 
 def sessions_table(overview: PersonOverview) -> Table:
     table = Table(title=f"Sessions of {overview.person.display_name}", title_justify="left")
-    for column, justify in (("No.", "right"), ("Date", "left"), ("Kind", "left"), ("Status", "left")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("No.", "right"),
+        ("Date", "left"),
+        ("Kind", "left"),
+        ("Status", "left"),
+    )
+    for column, justify in columns:
+        table.add_column(column, justify=justify)
     table.add_column("Tests")
     table.add_column("Key figures")
     for h in overview.sessions:

@@ -18,6 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from toelab.errors import ToelabError
@@ -38,8 +39,8 @@ def database_url(url: str | None = None, home: Path | None = None) -> str:
 _WAL_ATTEMPTS = 100
 
 
-def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
-    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
     # wait for another process's write instead of failing at once (set first: the journal
     # mode switch below needs the lock too)
     cursor.execute("PRAGMA busy_timeout=10000")

@@ -43,6 +43,7 @@ from toelab.recording import Recording, RecordingMeta
 from toelab.tasks import TASKS, AnalysisOptions, BeatSource, TaskOutcome, json_safe, rows_for, run_task
 from toelab.track.points import VIEW_POINTS, FootPoints, parse_points
 from toelab.track.tracker import FrameState, ToeTracker
+from toelab.vocabulary import TASK_NAMES, check_option
 from toelab.web.keeping import RunKeeper, tremor_context
 from toelab.web.security import FrameGuard, FrameRefused, Limits
 from toelab.web.sessions import save_session
@@ -67,7 +68,8 @@ class StartRequest:
     @property
     def options(self) -> AnalysisOptions:
         """The analysis of a task run (not of a training run)."""
-        return AnalysisOptions(self.task, toes=self.target, beats=BeatSource(times_s=self.beat_times_s))  # type: ignore[arg-type]
+        task = check_option(self.task, TASK_NAMES, "task")
+        return AnalysisOptions(task, toes=self.target, beats=BeatSource(times_s=self.beat_times_s))
 
     @property
     def condition(self) -> str | None:

@@ -241,18 +241,24 @@ class IsolationTask(Task):
         recording: Recording,
         marks: Sequence[tuple[float, tuple[int, ...], str | None]],
     ) -> dict[str, Any] | None:
-        """Each step's figures per foot, a foot's steps withheld with the whole test's reason
+        """Each step's figures per foot, a foot's steps withheld when its toes were not tracked
         (see :mod:`toelab.tasks.isolation_steps`)."""
         from toelab.tasks.isolation_steps import step_report
 
         feet = [str(foot) for foot in outcome.by_foot if foot is not None]
         if not feet or not marks:
             return None
-        withheld = {
-            str(foot): (str(result.quality.reason), str(result.quality.redo))
-            for foot, result in outcome.by_foot.items()
-            if result.quality is not None and not result.quality.measured
-        }
+        # a step's figures need the toes tracked, not an index for each toe: only the whole
+        # test's tracking needs withhold them
+        withheld = {}
+        for foot, result in outcome.by_foot.items():
+            if result.quality is None:
+                continue
+            tracking = Quality(
+                result.quality.figures, tuple(n for n in result.quality.missed if n.figure == "toes_measured")
+            )
+            if not tracking.measured:
+                withheld[str(foot)] = (str(tracking.reason), str(tracking.redo))
         return step_report(recording, feet, marks, withheld)
 
     def series(self, outcome: TaskOutcome, recording: Recording) -> tuple[np.ndarray, Columns]:

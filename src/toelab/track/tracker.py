@@ -48,6 +48,14 @@ _REFERENCE_MIN_SHARE = 0.3
 # a first-frame match further than this from the frame-to-frame estimate is taken as a mismatch
 # (floor seen in a toe's box, a neighbouring toe): one frame's flow error is far below it
 _REFERENCE_GATE_PX = 1.5
+# The hallux's look: the first frame's pixels along the top of the big toe, carried by the
+# tracked turn into each frame, must still correlate with it at least this much; below it the
+# tracked pose no longer sits on the toe (features held by the floor or a shadow while the toe
+# lifted) and the tip is not measured on that frame. toelab's line: a tracked toe keeps 0.95
+# or more on drawn and photo-based videos; a pose left behind by a lifting toe falls to 0.35–0.65.
+_HALLUX_LOOK_MIN_NCC = 0.7
+# below this spread (grey levels) the toe's top has too little texture for the correlation
+_HALLUX_LOOK_MIN_SD = 2.0
 # room around a turning part's first-frame features for the warped-back comparison
 _RIGID_MARGIN_PX = 12
 # room around the tracked features for motion between two frames and the flow window
@@ -192,6 +200,24 @@ def _find_features(
     if found is None:
         return None
     return found.reshape(-1, 2) + (x0, y0)
+
+
+def _sample(gray: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """Grey values at points ``xy`` (n, 2), bilinear; 0 outside the picture."""
+    xy = np.asarray(xy, np.float32)
+    return (
+        cv2.remap(gray, xy[:, 0].reshape(-1, 1), xy[:, 1].reshape(-1, 1), cv2.INTER_LINEAR, borderValue=0)
+        .ravel()
+        .astype(float)
+    )
+
+
+def _standardised(values: np.ndarray) -> np.ndarray | None:
+    """Zero mean, unit spread (for a correlation); None when there is too little texture."""
+    spread = float(values.std())
+    if spread < _HALLUX_LOOK_MIN_SD:
+        return None
+    return (values - values.mean()) / spread
 
 
 def _feature_confidence(count: np.ndarray | int, target: int, fb_median: np.ndarray | float) -> np.ndarray:
@@ -402,6 +428,9 @@ class _Foot:
         # the foot body and, in the side view, the hallux; the front view's toes are in ``toes``
         self.regions: dict[str, _Region] = {}
         self.toes: _Toes | None = None
+        self.hallux_band: np.ndarray | None = None  # side view: (n, 2) first-frame pixels
+        self.hallux_look: np.ndarray | None = None  # their standardised first-frame values
+        self.hallux_look_ok = True  # the tracked hallux still looks like the first frame's
         p = {k: np.asarray(v, float) for k, v in points.points.items()}
         # the points on the first frame, in VIEW_POINTS order
         self.first_points = np.array([p[name] for name in VIEW_POINTS[points.view]])
@@ -450,6 +479,14 @@ class _Foot:
                 25,
                 max(2.0, toe_len / 25),
             )
+            # the top of the big toe (first-frame pixels): its look is checked on every frame
+            over = toe_up if toe_up[1] <= 0 else -toe_up  # towards the top of the picture
+            along_toe, over_toe = np.meshgrid(np.linspace(0.2, 0.9, 24), np.linspace(0.03, 0.25, 8))
+            self.hallux_band = (
+                p["mtp1"]
+                + np.outer(along_toe.ravel() * toe_len, toe_dir)
+                + np.outer(over_toe.ravel() * toe_len, over)
+            ).astype(np.float32)
 
     def all_regions(self) -> list[_Region]:
         return list(self.regions.values())
@@ -493,6 +530,8 @@ class ToeTracker:
                 for toe in range(len(foot.toes.names)):
                     foot.toes.seed(toe, gray, foot.to_image)
                 foot.toes.keep_first_frame_features()
+            if foot.hallux_band is not None:
+                foot.hallux_look = _standardised(_sample(gray, foot.hallux_band))
         # the first-frame features matched straight into each frame: every foot body's and toe's
         # (a turning part is matched separately, after warping the frame back)
         self._matched_reference = np.vstack(
@@ -590,6 +629,8 @@ class ToeTracker:
         self._previous = gray
         for foot in self.feet:
             self._update_foot(foot, references, gray)
+            if foot.hallux_band is not None:
+                foot.hallux_look_ok = self._hallux_looks_right(foot, gray)
             for region in foot.all_regions():
                 if len(region.pts) < _RESEED_FRACTION * region.target:
                     region.seed(gray, foot.region_transform(region))
@@ -717,6 +758,27 @@ class ToeTracker:
         part.ok = True
 
     @staticmethod
+    def _hallux_looks_right(foot: _Foot, gray: np.ndarray) -> bool:
+        """Whether the top of the big toe, carried into this frame by the pose the angle is read
+        from, still correlates with its first-frame look (see ``_HALLUX_LOOK_MIN_NCC``)."""
+        if foot.hallux_look is None or foot.hallux_band is None:
+            return True
+        # the pose the angle is read from: the MTP joint with the foot, the tip with the hallux
+        mtp0, tip0 = foot.first_points[1], foot.first_points[2]
+        tip_in_foot = _apply(foot.regions["hallux_tip"].local, tip0[None])[0]
+        mtp, tip = _apply(foot.to_image, np.array([mtp0, tip_in_foot]))
+        before, after = tip0 - mtp0, tip - mtp
+        # the toe is rigid: its top turns with the angle about the joint, whatever the tip's
+        # distance from it
+        turn = np.arctan2(after[1], after[0]) - np.arctan2(before[1], before[0])
+        cos, sin = np.cos(turn), np.sin(turn)
+        band = (foot.hallux_band - mtp0) @ np.array([[cos, sin], [-sin, cos]]) + mtp
+        now = _standardised(_sample(gray, band))
+        if now is None:
+            return False  # the toe's top turned flat: it is not where the pose says
+        return float(np.mean(foot.hallux_look * now)) >= _HALLUX_LOOK_MIN_NCC
+
+    @staticmethod
     def _update_rigid(part: _Region, to_foot: np.ndarray) -> None:
         """A turning part's similarity transform against the foot from its frame-to-frame features."""
         if len(part.pts) < _MIN_FEATURES:
@@ -771,7 +833,12 @@ class ToeTracker:
                 in_foot[2] = _apply(hallux.local, foot.first_points[2:])[0]
                 xy[rows] = _apply(m, in_foot)
                 displacement[rows] = in_foot - foot.first_points
-                confidence[rows] = (body_confidence, body_confidence, hallux.confidence)
+                # a pose that no longer sits on the toe gives the tip no position on this frame
+                confidence[rows] = (
+                    body_confidence,
+                    body_confidence,
+                    hallux.confidence if foot.hallux_look_ok else 0.0,
+                )
                 n_features[rows] = (len(foot_region.pts), len(foot_region.pts), len(hallux.pts))
             xy[rows][confidence[rows] == 0.0] = np.nan
             if foot.toes is None:

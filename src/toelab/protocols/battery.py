@@ -84,7 +84,8 @@ TREMOR_TEST = AssessmentTest(
     task="tremor",
     purpose="Whether the foot shakes, how fast and how regularly: at rest, holding, and moving.",
     setup=(
-        "Sit with the foot in view of the camera; record at 30 frames per second or more, in good light.",
+        "Sit with the foot in view of the camera, in good light; if the camera is too slow to see "
+        "a fast shake, the results say so.",
     ),
     conditions=(
         Condition(

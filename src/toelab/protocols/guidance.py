@@ -515,7 +515,12 @@ def sheet_for_test(test: AssessmentTest) -> Sheet:
     if guide.before:
         sections.append(Section("Before you start", (guide.before,)))
     total_s = sum(c.duration_s for c in test.conditions)
-    feet = " Then the same with the other foot." if test.per_foot else ""
+    feet = (
+        " With both feet in view the page measures both at once; with one, set up the camera on the"
+        " other foot afterwards and run the test again."
+        if test.per_foot
+        else ""
+    )
     sections += [
         Section("What to do", tuple(steps)),
         Section("How long", (f"About {_minutes(total_s)} of recording per foot.{feet}",)),

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from toelab.analysis.rhythm import analyze_rhythm
+from toelab.analysis.rom import hallux_extension_deg
 from toelab.cli import app
 from toelab.cli.samples import DEMO_CO_MOVEMENT
 from toelab.recording import Recording
@@ -80,8 +81,22 @@ def test_a_well_tracked_big_toe_keeps_its_figures_and_says_its_quality():
         "good_frames_pct": 100.0,
         "good_frames": recording.n_samples,
         "frames": recording.n_samples,
+        "top_seen": 1,
     }
     assert results["max_extension_deg"] == pytest.approx(truth["max_extension_deg"], abs=1.0)
+
+
+def test_a_big_toe_lost_around_its_highest_point_gives_no_angle():
+    """Most frames tracked, but not those around the top: the largest angle left would read
+    too low, so none is given."""
+    recording, _ = rom_recording(72.0)
+    angle = hallux_extension_deg(*(recording.landmarks[f"right_{p}"] for p in ("heel", "mtp1", "hallux_tip")))
+    top = int(np.nanargmax(angle))
+    lost = np.abs(recording.time_s - recording.time_s[top]) < 0.3
+    recording.landmarks["right_hallux_tip"][lost] = np.nan
+    results = run_task(recording, AnalysisOptions("rom")).results
+    assert results["measured"] is False and results["max_extension_deg"] is None
+    assert "lost around its highest point" in results["not_measured_reason"]
 
 
 # --- toe isolation -------------------------------------------------------------------------

@@ -44,7 +44,26 @@ def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
         Need(
             "good_frames", 10, f"only {count or 0} frames showed the big toe clearly (10 are needed)", _REDO
         ),
+        Need(
+            "top_seen",
+            1,
+            "the big toe was lost around its highest point, so how far it bent is not known",
+            _REDO,
+        ),
     )
+
+
+# The largest angle counts only when the frames this close on either side of it carry an angle
+# too: next to a gap the real top may lie inside the gap, and the figure would read too low.
+TOP_SEEN_S = 0.2
+
+
+def top_seen(result: Any) -> bool:
+    """Whether the frames around the largest angle all carry an angle (see ``TOP_SEEN_S``)."""
+    if result.time_of_max_s is None:
+        return False
+    near = np.abs(result.time_s - result.time_of_max_s) <= TOP_SEEN_S
+    return bool(np.isfinite(result.angle_deg[near]).all())
 
 
 class RomTask(Task):
@@ -92,6 +111,7 @@ class RomTask(Task):
             "good_frames_pct": round(100.0 * float(good.mean()), 1) if good.size else 0.0,
             "good_frames": int(good.sum()),
             "frames": int(good.size),
+            "top_seen": int(top_seen(result)),
         }
         return judge(figures, _needs(figures))
 

@@ -56,14 +56,19 @@ def music_camera(tmp_path_factory: pytest.TempPathFactory) -> Camera:
 class Server:
     url: str
     home: Path
+    log: Path  # the server's output so far
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``toelab serve`` as a real process on a free port."""
     home = tmp_path_factory.mktemp("home")
-    with running_serve([], {**os.environ, "TOELAB_HOME": str(home)}, "/api/protocols") as url:
-        yield Server(url, home)
+    log = tmp_path_factory.mktemp("serve-log") / "serve.log"
+    with running_serve([], {**os.environ, "TOELAB_HOME": str(home)}, "/api/protocols", log) as url:
+        yield Server(url, home, log)
 
 
 @pytest.fixture(scope="session")

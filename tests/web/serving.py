@@ -20,21 +20,24 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_serve(args: list[str], env: Mapping[str, str], ready_path: str) -> Iterator[str]:
+def running_serve(
+    args: list[str], env: Mapping[str, str], ready_path: str, log_path: Path | None = None
+) -> Iterator[str]:
     """``toelab serve ARGS --port P`` as a subprocess; yields its URL once ``ready_path`` answers."""
-    with serve_process(args, env, ready_path) as (url, _):
+    with serve_process(args, env, ready_path, log_path) as (url, _):
         yield url
 
 
 @contextmanager
 def serve_process(
-    args: list[str], env: Mapping[str, str], ready_path: str
+    args: list[str], env: Mapping[str, str], ready_path: str, log_path: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """As ``running_serve``, yielding the process too (to stop it the hard way)."""
+    """As ``running_serve``, yielding the process too (to stop it the hard way); the server's
+    output goes to ``log_path`` when given (a test that fails can show it)."""
     port = free_port()
     toelab = Path(sys.executable).with_name("toelab")
     # the server's own output goes to a file: a pipe nobody reads would stall a long run once full
-    with tempfile.TemporaryFile() as log:
+    with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [str(toelab), "serve", *args, "--port", str(port)],
             env=dict(env),

@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pytest
 from feet_camera import ISOLATION_LOOP_S, ISOLATION_PULSES, MUSIC_PERIOD_S, chromium_args, snap_until_proposed
+from page_waits import wait_for_summary
 
 
 def open_page(driver, camera, url: str):
@@ -64,7 +65,7 @@ def test_isolation_test_and_training_report_the_video_s_toes(
         page.click("#guide-start")  # after reading the instructions
         page.wait_for_selector("#assess-live .toe.good", timeout=20000)
         page.screenshot(path=screenshots / "assess-running.png", full_page=True)
-        page.wait_for_selector("#assess-results .summary[data-task='isolation']", timeout=40000)
+        wait_for_summary(page, server, "#assess-results .summary[data-task='isolation']", 40000)
         page.screenshot(path=screenshots / "assess-results.png", full_page=True)
         scope = "#assess-results"
         _, big = figure(page, scope, "big toe individuation")
@@ -167,7 +168,7 @@ def test_musical_toes_scores_lifts_against_the_metronome(
             "document.querySelector('#music-cue').textContent.includes('hits')", timeout=10000
         )
         page.screenshot(path=screenshots / "music-running.png", full_page=True)
-        page.wait_for_selector("#music-results .summary[data-task='rhythm']", timeout=30000)
+        wait_for_summary(page, server, "#music-results .summary[data-task='rhythm']", 30000)
         page.screenshot(path=screenshots / "music-results.png", full_page=True)
         n_beats = len(page.evaluate("window.toelab.state.music.beats.page_s"))
         assert n_beats == int(np.ceil(run_s / MUSIC_PERIOD_S))

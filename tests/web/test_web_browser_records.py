@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from feet_camera import chromium_args
+from page_waits import wait_for_summary
 from test_web_browser import calibrate
 
 from toelab.protocols.context import TremorContext
@@ -83,7 +84,7 @@ def test_instructions_history_plan_red_flags_and_report(
         assert page.evaluate("document.querySelector('#guide .diagram img').naturalWidth") > 0
         page.locator("#guide").screenshot(path=screenshots / "instructions.png")
         page.click("#guide-start")
-        page.wait_for_selector("#assess-results .summary[data-task='isolation']", timeout=40000)
+        wait_for_summary(page, server, "#assess-results .summary[data-task='isolation']", 40000)
         # the video's 2nd toe lifts its neighbours: the isolation practice card is shown
         assert page.locator("#assess-results .tip[data-card='isolation_plan']").count() == 1
         page.screenshot(path=screenshots / "assess-results-cards.png", full_page=True)

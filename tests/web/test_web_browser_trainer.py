@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from feet_camera import FPS, LIFT_PX, chromium_args, write_y4m
+from page_waits import wait_for_summary
 from test_web_browser import calibrate
 from test_web_browser_usability import go, new_page
 from videogen import lift_pulses, render_front
@@ -87,7 +88,7 @@ def test_isolation_steps_have_their_own_figures_with_the_running_test_on_top_of_
         assert top(page, "#runner") < top(page, "#test-list") and top(page, "#step-instruction") < 844
         page.wait_for_selector("#assess-live .toe.target", timeout=20000)
         page.screenshot(path=screenshots / "phone-assess-running.png")
-        page.wait_for_selector("#assess-results .summary[data-task='isolation']", timeout=90000)
+        wait_for_summary(page, server, "#assess-results .summary[data-task='isolation']", 90000)
         page.evaluate("window.scrollTo(0, 0)")
         assert top(page, "#assess-results") < top(page, "#test-list") and top(page, "#assess-results") < 844
         page.screenshot(path=screenshots / "phone-steps-results.png", full_page=True)
@@ -179,7 +180,7 @@ def test_musical_toes_flashes_with_the_clicks_withholds_thin_timing_and_leaves_o
         page.click("#music-start")
         page.wait_for_function("window.flashes.length >= 2", timeout=10000)
         page.screenshot(path=screenshots / "desktop-music-pulse.png")
-        page.wait_for_selector("#music-results .summary[data-task='rhythm']", timeout=30000)
+        wait_for_summary(page, server, "#music-results .summary[data-task='rhythm']", 30000)
         heard_ms = page.evaluate("window.toelab.state.music.beats.page_s.map((s) => s * 1000)")
         flashes = page.evaluate("window.flashes")
         # one flash per click, each within a frame or so of when the click is heard
@@ -215,7 +216,7 @@ def test_musical_toes_flashes_with_the_clicks_withholds_thin_timing_and_leaves_o
         )
         page.wait_for_function("document.querySelector('#step-instruction').textContent.startsWith('1 of 3')")
         page.wait_for_selector("#runner-beat.on", state="attached", timeout=10000)
-        page.wait_for_selector("#assess-results .summary[data-task='rhythm']", timeout=60000)
+        wait_for_summary(page, server, "#assess-results .summary[data-task='rhythm']", 60000)
         page.wait_for_function("document.querySelector('#runner').hidden", timeout=60000)
         results = page.inner_text("#assess-results")
         assert results.count("8 are needed to measure timing") == 3

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from feet_camera import chromium_args
+from page_waits import wait_for_summary
 from test_web_browser import calibrate
 from test_web_browser_records import seed_earlier_weeks
 
@@ -220,7 +221,7 @@ def test_every_screen_fits_a_phone_and_has_no_serious_accessibility_problem(
         go(page, "assess")
         page.click("#test-tremor")
         page.click("#guide-start")
-        page.wait_for_selector("#assess-results .summary[data-task='tremor']", timeout=60000)
+        wait_for_summary(page, server, "#assess-results .summary[data-task='tremor']", 60000)
         page.wait_for_function("document.querySelector('#runner').hidden", timeout=60000)
         # the camera's frame-rate warning concerns all three parts: said once
         results = page.inner_text("#assess-results")

@@ -14,6 +14,7 @@ import cv2
 import pytest
 from feet_camera import chromium_args
 from icalendar import Calendar
+from page_waits import wait_for_summary
 from test_web_browser import calibrate
 from test_web_browser_usability import SIZES, blank_camera, go  # noqa: F401 (a fixture)
 
@@ -95,7 +96,7 @@ def test_the_camera_picture_shows_the_points_and_the_target_toe_during_a_test(
         if size == "phone":
             page.click("#runner-cancel")
             return
-        page.wait_for_selector("#assess-results .summary[data-task='isolation']", timeout=90000)
+        wait_for_summary(page, server, "#assess-results .summary[data-task='isolation']", 90000)
         said = spoken(page)
         steps = [c.instruction for c in ISOLATION_TEST.conditions]
         expected = [steps[0], "1", "Go", "3", "2", "1", "Down"]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import struct
 import time
 from collections.abc import Awaitable, Callable
@@ -48,7 +49,10 @@ from toelab.web.keeping import RunKeeper, tremor_context
 from toelab.web.security import FrameGuard, FrameRefused, Limits
 from toelab.web.sessions import save_session
 
+logger = logging.getLogger(__name__)
 HEADER = struct.Struct("<Id")
+# what the page hears when something unforeseen goes wrong: the details go to the server's log
+UNFORESEEN = "Something went wrong on the toelab server while"
 # the tasks, measured at the end of a run, and training (live feedback only)
 LIVE_TASKS = (*TASKS, "train")
 # frames waiting for the worker; the page keeps at most two in flight, so more means it lags
@@ -375,6 +379,9 @@ class LiveConnection:
             reply = {"type": "error", "message": error.message, "hint": error.hint}
         except cv2.error:
             reply = {"type": "error", "message": "the tracker could not use this frame", "hint": None}
+        except Exception:  # the page must get its answer, or its frame slot stays taken
+            logger.exception("a live frame could not be tracked")
+            reply = {"type": "error", "message": f"{UNFORESEEN} following this frame.", "hint": None}
         finally:
             self.queued -= 1
         reply.update(seq=seq, server_ms=1000.0 * (time.perf_counter() - received))
@@ -438,6 +445,20 @@ class LiveConnection:
                 raise ToelabError(f"unknown message type {kind!r}")
         except ToelabError as error:
             await self._send({"type": "error", "message": error.message, "hint": error.hint})
+        except WebSocketDisconnect:
+            raise
+        except Exception:  # the page waits for an answer to every command: it gets one
+            logger.exception("the live command %r failed", kind)
+            doing = {"stop": "working out the figures", "target": "moving to the next step"}.get(
+                str(kind), "starting the run"
+            )
+            await self._send(
+                {
+                    "type": "error",
+                    "message": f"{UNFORESEEN} {doing}.",
+                    "hint": "Please run the test again; if this keeps happening, restart toelab serve.",
+                }
+            )
 
     async def _drain(self) -> None:
         """Wait for the frames already handed to the worker."""

@@ -2,6 +2,9 @@
 import { csrfToken } from "./csrf.js";
 const HEADER_BYTES = 12; // uint32 sequence number + float64 capture time (ms, page clock)
 export const MAX_IN_FLIGHT = 2;
+// the longest a command waits for the server's answer (the figures of a long run take a while
+// on a slow computer); past it the page says so instead of waiting for ever
+const ANSWER_TIMEOUT_MS = 120000;
 
 export class Camera {
   constructor(video) {
@@ -56,6 +59,15 @@ export class LiveLink {
     this.ws = new WebSocket(`${scheme}://${location.host}/ws/live?csrf=${encodeURIComponent(csrfToken())}${this.query}`);
     this.ws.binaryType = "arraybuffer";
     this.ws.onmessage = (event) => this.received(JSON.parse(event.data));
+    const ws = this.ws;
+    // a connection that closes answers every command still waiting, so no step waits for ever
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.streaming = false;
+      this.inFlight = 0;
+      this.sentAt.clear();
+      this.answerAll({ type: "error", message: "The connection to the toelab server was lost: check that toelab serve is still running, then run the test again." });
+    };
     await new Promise((resolve, reject) => {
       this.ws.onopen = resolve;
       this.ws.onerror = () => reject(new Error("could not reach the toelab server"));
@@ -72,14 +84,30 @@ export class LiveLink {
       if (message.type === "dropped") this.stats.dropped += 1; else this.stats.answered += 1;
       this.stats.lastAt = now;
     }
-    const waiting = this.waiters.filter((w) => w.type === message.type || message.type === "error");
+    // an error about one frame (it carries the frame's number) answers no command
+    const commandError = message.type === "error" && typeof message.seq !== "number";
+    const waiting = this.waiters.filter((w) => w.type === message.type || commandError);
     this.waiters = this.waiters.filter((w) => !waiting.includes(w));
     for (const w of waiting) w.resolve(message);
     this.onMessage(message);
   }
 
+  answerAll(message) {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) w.resolve(message);
+  }
+
   reply(type) {
-    return new Promise((resolve) => this.waiters.push({ type, resolve }));
+    return new Promise((resolve) => {
+      const waiter = { type, resolve };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        if (!this.waiters.includes(waiter)) return;
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve({ type: "error", message: "The toelab server did not answer in time: please run the test again." });
+      }, ANSWER_TIMEOUT_MS);
+    });
   }
 
   async start(request) {

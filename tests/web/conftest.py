@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -24,6 +26,8 @@ from feet_camera import (  # noqa: E402
 )
 from serving import running_serve  # noqa: E402
 from videogen import render_front  # noqa: E402
+
+from toelab.web import create_app  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -50,6 +54,21 @@ def isolation_camera(tmp_path_factory: pytest.TempPathFactory) -> Camera:
 @pytest.fixture(scope="session")
 def music_camera(tmp_path_factory: pytest.TempPathFactory) -> Camera:
     return _camera(tmp_path_factory.mktemp("camera"), "music", music_lifts, MUSIC_LOOP_S)
+
+
+@pytest.fixture(scope="module")
+def video(isolation_camera: Camera) -> tuple[Camera, list[np.ndarray]]:
+    """The browser tests' isolation video (right foot; see feet_camera) and its frames."""
+    with av.open(str(isolation_camera.mp4)) as container:
+        frames = [f.to_ndarray(format="bgr24") for f in container.decode(video=0)]
+    return isolation_camera, frames
+
+
+@pytest.fixture()
+def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    """The app on a fresh home folder, with its own database there."""
+    monkeypatch.delenv("TOELAB_DATABASE_URL", raising=False)
+    return TestClient(create_app(home=tmp_path))
 
 
 @dataclass

@@ -16,21 +16,7 @@ from fastapi.testclient import TestClient
 from feet_camera import loops
 from videogen import click_track
 
-from toelab.web import create_app
 from toelab.web.certs import make_certificate
-
-
-@pytest.fixture(scope="module")
-def video(isolation_camera):
-    """The browser tests' isolation video (right foot; see feet_camera) and its frames."""
-    with av.open(str(isolation_camera.mp4)) as container:
-        frames = [f.to_ndarray(format="bgr24") for f in container.decode(video=0)]
-    return isolation_camera, frames
-
-
-@pytest.fixture()
-def client(tmp_path: Path) -> TestClient:
-    return TestClient(create_app(home=tmp_path))
 
 
 def frame_message(seq: int, time_ms: float, image: np.ndarray) -> bytes:

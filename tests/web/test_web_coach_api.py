@@ -4,27 +4,9 @@ line, the plan's calendar file and the install files."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import av
 import cv2
-import pytest
-from fastapi.testclient import TestClient
 from icalendar import Calendar
-
-from toelab.web.app import create_app
-
-
-@pytest.fixture(scope="module")
-def video(isolation_camera):
-    with av.open(str(isolation_camera.mp4)) as container:
-        frames = [f.to_ndarray(format="bgr24") for f in container.decode(video=0)]
-    return isolation_camera, frames
-
-
-@pytest.fixture()
-def client(tmp_path: Path) -> TestClient:
-    return TestClient(create_app(home=tmp_path))
 
 
 def jpeg(image) -> bytes:

@@ -7,7 +7,6 @@ import struct
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import av
 import cv2
 import pytest
 from fastapi.testclient import TestClient
@@ -16,22 +15,8 @@ from feet_camera import loops
 from toelab.protocols.red_flags import QUESTIONS
 from toelab.report import pdf_available
 from toelab.store import ResultFigure
-from toelab.web import create_app
 from toelab.web.people import DEFAULT_PERSON, PERSON_COOKIE
 from toelab.web.sessions import save_session
-
-
-@pytest.fixture(scope="module")
-def video(isolation_camera):
-    with av.open(str(isolation_camera.mp4)) as container:
-        frames = [f.to_ndarray(format="bgr24") for f in container.decode(video=0)]
-    return isolation_camera, frames
-
-
-@pytest.fixture()
-def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    monkeypatch.delenv("TOELAB_DATABASE_URL", raising=False)
-    return TestClient(create_app(home=tmp_path))
 
 
 def run_live(client: TestClient, start: dict, frames, times_s, keep: bool = False) -> dict:

@@ -158,7 +158,7 @@ def _smooth(values: np.ndarray, n: int) -> np.ndarray:
     return np.convolve(values, kernel, mode="same")
 
 
-def _epochs(detections: dict[int, LiftDetection]) -> list[tuple[float, float, set[int]]]:
+def movement_epochs(detections: dict[int, LiftDetection]) -> list[tuple[float, float, set[int]]]:
     """Movement epochs, one per movement: each toe's clear lifts (at least ``LEADER_FRACTION`` of
     its largest) whose tops fall within ``SAME_MOVEMENT_S`` of each other are one movement.
     The epoch spans the movement's tops ± a typical lift's half-width, so a lift that seems to
@@ -280,7 +280,7 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
         detections[j] = detect_lifts(time_s, filled)
         level[:, j] = _smooth(filled - detections[j].baseline, smooth_n)
 
-    epochs = _epochs(detections)
+    epochs = movement_epochs(detections)
     excursions = np.full((len(epochs), N_TOES), np.nan)
     lifted_in = np.zeros((len(epochs), N_TOES), dtype=bool)
     if epochs:

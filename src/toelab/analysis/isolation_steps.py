@@ -5,8 +5,9 @@ The test is recorded in one run; each step names the toes to lift ("big toe alon
 "other four": toes 2–5). Within a step's span:
 
 * **Lifts** are the named toes' lifts (:func:`toelab.analysis.lifts.detect_lifts`, the same
-  rule as the whole test) whose top falls in the span; the lifts of several named toes that
-  overlap or nearly touch (``MERGE_GAP_S``) are one lift of the group.
+  rule as the whole test) whose top falls in the span, grouped into movements as the whole
+  test groups them (:func:`toelab.analysis.individuation.movement_epochs`: tops close together
+  are one movement of the group, spanning its tops ± a typical lift's half-width).
 * For each lift, the **group's lift** is the mean of the named toes' highest points above
   rest (a named toe that stayed down counts 0), and each other toe's **rise** is its highest
   point above rest in the same window (padded by ``EPOCH_PAD_S``), as a share of the
@@ -25,17 +26,13 @@ quarter it stayed down); toelab's choice, as no toe norms exist (Häger-Ross & S
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from toelab.analysis.individuation import EPOCH_PAD_S, N_TOES
+from toelab.analysis.individuation import EPOCH_PAD_S, N_TOES, movement_epochs
 from toelab.analysis.lifts import detect_lifts
-
-# the named toes' lifts that overlap or come this close are one lift of the group (the step
-# names the toes, so no movement has to be told apart from another)
-MERGE_GAP_S = 0.15
 
 # a step shorter than this holds too little to judge one lift and the rest around it
 MIN_STEP_S = 2.0
@@ -101,19 +98,13 @@ def _not(step: StepSpan, reason: str, redo: str) -> StepFigures:
 def _lift_windows(
     time_s: np.ndarray, filled: dict[int, np.ndarray], step: StepSpan
 ) -> list[tuple[float, float]]:
-    """The named toes' lifts whose top falls in the step, overlapping ones merged."""
-    spans = []
+    """The movements of the named toes whose lifts top in the step, one window each."""
+    detections = {}
     for toe in step.toes:
-        for event in detect_lifts(time_s, filled[toe]).events:
-            if step.start_s <= event.peak_s < step.end_s:
-                spans.append((event.onset_s, event.offset_s))
-    merged: list[tuple[float, float]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1] + MERGE_GAP_S:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+        found = detect_lifts(time_s, filled[toe])
+        inside = tuple(e for e in found.events if step.start_s <= e.peak_s < step.end_s)
+        detections[toe] = replace(found, events=inside)
+    return [(start, end) for start, end, _ in movement_epochs(detections)]
 
 
 def step_figures(

@@ -495,6 +495,13 @@ class _Foot:
         """Patch coordinates -> image."""
         return _compose(self.to_image, region.local)
 
+    def side_points_in_foot(self) -> np.ndarray:
+        """Side view: heel, MTP joint and hallux tip in foot coordinates, the heel and the joint
+        moving with the foot and the tip with the hallux (the pose the angle is read from)."""
+        in_foot = self.first_points.copy()
+        in_foot[2] = _apply(self.regions["hallux_tip"].local, self.first_points[2:])[0]
+        return in_foot
+
 
 class ToeTracker:
     """Track toe points frame by frame: ``ToeTracker(points, first_frame, time_s).update(frame, time_s)``.
@@ -763,10 +770,8 @@ class ToeTracker:
         from, still correlates with its first-frame look (see ``_HALLUX_LOOK_MIN_NCC``)."""
         if foot.hallux_look is None or foot.hallux_band is None:
             return True
-        # the pose the angle is read from: the MTP joint with the foot, the tip with the hallux
         mtp0, tip0 = foot.first_points[1], foot.first_points[2]
-        tip_in_foot = _apply(foot.regions["hallux_tip"].local, tip0[None])[0]
-        mtp, tip = _apply(foot.to_image, np.array([mtp0, tip_in_foot]))
+        mtp, tip = _apply(foot.to_image, foot.side_points_in_foot()[1:])
         before, after = tip0 - mtp0, tip - mtp
         # the toe is rigid: its top turns with the angle about the joint, whatever the tip's
         # distance from it
@@ -827,10 +832,8 @@ class ToeTracker:
                 confidence[rows] = np.minimum(toes.confidence(), 1.0 if foot_region.ok else 0.5)
                 n_features[rows] = toes.valid.sum(axis=1)
             else:
-                # heel and MTP joint move with the foot, the hallux tip with the hallux
                 hallux = foot.regions["hallux_tip"]
-                in_foot = foot.first_points.copy()
-                in_foot[2] = _apply(hallux.local, foot.first_points[2:])[0]
+                in_foot = foot.side_points_in_foot()
                 xy[rows] = _apply(m, in_foot)
                 displacement[rows] = in_foot - foot.first_points
                 # a pose that no longer sits on the toe gives the tip no position on this frame

@@ -61,7 +61,8 @@ class NewCheckIn(BaseModel):
     note: str = Field(default="", max_length=coaching.MAX_NOTE_CHARACTERS)
 
 
-def _checkins(store: Store, person_id: int) -> dict[str, Any]:
+@router.get("/api/checkins")
+def checkins_list(store: WebStore, person_id: PersonId) -> dict[str, Any]:
     entries = coaching.checkins(store, person_id)
     return {
         "areas": [{"id": a, "label": coaching.AREA_WORDS[a]} for a in coaching.AREAS],
@@ -82,11 +83,6 @@ def _checkins(store: Store, person_id: int) -> dict[str, Any]:
     }
 
 
-@router.get("/api/checkins")
-def checkins_list(store: WebStore, person_id: PersonId) -> dict[str, Any]:
-    return _checkins(store, person_id)
-
-
 @router.post("/api/checkins")
 def checkins_add(given: NewCheckIn, store: WebStore, person_id: PersonId) -> dict[str, Any]:
     coaching.add_checkin(
@@ -98,7 +94,7 @@ def checkins_add(given: NewCheckIn, store: WebStore, person_id: PersonId) -> dic
         session_id=given.session_id,
         note=given.note,
     )
-    return _checkins(store, person_id)
+    return checkins_list(store, person_id)
 
 
 # --- progression ---------------------------------------------------------------------------
@@ -125,7 +121,8 @@ def _readiness(store: Store, person_id: int, today: date) -> list[Readiness]:
     return found
 
 
-def _progression(store: Store, person_id: int) -> dict[str, Any]:
+@router.get("/api/progression")
+def progression(store: WebStore, person_id: PersonId) -> dict[str, Any]:
     today = date.today()
     rows = []
     for r in _readiness(store, person_id, today):
@@ -154,11 +151,6 @@ def _progression(store: Store, person_id: int) -> dict[str, Any]:
     return {"exercises": rows}
 
 
-@router.get("/api/progression")
-def progression(store: WebStore, person_id: PersonId) -> dict[str, Any]:
-    return _progression(store, person_id)
-
-
 @router.post("/api/progression")
 def progression_accept(
     choice: LevelChoice, connection: HTTPConnection, store: WebStore, person_id: PersonId
@@ -173,7 +165,7 @@ def progression_accept(
                 hint="the next level is proposed once the dose is met in 80 % of sets for two weeks",
             )
     coaching.accept_level(store, person_id, choice.exercise_id, choice.level_id, _who(connection))
-    return _progression(store, person_id)
+    return progression(store, person_id)
 
 
 # --- notes from the clinician -------------------------------------------------------------
@@ -185,7 +177,8 @@ class SeenNotes(BaseModel):
     ids: list[int] = Field(max_length=1000)
 
 
-def _notes(store: Store, person_id: int) -> dict[str, Any]:
+@router.get("/api/notes")
+def notes_list(store: WebStore, person_id: PersonId) -> dict[str, Any]:
     return {
         "notes": [
             {
@@ -200,11 +193,6 @@ def _notes(store: Store, person_id: int) -> dict[str, Any]:
     }
 
 
-@router.get("/api/notes")
-def notes_list(store: WebStore, person_id: PersonId) -> dict[str, Any]:
-    return _notes(store, person_id)
-
-
 @router.post("/api/notes")
 def notes_add(
     given: NewNote, connection: HTTPConnection, store: WebStore, person_id: PersonId
@@ -213,7 +201,7 @@ def notes_add(
     if account is None or account.role != "clinician":
         refuse(connection, 403, "only the person's clinician writes notes to them")
     coaching.add_note(store, person_id, account.id, account.username, given.text)
-    return _notes(store, person_id)
+    return notes_list(store, person_id)
 
 
 @router.post("/api/notes/seen")
@@ -223,7 +211,7 @@ def notes_seen(
     # only the patient's own reading counts: a clinician looking at them does not
     if not _is_clinician(connection):
         coaching.mark_notes_seen(store, person_id, given.ids)
-    return _notes(store, person_id)
+    return notes_list(store, person_id)
 
 
 # --- the clinician's overview ---------------------------------------------------------------

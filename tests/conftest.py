@@ -1,9 +1,16 @@
-"""Markers for the slow real parts, so a contributor can run a fast subset:
-``pytest -m "not (postgres or browser or video or slow)"``. CI runs everything."""
+"""The tests are laid out like ``src/toelab`` (``tests/io`` for ``toelab.io`` …; whole-package
+and end-to-end tests at the top). Markers name the slow real parts, so a contributor can run a
+fast subset: ``pytest -m "not (postgres or browser or video or slow)"``. CI runs everything."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
+
+# the generators and samples every folder's tests draw on (videogen, photovideo, io_samples)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # what makes a test need each real part: fixtures it uses, or the module it lives in
 _BROWSER_FIXTURES = {"playwright_driver"}

@@ -18,7 +18,7 @@ from toelab.cli import app
 from toelab.track.points import load_points
 
 runner = CliRunner()
-FEET = Path(__file__).parent / "data" / "feet"
+FEET = Path(__file__).resolve().parents[1] / "data" / "feet"
 
 
 def points(*args: str):

@@ -12,7 +12,7 @@ import pytest
 from toelab.analysis.tremor import tremor_from_recording
 from toelab.io import read
 
-C3D = Path(__file__).parent / "data" / "c3d-toe-clusters" / "dynamic01.c3d"
+C3D = Path(__file__).resolve().parents[1] / "data" / "c3d-toe-clusters" / "dynamic01.c3d"
 
 
 @pytest.fixture(scope="module")

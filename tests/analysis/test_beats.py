@@ -9,7 +9,7 @@ from toelab import ToelabError
 from toelab.analysis.beats import BeatTrack, beats_from_audio, detect_clicks, track_beats
 from toelab.io.audio import SoundTooLong, has_audio, read_audio
 
-DATA = Path(__file__).parent / "data" / "audio-beats"
+DATA = Path(__file__).resolve().parents[1] / "data" / "audio-beats"
 # MIREX beat-tracking tolerance: a beat within 70 ms of an annotation is a hit.
 MIREX_TOLERANCE_S = 0.070
 

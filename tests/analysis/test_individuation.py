@@ -112,6 +112,22 @@ def test_lifts_of_one_toe_that_disagree_give_it_no_index():
     assert all(result.toe(t).individuation_index > 0.9 for t in (1, 2, 4, 5))
 
 
+def test_toes_whose_lifts_top_on_the_same_frame_are_one_movement_not_a_crash():
+    """Two toes that lift together top on the same frame; ordering those lifts by their top
+    once compared the lift objects themselves and failed (a live run then got no figures)."""
+    time_s = np.arange(0, 12, 1 / 30)
+    heights = np.zeros((time_s.size, 5))
+    for k in range(5):
+        for rep in range(2):
+            top_s = 1 + 2.2 * k + 1.1 * rep
+            heights[:, k] += _lift(time_s, top_s, 10)
+            if k == 1:  # the 3rd toe comes along with the 2nd, topping on the same frame
+                heights[:, 2] += _lift(time_s, top_s, 8)
+    result = analyze_individuation(time_s, heights)
+    assert result.toe(2).co_moved == (3,)
+    assert result.toe(1).individuation_index == pytest.approx(1.0, abs=0.05)
+
+
 def test_a_lift_that_seems_to_last_seconds_does_not_swallow_the_lifts_around_it():
     """A toe point drifting up for 4 s (or a toe held up) once merged every lift inside it
     into one movement, so the other toes were compared with each other's lifts."""

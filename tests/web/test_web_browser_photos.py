@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 import pytest
 from feet_camera import FPS, chromium_args
+from page_waits import wait_for_summary
 from test_web_browser_usability import SIZES, axe_problems, go, new_page, press
 from videogen import lift_pulses
 
@@ -143,6 +144,9 @@ def test_a_real_foot_s_toes_placed_by_hand_and_each_step_highlights_its_toe(
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
         problems += [f"last step: {p}" for p in axe_problems(page)]
         assert not problems, "\n".join(problems)
+        # and the run's figures come back, step by step
+        wait_for_summary(page, server, "#assess-results .summary[data-task='isolation']", 90000)
+        assert page.locator("#assess-results .steps table[data-foot] caption").count() == 1
     except Exception:
         page.screenshot(path=screenshots / f"failed-photo-{size}.png", full_page=True)
         raise

@@ -168,8 +168,10 @@ def movement_epochs(detections: dict[int, LiftDetection]) -> list[tuple[float, f
     if not events:
         return []
     largest = {j: max(e.height for e in d.events) for j, d in detections.items() if d.events}
+    # ordered by their tops alone: lifts of two toes that top on the same frame are not ranked
     leaders = sorted(
-        (e.peak_s, e, j) for e, j in events if e.height >= LEADER_FRACTION * largest[j]
+        ((e.peak_s, e, j) for e, j in events if e.height >= LEADER_FRACTION * largest[j]),
+        key=lambda leader: leader[0],
     )
     half_width_s = float(np.median([min(e.peak_s - e.onset_s, e.offset_s - e.peak_s) for _, e, _ in leaders]))
     half_width_s = float(np.clip(half_width_s, MIN_HALF_WIDTH_S, MAX_HALF_WIDTH_S))

@@ -5,26 +5,22 @@ signed-in sessions and failed sign-ins. Passwords arrive already hashed (see
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from toelab.errors import ToelabError
 from toelab.store.models import (
     ROLES,
     ClinicianPatientModel,
     LoginSessionModel,
-    PersonModel,
     UserModel,
     utc_now,
 )
-from toelab.store.records import Person
+from toelab.store.unit_of_work import UnitOfWork, person_row
 
 _USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}")
 
@@ -53,20 +49,11 @@ def _account(row: UserModel) -> Account:
     )
 
 
-class AccountStore(Protocol):
-    """What the accounts need of the store they are kept in (``toelab.store.Store``)."""
-
-    @property
-    def _transaction(self) -> Callable[[], AbstractContextManager[Session]]: ...
-    def _person_row(self, s: Session, person: int | str | Person) -> PersonModel: ...
-
-
 class Accounts:
-    """The accounts kept in a store: ``store.accounts``."""
+    """The accounts kept in a store: ``store.accounts``, over the store's unit of work."""
 
-    def __init__(self, store: AccountStore):
-        self._transaction = store._transaction
-        self._person_row = store._person_row
+    def __init__(self, work: UnitOfWork):
+        self._work = work
 
     def add_user(
         self,
@@ -90,8 +77,8 @@ class Accounts:
         if clinician is not None and role != "patient":
             raise ToelabError("only a patient is given to a clinician (--clinician)")
         try:
-            with self._transaction() as s:
-                person_id = None if person is None else self._person_row(s, person).id
+            with self._work.transaction() as s:
+                person_id = None if person is None else person_row(s, person).id
                 row = UserModel(
                     username=username, password_hash=password_hash, role=role, person_id=person_id
                 )
@@ -111,17 +98,17 @@ class Accounts:
 
     def assign_patient(self, clinician: str, person: int | str) -> None:
         """Let a clinician see and work with a person's records."""
-        with self._transaction() as s:
+        with self._work.transaction() as s:
             doctor = s.scalar(select(UserModel).where(UserModel.username == clinician))
             if doctor is None or doctor.role != "clinician":
                 raise ToelabError(f"there is no clinician {clinician!r}")
-            person_id = self._person_row(s, person).id
+            person_id = person_row(s, person).id
             known = s.get(ClinicianPatientModel, (doctor.id, person_id))
             if known is None:
                 s.add(ClinicianPatientModel(clinician_id=doctor.id, person_id=person_id))
 
     def get_user(self, username: str) -> Account | None:
-        with self._transaction() as s:
+        with self._work.transaction() as s:
             row = s.scalar(select(UserModel).where(UserModel.username == username))
             return None if row is None else _account(row)
 
@@ -131,7 +118,7 @@ class Accounts:
             return frozenset({user.person_id} if user.person_id is not None else ())
         if user.role != "clinician":
             return frozenset()
-        with self._transaction() as s:
+        with self._work.transaction() as s:
             query = select(ClinicianPatientModel.person_id).where(
                 ClinicianPatientModel.clinician_id == user.id
             )
@@ -139,7 +126,7 @@ class Accounts:
 
     def note_failed_login(self, user_id: int, locked_until: datetime | None) -> int:
         """Count a wrong password; returns the failures in a row so far."""
-        with self._transaction() as s:
+        with self._work.transaction() as s:
             row = s.get(UserModel, user_id)
             if row is None:
                 raise ToelabError(f"no user no. {user_id}")
@@ -151,7 +138,7 @@ class Accounts:
         self, user_id: int, token_sha256: str, csrf_token: str, expires_at: datetime
     ) -> None:
         """A successful sign-in: failures forgotten, the session kept until ``expires_at``."""
-        with self._transaction() as s:
+        with self._work.transaction() as s:
             row = s.get(UserModel, user_id)
             if row is None:
                 raise ToelabError(f"no user no. {user_id}")
@@ -165,7 +152,7 @@ class Accounts:
     def login_session(self, token_sha256: str, now: datetime | None = None) -> LoginSession | None:
         """The live session with this token hash, or None (unknown or expired)."""
         now = now or utc_now()
-        with self._transaction() as s:
+        with self._work.transaction() as s:
             row = s.scalar(select(LoginSessionModel).where(LoginSessionModel.token_sha256 == token_sha256))
             if row is None:
                 return None
@@ -177,16 +164,16 @@ class Accounts:
             return LoginSession(_account(user), row.csrf_token, row.expires_at)
 
     def end_login_session(self, token_sha256: str) -> None:
-        with self._transaction() as s:
+        with self._work.transaction() as s:
             s.execute(delete(LoginSessionModel).where(LoginSessionModel.token_sha256 == token_sha256))
 
     def end_expired_sessions(self, now: datetime | None = None) -> int:
-        with self._transaction() as s:
+        with self._work.transaction() as s:
             expired = delete(LoginSessionModel).where(LoginSessionModel.expires_at <= (now or utc_now()))
             # a DELETE gives a CursorResult, which SQLAlchemy's Session.execute does not say
             done = cast(CursorResult[Any], s.execute(expired))
             return int(done.rowcount or 0)
 
     def users(self) -> list[Account]:
-        with self._transaction() as s:
+        with self._work.transaction() as s:
             return [_account(r) for r in s.scalars(select(UserModel).order_by(UserModel.username))]

@@ -120,7 +120,7 @@ def add_checkin(
     if when.tzinfo is None:
         raise ToelabError("a check-in's time must carry a time zone")
     person_id = _person_id(store, person)
-    with store._transaction() as s:
+    with store.work.transaction() as s:
         if session_id is not None:
             session = s.get(SessionModel, session_id)
             if session is None or session.person_id != person_id:
@@ -141,7 +141,7 @@ def add_checkin(
 def checkins(store: Store, person: int | str | Person) -> list[CheckIn]:
     """A person's check-ins, oldest first."""
     person_id = _person_id(store, person)
-    with store._transaction() as s:
+    with store.work.transaction() as s:
         query = select(CheckInModel).where(CheckInModel.person_id == person_id)
         return [_checkin(r) for r in s.scalars(query.order_by(CheckInModel.at, CheckInModel.id))]
 
@@ -171,7 +171,7 @@ def add_note(
     if not text or len(text) > MAX_NOTE_CHARACTERS:
         raise ToelabError(f"a note needs 1 to {MAX_NOTE_CHARACTERS} characters")
     person_id = _person_id(store, person)
-    with store._transaction() as s:
+    with store.work.transaction() as s:
         row = PatientNoteModel(
             person_id=person_id, author_id=author_id, author=author, text=text, created_at=utc_now()
         )
@@ -182,7 +182,7 @@ def add_note(
 def notes(store: Store, person: int | str | Person, *, unseen_only: bool = False) -> list[PatientNote]:
     """Notes to a person, newest first."""
     person_id = _person_id(store, person)
-    with store._transaction() as s:
+    with store.work.transaction() as s:
         query = select(PatientNoteModel).where(PatientNoteModel.person_id == person_id)
         if unseen_only:
             query = query.where(PatientNoteModel.seen_at.is_(None))
@@ -196,7 +196,7 @@ def mark_notes_seen(store: Store, person: int | str | Person, note_ids: list[int
     """The patient has read these notes; returns how many were newly marked."""
     person_id = _person_id(store, person)
     now = utc_now()
-    with store._transaction() as s:
+    with store.work.transaction() as s:
         rows = s.scalars(
             select(PatientNoteModel).where(
                 PatientNoteModel.person_id == person_id,
@@ -217,7 +217,7 @@ def _choice(row: ExerciseLevelModel) -> LevelChoice:
 def level_choices(store: Store, person: int | str | Person) -> dict[str, LevelChoice]:
     """The level each exercise is practised at, when one was ever accepted."""
     person_id = _person_id(store, person)
-    with store._transaction() as s:
+    with store.work.transaction() as s:
         query = select(ExerciseLevelModel).where(ExerciseLevelModel.person_id == person_id)
         rows = s.scalars(query.order_by(ExerciseLevelModel.accepted_at, ExerciseLevelModel.id))
         return {row.exercise_id: _choice(row) for row in rows}
@@ -229,7 +229,7 @@ def accept_level(
     """Keep that a person now practises ``exercise_id`` at ``level_id``."""
     get_exercise(exercise_id).level(level_id)
     person_id = _person_id(store, person)
-    with store._transaction() as s:
+    with store.work.transaction() as s:
         row = ExerciseLevelModel(
             person_id=person_id,
             exercise_id=exercise_id,

@@ -11,15 +11,14 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload
 
 from toelab.analysis.progress import Measurement
 from toelab.errors import ToelabError
@@ -58,6 +57,7 @@ from toelab.store.records import (
     tremor_points_of,
 )
 from toelab.store.tracks import save_tracks
+from toelab.store.unit_of_work import UnitOfWork, person_row
 from toelab.store.upsert import upsert_plan_item
 
 # a session still "in progress" with no new trial for this long was cut short
@@ -187,7 +187,7 @@ class Store:
     def __init__(self, engine: Engine, home: Path):
         self.engine = engine
         self.home = home
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.work = UnitOfWork(engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -195,18 +195,13 @@ class Store:
     @property
     def accounts(self) -> Accounts:
         """The clinic mode's accounts and signed-in sessions."""
-        return Accounts(self)
+        return Accounts(self.work)
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
-            yield session
 
     # -- people ------------------------------------------------------------------------
     def add_person(
@@ -232,10 +227,10 @@ class Store:
             notes=notes,
         )
         try:
-            with self._transaction() as s:
+            with self.work.transaction() as s:
                 s.add(row)
         except IntegrityError as exc:
-            with self._transaction() as s:
+            with self.work.transaction() as s:
                 taken = s.scalar(select(PersonModel.id).where(PersonModel.display_name == name))
             if taken is None:
                 raise
@@ -244,24 +239,13 @@ class Store:
             ) from exc
         return _person(row)
 
-    def _person_row(self, s: Session, person: int | str | Person) -> PersonModel:
-        if isinstance(person, Person):
-            person = person.id
-        if isinstance(person, int):
-            row = s.get(PersonModel, person)
-        else:
-            row = s.scalar(select(PersonModel).where(PersonModel.display_name == person.strip()))
-        if row is None:
-            raise ToelabError(f"no person {person!r}", hint="list people with `toelab person list`")
-        return row
-
     def get_person(self, person: int | str | Person) -> Person:
         """A person by id or display name."""
-        with self._transaction() as s:
-            return _person(self._person_row(s, person))
+        with self.work.transaction() as s:
+            return _person(person_row(s, person))
 
     def list_people(self) -> list[Person]:
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             return [_person(row) for row in s.scalars(select(PersonModel).order_by(PersonModel.display_name))]
 
     # -- sessions and trials -----------------------------------------------------------
@@ -279,9 +263,9 @@ class Store:
         """A new session in progress; ``context`` is what was going on at its tremor test."""
         if kind not in SESSION_KINDS:
             raise ToelabError(f"session kind must be one of {', '.join(SESSION_KINDS)}, not {kind!r}")
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             row = SessionModel(
-                person_id=self._person_row(s, person).id,
+                person_id=person_row(s, person).id,
                 kind=kind,
                 started_at=_aware(started_at),
                 device=device,
@@ -297,7 +281,7 @@ class Store:
     def set_session_context(self, session: int | SessionInfo, context: TremorContext | None) -> SessionInfo:
         """Keep (or replace, or with None clear) the tremor test context of a session."""
         stored = _context_json(context)
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             row = self._session_row(s, session)
             row.context = stored
         return _session(row)
@@ -310,7 +294,7 @@ class Store:
         return row
 
     def get_session(self, session: int | SessionInfo) -> SessionInfo:
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             return _session(self._session_row(s, session))
 
     def add_trial(
@@ -336,7 +320,7 @@ class Store:
         figures = _figures(results, foot)
         # the file first: a committed row must never point at a missing file
         sha256, relative = save_tracks(recording, self.home) if recording is not None else (None, None)
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             session_row = self._session_row(s, session)
             if session_row.status != "in_progress":
                 raise ToelabError(f"session {session_row.id} is {session_row.status}; start a new one")
@@ -366,14 +350,14 @@ class Store:
     ) -> SessionInfo:
         if status not in ("complete", "interrupted"):
             raise ToelabError(f"a session finishes as complete or interrupted, not {status!r}")
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             row = self._session_row(s, session)
             row.status = status
             row.ended_at = _aware(ended_at)
         return _session(row)
 
     def trials(self, session: int | SessionInfo) -> list[Trial]:
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             row = self._session_row(s, session)
             query = (
                 select(TrialModel)
@@ -385,8 +369,8 @@ class Store:
 
     def history(self, person: int | str | Person) -> list[SessionHistory]:
         """Every session of a person, oldest first, with trials and figures (a fixed number of queries)."""
-        with self._transaction() as s:
-            person_id = self._person_row(s, person).id
+        with self.work.transaction() as s:
+            person_id = person_row(s, person).id
             query = (
                 select(SessionModel)
                 .where(SessionModel.person_id == person_id)
@@ -408,8 +392,8 @@ class Store:
 
         Each is dated by its session's start (the UTC date).
         """
-        with self._transaction() as s:
-            person_id = self._person_row(s, person).id
+        with self.work.transaction() as s:
+            person_id = person_row(s, person).id
             query = (
                 select(
                     SessionModel.started_at,
@@ -432,7 +416,7 @@ class Store:
         """Mark sessions left in progress as interrupted: those whose process on this host has
         ended (killed, or crashed) at once, any other with no new trial for ``older_than``."""
         cutoff = _aware(now) - older_than
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             last_trial = (
                 select(TrialModel.session_id, func.max(TrialModel.created_at).label("last"))
                 .group_by(TrialModel.session_id)
@@ -471,9 +455,9 @@ class Store:
         for label, amount in (("reps", reps), ("holds", holds), ("minutes", minutes)):
             if amount is not None and amount < 0:
                 raise ToelabError(f"{label} cannot be negative")
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             row = ExerciseLogModel(
-                person_id=self._person_row(s, person).id,
+                person_id=person_row(s, person).id,
                 day=day,
                 exercise_id=exercise_id,
                 reps=reps,
@@ -488,9 +472,9 @@ class Store:
     def exercise_log(
         self, person: int | str | Person, since: date | None = None, until: date | None = None
     ) -> list[ExerciseLogEntry]:
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             query = select(ExerciseLogModel).where(
-                ExerciseLogModel.person_id == self._person_row(s, person).id
+                ExerciseLogModel.person_id == person_row(s, person).id
             )
             if since is not None:
                 query = query.where(ExerciseLogModel.day >= since)
@@ -510,8 +494,8 @@ class Store:
     ) -> list[RedFlagAnswer]:
         check_answers(answers)
         notes = notes or {}
-        with self._transaction() as s:
-            person_id = self._person_row(s, person).id
+        with self.work.transaction() as s:
+            person_id = person_row(s, person).id
             rows = [
                 RedFlagAnswerModel(
                     person_id=person_id, day=day, question_id=q, answer=bool(a), note=notes.get(q, "")
@@ -524,8 +508,8 @@ class Store:
     def latest_red_flag_answers(self, person: int | str | Person) -> tuple[date, dict[str, bool]] | None:
         """The day of a person's latest questionnaire and its answers (the last one given for a
         question that day counts); None when they have never answered."""
-        with self._transaction() as s:
-            row = self._person_row(s, person)
+        with self.work.transaction() as s:
+            row = person_row(s, person)
             latest = s.scalar(
                 select(func.max(RedFlagAnswerModel.day)).where(RedFlagAnswerModel.person_id == row.id)
             )
@@ -554,9 +538,9 @@ class Store:
         self, person: int | str | Person, exercise_ids: Sequence[str], start_date: date
     ) -> StoredPlan:
         plan = Plan(tuple(exercise_ids), start_date)
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             row = PlanModel(
-                person_id=self._person_row(s, person).id,
+                person_id=person_row(s, person).id,
                 exercise_ids=list(plan.exercise_ids),
                 start_date=start_date,
                 created_at=utc_now(),
@@ -567,10 +551,10 @@ class Store:
     def current_plan(self, person: int | str | Person, day: date | None = None) -> StoredPlan | None:
         """The newest plan that has started by ``day`` (default: today)."""
         day = day or date.today()
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             row = s.scalar(
                 select(PlanModel)
-                .where(PlanModel.person_id == self._person_row(s, person).id, PlanModel.start_date <= day)
+                .where(PlanModel.person_id == person_row(s, person).id, PlanModel.start_date <= day)
                 .order_by(PlanModel.start_date.desc(), PlanModel.id.desc())
                 .limit(1)
             )
@@ -584,7 +568,7 @@ class Store:
         return row
 
     def _set_item(self, plan: int | StoredPlan, day: date, exercise_id: str, add: int | None) -> PlanItem:
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             plan_row = self._plan_row(s, plan)
             if exercise_id not in plan_row.exercise_ids:
                 raise ToelabError(f"exercise {exercise_id!r} is not in this plan")
@@ -603,7 +587,7 @@ class Store:
         return self._set_item(plan, day, exercise_id, None)
 
     def plan_items(self, plan: int | StoredPlan) -> list[PlanItem]:
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             row = self._plan_row(s, plan)
             query = select(PlanItemModel).where(PlanItemModel.plan_id == row.id)
             return [
@@ -613,7 +597,7 @@ class Store:
 
     def adherence(self, plan: int | StoredPlan, until: date | None = None) -> tuple[WeeklyAdherence, ...]:
         """Adherence week by week from the plan's start to ``until`` (default: today)."""
-        with self._transaction() as s:
+        with self.work.transaction() as s:
             stored = _stored_plan(self._plan_row(s, plan))
         return adherence_by_week(stored.plan, self.plan_items(stored.id), until or date.today())
 

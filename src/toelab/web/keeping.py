@@ -13,6 +13,7 @@ The tracks go with each trial, so a later version of toelab can analyse them aga
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from datetime import date
 from typing import Any, Protocol
@@ -64,11 +65,35 @@ def tremor_context(extra: dict[str, Any]) -> TremorContext | None:
 
 class OpenRuns:
     """The sessions of runs still going, by person and the page's run name: shared by the app,
-    so a run goes on in the same session when the page reconnects between its steps."""
+    so a run goes on in the same session when the page reconnects between its steps.
+
+    Each run has its own lock, so the steps of one run are kept one after the other (the second
+    step must find the session the first one started) while other runs and other people are
+    kept at the same time: writing a track file and committing never waits for someone else's.
+    """
 
     def __init__(self) -> None:
         self.sessions: dict[tuple[int, str], int] = {}
-        self.lock = threading.Lock()
+        self._locks: dict[tuple[int, str], threading.Lock] = {}
+        self._guard = threading.Lock()  # held only to look up or drop a run's lock
+
+    def lock_for(self, key: tuple[int, str]) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def close(self, key: tuple[int, str]) -> None:
+        """The run is over: its session is finished and its lock is no longer needed."""
+        with self._guard:
+            self.sessions.pop(key, None)
+            self._locks.pop(key, None)
+
+    def keep_open(self, key: tuple[int, str], session_id: int) -> None:
+        with self._guard:
+            self.sessions[key] = session_id
+
+    def session_of(self, key: tuple[int, str]) -> int | None:
+        with self._guard:
+            return self.sessions.get(key)
 
 
 class RunKeeper:
@@ -88,8 +113,9 @@ class RunKeeper:
         run = str(extra.get("run") or "")
         last = not run or bool(extra.get("last", True))
         key = (self.person_id, run)
-        with self.runs.lock:
-            session_id = self.runs.sessions.get(key) if run else None
+        # a run without a name is one step alone: nobody else can reach its session
+        with self.runs.lock_for(key) if run else contextlib.nullcontext():
+            session_id = self.runs.session_of(key) if run else None
             if session_id is None:
                 session_id = self.store.start_session(
                     self.person_id,
@@ -121,9 +147,10 @@ class RunKeeper:
                 trial = add_outcome_trial(self.store, session_id, outcome, recording, parameters=parameters)
             if last:
                 self.store.finish_session(session_id)
-                self.runs.sessions.pop(key, None)
+                if run:
+                    self.runs.close(key)
             else:
-                self.runs.sessions[key] = session_id
+                self.runs.keep_open(key, session_id)
         marked = False
         task = TASKS.get(request.task)
         exercise_id = extra.get("exercise_id") or (task.exercise_id if task is not None else None)

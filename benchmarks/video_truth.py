@@ -285,11 +285,11 @@ def hallux(folder: Path, sources: list[str], conditions: list[str], renders: int
 
 # -- tremor --------------------------------------------------------------------------------
 def _part_that_shakes(result) -> str | None:
-    """toelab's answer to "which part shakes": the tracked landmarks hold each toe's motion
-    against its foot, so a rhythmic finding there is the toes; toelab has no foot answer."""
+    """toelab's answer to "which part shakes" (``shaking_part``: foot or toes; None when not
+    told apart), given only with a regular rhythm."""
     if result.classification != "rhythmic":
         return None
-    return "toes" if "toe" in result.channel or "hallux" in result.channel else result.channel
+    return result.shaking_part
 
 
 def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int, tally: Tally) -> None:
@@ -358,8 +358,11 @@ def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int
                             verdict = "withheld"
                         elif error <= MAX_FREQUENCY_ERROR_HZ and said == part:
                             verdict = "right"
-                        elif said is None and result.classification != "rhythmic":
-                            # a frequency given but no rhythmic tremor claimed: read as withheld
+                        elif said is None and (
+                            result.classification != "rhythmic" or error <= MAX_FREQUENCY_ERROR_HZ
+                        ):
+                            # no rhythmic tremor claimed, or the right rhythm with the part not
+                            # told apart: read as withheld
                             verdict = "withheld"
                         else:
                             verdict = "wrong"

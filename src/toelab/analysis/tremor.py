@@ -85,7 +85,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,6 +161,8 @@ LONG_RECORD_PEAK_DB = 5.0
 # Brin 1998, Mov Disord 13 Suppl 3:2; Bhatia et al. 2018, Mov Disord 33:75). A band says
 # what is *typical*, never what a person has. Dystonic tremor is typically irregular, so
 # it is named only for an irregular oscillation.
+# the figures given for each part of the foot (TremorResult.parts)
+PART_KEYS = ("dominant_frequency_hz", "amplitude", "amplitude_unit", "classification")
 TYPICAL_BANDS: tuple[tuple[float, float, str, bool], ...] = (
     (2.0, 5.0, "cerebellar/Holmes tremor", False),
     (3.0, 6.0, "Parkinsonian rest tremor", False),
@@ -201,6 +203,10 @@ class TremorResult:
     channel: str
     warnings: tuple[str, ...]
     quality: Quality | None = None
+    # a tracked video: which part shakes (foot, toes, foot and toes; None: neither regularly)
+    # and each part's figures (toelab.analysis.shaking_part); None for sensors and landmark files
+    shaking_part: str | None = None
+    parts: Mapping[str, Mapping[str, Any]] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-safe summary (no arrays): the contract keys plus the supporting figures."""
@@ -225,9 +231,16 @@ class TremorResult:
             "sampling_rate_hz": number(self.sampling_rate_hz, 3),
             "duration_s": number(self.duration_s, 3),
             "channel": self.channel,
+            "shaking_part": self.shaking_part,
+            "parts": None if self.parts is None else {k: dict(v) for k, v in self.parts.items()},
             "warnings": list(self.warnings),
             **quality_keys(self.quality),
         }
+
+    def part_summary(self) -> dict[str, Any]:
+        """The headline figures of one part's shaking (for ``parts``)."""
+        full = self.as_dict()
+        return {k: full[k] for k in PART_KEYS}
 
 
 def analyze_tremor(

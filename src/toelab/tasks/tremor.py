@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any, ClassVar
 
@@ -61,6 +62,25 @@ def amplitude_words(value: float | None, unit: str) -> str:
     return f"{value:.2g} {unit}".strip()
 
 
+# which part shakes in a video (analysis.shaking_part): the value shown and what it means
+PART_WORDS = {
+    "foot": (
+        "the whole foot",
+        "the foot shook as a whole and the toes went with it, while the floor stayed still",
+    ),
+    "toes": (
+        "the toes",
+        "the toes shook while the rest of the foot stayed still",
+    ),
+    None: (
+        "not told apart",
+        "the foot and the toes both moved at this rhythm, and this video does not show which of "
+        "them shook. To tell, film again with the phone on a stand, the whole foot in view and "
+        "bright, even light",
+    ),
+}
+
+
 class TremorTask(Task):
     name = "tremor"
     title = "Tremor test"
@@ -71,9 +91,19 @@ class TremorTask(Task):
     headline_figure = "tremor_amplitude"
 
     def analyse(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
+        from toelab.analysis.shaking_part import parts_shaking
         from toelab.analysis.tremor import tremor_from_recording
 
-        return tremor_from_recording(recording)
+        # a tracked video holds the foot's own motion and the toes' motion against it: both
+        # are analysed and the part that shakes is named (analysis.shaking_part)
+        parts = parts_shaking(recording)
+        if parts is None:
+            return tremor_from_recording(recording)
+        return replace(
+            parts.headline,
+            shaking_part=parts.part,
+            parts={"foot": parts.foot.part_summary(), "toes": parts.toes.part_summary()},
+        )
 
     def assess(
         self, recording: Recording, foot: str | None, options: AnalysisOptions, result: Any
@@ -105,6 +135,8 @@ class TremorTask(Task):
         "classification": None,
         "tremor_stability_index": None,
         "typical_band": None,
+        "shaking_part": None,
+        "parts": None,
     }
 
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
@@ -178,6 +210,9 @@ class TremorTask(Task):
                 "a regular shaking rhythm was found while the foot rested. That is worth a medical opinion"
             )
         rows = [Explanation("Shaking pattern", fmt(kind), meaning, flag=flag)]
+        part = results.get("shaking_part")
+        if results.get("parts") is not None and (part is not None or rhythmic):
+            rows.append(Explanation("Which part shakes", *PART_WORDS[part]))
         if frequency is not None:
             words = (
                 "how many times a second the foot shook. The same range holds many kinds of shaking, "
@@ -204,8 +239,9 @@ class TremorTask(Task):
             Explanation(
                 "Size of the shaking",
                 amplitude_words(results.get("amplitude"), results.get("amplitude_unit", "")),
-                "half the distance the toes moved to and fro at that frequency. Compare it with your own "
-                "earlier tests, taken the same way",
+                f"half the distance {'the foot' if part == 'foot' else 'the toes'} "
+                "moved to and fro at that frequency. Compare it with your own earlier tests, taken the "
+                "same way",
             )
         )
         fraction = results.get("band_power_fraction")

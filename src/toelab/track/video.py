@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +18,20 @@ from toelab.track.tracker import ToeTracker
 _LOW_CONFIDENCE = 0.3
 # signals holding the foot's motion from the first frame into each frame
 FOOT_MOTION_SIGNALS = (("dx_px", "px"), ("dy_px", "px"), ("rotation_deg", "deg"), ("scale", "1"))
+
+
+def foot_motion_signals(
+    points: Sequence[FootPoints], foot_motion: np.ndarray
+) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """Each foot's own motion in the image (camera shake plus whole-foot movement) as signals
+    ``{foot}_foot_dx_px`` … from ``foot_motion`` ``(n, n_feet, 4)``, and their units."""
+    signals: dict[str, np.ndarray] = {}
+    units: dict[str, str] = {}
+    for f_idx, fp in enumerate(points):
+        for k, (quantity, unit) in enumerate(FOOT_MOTION_SIGNALS):
+            signals[f"{fp.foot}_foot_{quantity}"] = foot_motion[:, f_idx, k]
+            units[f"{fp.foot}_foot_{quantity}"] = unit
+    return signals, units
 
 
 @dataclass(frozen=True)
@@ -130,12 +144,8 @@ def track_video(
             "rotation_deg": reader.info.rotation_deg,
         },
     )
-    # the foot's own motion in the image (camera shake plus whole-foot movement)
-    signals: dict[str, np.ndarray] = {}
-    for f_idx, fp in enumerate(points):
-        for k, (quantity, unit) in enumerate(FOOT_MOTION_SIGNALS):
-            signals[f"{fp.foot}_foot_{quantity}"] = foot_motion[:, f_idx, k]
-            meta.signal_units[f"{fp.foot}_foot_{quantity}"] = unit
+    signals, units = foot_motion_signals(points, foot_motion)
+    meta.signal_units.update(units)
     recording = Recording(
         times,
         {n: positions[:, i] for i, n in enumerate(names)},

@@ -44,6 +44,7 @@ from toelab.recording import Recording, RecordingMeta
 from toelab.tasks import TASKS, AnalysisOptions, BeatSource, TaskOutcome, json_safe, rows_for, run_task
 from toelab.track.points import VIEW_POINTS, FootPoints, parse_points
 from toelab.track.tracker import FrameState, ToeTracker
+from toelab.track.video import foot_motion_signals
 from toelab.vocabulary import TASK_NAMES, check_option
 from toelab.web.keeping import RunKeeper, tremor_context
 from toelab.web.security import FrameGuard, FrameRefused, Limits
@@ -140,6 +141,9 @@ class LiveSession:
         self._times: list[float] = []
         self._xy: list[list[tuple[float, float]]] = []
         self._confidence: list[list[float]] = []
+        # each foot's own motion in the picture per frame (front view): the tremor test tells
+        # the foot's shaking from the toes' with it, as on a video file (analysis.shaking_part)
+        self._motion: list[list[tuple[float, float, float, float]]] = []
         self.lift_events: list[dict[str, Any]] = []
         # each step of a test recorded in one run: its start, its toes, its id
         self.step_marks: list[tuple[float, tuple[int, ...], str | None]] = [
@@ -167,6 +171,8 @@ class LiveSession:
         self._times.append(state.time_s)
         self._xy.append([state.points[n].xy for n in self.names])
         self._confidence.append([state.points[n].confidence for n in self.names])
+        unknown = (np.nan, np.nan, np.nan, np.nan)
+        self._motion.append([state.foot_motion.get(fp.foot, unknown) for fp in self.points])
         feet: dict[str, Any] = {}
         for fp in self.points:
             points = [state.points[fp.landmark(p)] for p in VIEW_POINTS[fp.view]]
@@ -214,11 +220,15 @@ class LiveSession:
                 "height": self.frame_size[1],
             },
         )
+        signals: dict[str, np.ndarray] = {}
+        if self.view == "front":
+            signals, units = foot_motion_signals(self.points, np.asarray(self._motion, dtype=float))
+            meta.signal_units.update(units)
         return Recording(
             times,
             {n: xy[:, i] for i, n in enumerate(self.names)},
             {n: confidence[:, i] for i, n in enumerate(self.names)},
-            {},
+            signals,
             meta,
         )
 

@@ -1,0 +1,79 @@
+"""Which part shakes, on videos made from a real photo of a bare foot (tests/photovideo.py):
+the whole foot shaking over a still floor is the foot's shaking, not camera motion to throw
+away; toes shaking on a still foot are the toes'. Both at the frequency they were made with."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from photovideo import load, render
+
+from toelab.analysis.shaking_part import which_part_shakes
+from toelab.tasks import AnalysisOptions, run_task
+from toelab.track import parse_points, track_video
+
+pytestmark = pytest.mark.video
+
+SHAKE_PX = 1.5
+DURATION_S = 6.0
+
+
+def shaken(tmp_path, part: str, frequency_hz: float, seed: int = 0) -> dict:
+    foot = load("FOCUS_itw_000813")
+
+    def wave(t):
+        return SHAKE_PX * np.sin(2 * np.pi * frequency_hz * t)
+
+    motion = (
+        {"foot_shift": lambda t: np.outer(wave(t), [np.cos(0.6), np.sin(0.6)])}
+        if part == "foot"
+        else {"toe_drive": lambda t: np.outer(wave(t), [1.0, 0.8, 0.7, 0.6, 0.5])}
+    )
+    path = tmp_path / f"{part}.mp4"
+    truth = render(path, foot, duration_s=DURATION_S, noise=1.0, seed=seed, **motion)
+    recording = track_video(path, parse_points(truth.first_points)).recording
+    return run_task(recording, AnalysisOptions(task="tremor")).results
+
+
+@pytest.mark.parametrize(("part", "frequency_hz"), [("foot", 6.0), ("toes", 6.0), ("foot", 4.0)])
+def test_the_shaking_is_found_and_never_put_on_the_wrong_part(tmp_path, part, frequency_hz):
+    results = shaken(tmp_path, part, frequency_hz)
+    assert results["measured"] is True
+    assert results["classification"] == "rhythmic"
+    assert results["dominant_frequency_hz"] == pytest.approx(frequency_hz, abs=0.2)
+    # the part that shook, or "not told apart" (None): never the other part
+    assert results["shaking_part"] in (part, None)
+    # both parts' own figures travel with the result
+    assert set(results["parts"]) == {"foot", "toes"}
+    if part == "foot":
+        # the foot's shaking is the foot's, not camera motion to throw away
+        assert results["parts"]["foot"]["classification"] == "rhythmic"
+        assert results["parts"]["foot"]["dominant_frequency_hz"] == pytest.approx(frequency_hz, abs=0.2)
+
+
+def test_toes_shaking_on_a_still_foot_are_named(tmp_path):
+    results = shaken(tmp_path, "toes", 6.0)
+    assert results["shaking_part"] == "toes"
+    assert results["parts"]["foot"]["classification"] != "rhythmic"
+
+
+class _Result:
+    def __init__(self, classification: str, frequency_hz: float | None, amplitude: float | None):
+        self.classification = classification
+        self.dominant_frequency_hz = frequency_hz
+        self.amplitude = amplitude
+
+
+def test_a_part_is_named_only_when_the_other_is_still_beside_it():
+    def part(foot, toes, scale=1.0):
+        return which_part_shakes(_Result(*foot), _Result(*toes), scale)  # type: ignore[arg-type]
+
+    assert part(("rhythmic", 6.0, 2.0), ("rhythmic", 6.1, 0.1)) == "foot"
+    assert part(("rhythmic", 6.0, 0.1), ("rhythmic", 6.1, 2.0)) == "toes"
+    assert part(("irregular", 4.0, 3.0), ("rhythmic", 6.0, 1.0)) == "toes"
+    # both move at the rhythm: not told apart, never a guess
+    assert part(("rhythmic", 6.0, 2.0), ("rhythmic", 6.1, 0.6)) is None
+    assert part(("rhythmic", 6.0, 0.3), ("rhythmic", 6.1, 2.0)) is None
+    assert part(("none", None, None), ("irregular", 3.3, 1.0)) is None
+    # the foot in pixels against toes in mm (a video given a scale): compared in one unit
+    assert part(("rhythmic", 6.0, 2.0), ("rhythmic", 6.0, 2.0), scale=0.02) == "toes"

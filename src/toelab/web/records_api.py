@@ -4,7 +4,6 @@ before each step. Thin: it calls store/, records, report/ and protocols/."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from datetime import date
 from typing import Annotated, Any
@@ -28,6 +27,23 @@ from toelab.tasks import TASKS
 from toelab.tasks.tremor import amplitude_words
 from toelab.web.auth import account_of, clinic_of, people_seen_by, refuse, signed_in
 from toelab.web.people import PERSON_COOKIE, current_person_id, web_store
+from toelab.web.responses import (
+    AccountName,
+    ExerciseLogged,
+    ExerciseName,
+    LogEntry,
+    People,
+    PersonName,
+    PlanInfo,
+    PlanToday,
+    Question,
+    RaisedFlag,
+    RedFlags,
+    TodaysExercise,
+    TremorQuestion,
+    TremorQuestions,
+    WeekAdherence,
+)
 
 router = APIRouter()
 PersonId = Annotated[int, Depends(current_person_id)]
@@ -57,16 +73,16 @@ def _value_text(metric: str, value: float, unit: str) -> str:
     return format_value(metric, value, unit)
 
 
-def _flag(raised: red_flags.RaisedFlag) -> dict[str, Any]:
-    return {
-        "id": raised.flag.id,
-        "title": raised.flag.title,
-        "advice": raised.flag.advice,
-        "see": raised.flag.see,
-        "when": raised.flag.when,
-        "reason": raised.reason,
-        "foot": raised.foot,
-    }
+def _flag(raised: red_flags.RaisedFlag) -> RaisedFlag:
+    return RaisedFlag(
+        id=raised.flag.id,
+        title=raised.flag.title,
+        advice=raised.flag.advice,
+        see=raised.flag.see,
+        when=raised.flag.when,
+        reason=raised.reason,
+        foot=raised.foot,
+    )
 
 
 # --- people -------------------------------------------------------------------------------
@@ -88,17 +104,17 @@ def household_only(connection: HTTPConnection) -> None:
 Household = Depends(household_only)
 
 
-def _people(store: Store, connection: HTTPConnection, current: int | None) -> dict[str, Any]:
+def _people(store: Store, connection: HTTPConnection, current: int | None) -> People:
     """The people the page may keep records for, the one it keeps them for now, and who is
     signed in (clinic mode): a household's whole list; a clinician's own patients; a patient
     themselves; an admin no one."""
     account = account_of(connection)
-    return {
-        "people": [{"id": p.id, "display_name": p.display_name} for p in people_seen_by(store, account)],
-        "current": current,
-        "account": None if account is None else {"username": account.username, "role": account.role},
-        "can_add": account is None,
-    }
+    return People(
+        people=[PersonName(id=p.id, display_name=p.display_name) for p in people_seen_by(store, account)],
+        current=current,
+        account=None if account is None else AccountName(username=account.username, role=account.role),
+        can_add=account is None,
+    )
 
 
 def _current_or_none(connection: HTTPConnection) -> int | None:
@@ -109,27 +125,29 @@ def _current_or_none(connection: HTTPConnection) -> int | None:
         return None
 
 
-def _choose(response: JSONResponse, person_id: int) -> JSONResponse:
+def _choose(people: People, person_id: int) -> JSONResponse:
+    """The people, and the cookie that keeps the choice of person."""
+    response = JSONResponse(people.model_dump(mode="json"))
     response.set_cookie(PERSON_COOKIE, str(person_id), max_age=COOKIE_MAX_AGE_S, samesite="strict")
     return response
 
 
 @router.get("/api/people", dependencies=[Depends(signed_in)])
-def people(request: Request, store: WebStore) -> dict[str, Any]:
+def people(request: Request, store: WebStore) -> People:
     return _people(store, request, _current_or_none(request))
 
 
-@router.post("/api/people", dependencies=[Household])
+@router.post("/api/people", dependencies=[Household], response_model=People)
 def people_add(new: NewPerson, request: Request, store: WebStore, _person_id: PersonId) -> JSONResponse:
     person = store.add_person(new.display_name, diabetes=new.diabetes)
-    return _choose(JSONResponse(_people(store, request, person.id)), person.id)
+    return _choose(_people(store, request, person.id), person.id)
 
 
-@router.post("/api/people/choose", dependencies=[Depends(signed_in)])
+@router.post("/api/people/choose", dependencies=[Depends(signed_in)], response_model=People)
 def people_choose(chosen: ChosenPerson, request: Request, store: WebStore) -> JSONResponse:
     # the one access decision: at home anyone of the household, in a clinic one's own patients
     person_id = current_person_id(request, chosen.id)
-    return _choose(JSONResponse(_people(store, request, person_id)), person_id)
+    return _choose(_people(store, request, person_id), person_id)
 
 
 # --- history ------------------------------------------------------------------------------
@@ -286,69 +304,70 @@ class ExerciseDone(BaseModel):
     comment: str = Field(default="", max_length=1000)
 
 
-def _plan(store: Store, person_id: int, today: date) -> dict[str, Any]:
+def _plan(store: Store, person_id: int, today: date) -> PlanToday:
     stored = store.current_plan(person_id, today)
-    exercises = [{"id": e.id, "name": e.name} for e in EXERCISES]
+    exercises = [ExerciseName(id=e.id, name=e.name) for e in EXERCISES]
     if stored is None:
-        return {"plan": None, "today": today.isoformat(), "exercises": exercises}
+        return PlanToday(plan=None, today=today.isoformat(), exercises=exercises)
     done = {i.exercise_id: i.times_done for i in store.plan_items(stored.id) if i.day == today}
     adherence = store.adherence(stored, until=today)
-    return {
-        "plan": {
-            "id": stored.id,
-            "start_date": stored.plan.start_date.isoformat(),
-            "exercise_ids": list(stored.plan.exercise_ids),
-        },
-        "today": today.isoformat(),
-        "exercises": exercises,
-        "todays": [
-            {
-                "id": e.id,
-                "name": e.name,
-                "frequency": e.frequency.label,
-                "per_day": e.frequency.sessions_per_day,
-                "times_done": done.get(e.id, 0),
-                "camera_judged": e.camera_judged,
-            }
+    return PlanToday(
+        plan=PlanInfo(
+            id=stored.id,
+            start_date=stored.plan.start_date.isoformat(),
+            exercise_ids=list(stored.plan.exercise_ids),
+        ),
+        today=today.isoformat(),
+        exercises=exercises,
+        todays=[
+            TodaysExercise(
+                id=e.id,
+                name=e.name,
+                frequency=e.frequency.label,
+                per_day=e.frequency.sessions_per_day,
+                times_done=done.get(e.id, 0),
+                camera_judged=e.camera_judged,
+            )
             for e in todays_exercises(stored.plan, today)
         ],
-        "adherence": [
-            {
-                "week_start": w.week_start.isoformat(),
-                "done": w.done,
-                "target": w.target,
-                "fraction": _number(w.fraction) if w.target else None,
-            }
+        adherence=[
+            WeekAdherence(
+                week_start=w.week_start.isoformat(),
+                done=w.done,
+                target=w.target,
+                fraction=_number(w.fraction) if w.target else None,
+            )
             for w in adherence
         ],
-        "log": [
-            {
-                "day": e.day.isoformat(),
-                "exercise_id": e.exercise_id,
-                "reps": e.reps,
-                "minutes": e.minutes,
-                "pain": e.pain,
-                "comment": e.comment,
-            }
+        log=[
+            LogEntry(
+                day=e.day.isoformat(),
+                exercise_id=e.exercise_id,
+                reps=e.reps,
+                minutes=e.minutes,
+                pain=e.pain,
+                comment=e.comment,
+            )
             for e in reversed(store.exercise_log(person_id)[-20:])
         ],
-    }
+    )
 
 
-@router.get("/api/plan")
-def plan(store: WebStore, person_id: PersonId) -> dict[str, Any]:
+# without a plan the answer has no todays, adherence or log: left out, not null
+@router.get("/api/plan", response_model_exclude_unset=True)
+def plan(store: WebStore, person_id: PersonId) -> PlanToday:
     return _plan(store, person_id, date.today())
 
 
-@router.post("/api/plan")
-def plan_create(new: NewPlan, store: WebStore, person_id: PersonId) -> dict[str, Any]:
+@router.post("/api/plan", response_model_exclude_unset=True)
+def plan_create(new: NewPlan, store: WebStore, person_id: PersonId) -> PlanToday:
     today = date.today()
     store.create_plan(person_id, new.exercise_ids, today)
     return _plan(store, person_id, today)
 
 
-@router.post("/api/plan/mark")
-def plan_mark(mark: PlanMark, store: WebStore, person_id: PersonId) -> dict[str, Any]:
+@router.post("/api/plan/mark", response_model_exclude_unset=True)
+def plan_mark(mark: PlanMark, store: WebStore, person_id: PersonId) -> PlanToday:
     today = date.today()
     stored = store.current_plan(person_id, today)
     if stored is None:
@@ -361,7 +380,7 @@ def plan_mark(mark: PlanMark, store: WebStore, person_id: PersonId) -> dict[str,
 
 
 @router.post("/api/exercise-log")
-def exercise_log(done: ExerciseDone, store: WebStore, person_id: PersonId) -> dict[str, Any]:
+def exercise_log(done: ExerciseDone, store: WebStore, person_id: PersonId) -> ExerciseLogged:
     entry, marked = log_exercise(
         store,
         person_id,
@@ -372,12 +391,9 @@ def exercise_log(done: ExerciseDone, store: WebStore, person_id: PersonId) -> di
         pain=done.pain,
         comment=done.comment,
     )
-    return {
-        "id": entry.id,
-        "exercise_id": entry.exercise_id,
-        "day": entry.day.isoformat(),
-        "plan_marked": marked,
-    }
+    return ExerciseLogged(
+        id=entry.id, exercise_id=entry.exercise_id, day=entry.day.isoformat(), plan_marked=marked
+    )
 
 
 # --- red flags ----------------------------------------------------------------------------
@@ -386,19 +402,19 @@ class RedFlagAnswers(BaseModel):
 
 
 @router.get("/api/red-flags")
-def red_flags_now(store: WebStore, person_id: PersonId) -> dict[str, Any]:
+def red_flags_now(store: WebStore, person_id: PersonId) -> RedFlags:
     latest = store.latest_red_flag_answers(person_id)
-    return {
-        "questions": [{"id": q.id, "text": q.text} for q in red_flags.QUESTIONS],
-        "flags": [_flag(f) for f in person_overview(store, person_id).flags],
+    return RedFlags(
+        questions=[Question(id=q.id, text=q.text) for q in red_flags.QUESTIONS],
+        flags=[_flag(f) for f in person_overview(store, person_id).flags],
         # the last answers fill the form in, so only what changed needs a click
-        "last_answers": latest[1] if latest else {},
-        "answered_on": latest[0].isoformat() if latest else None,
-    }
+        last_answers=latest[1] if latest else {},
+        answered_on=latest[0].isoformat() if latest else None,
+    )
 
 
 @router.post("/api/red-flags")
-def red_flags_answer(given: RedFlagAnswers, store: WebStore, person_id: PersonId) -> dict[str, Any]:
+def red_flags_answer(given: RedFlagAnswers, store: WebStore, person_id: PersonId) -> RedFlags:
     store.record_red_flag_answers(person_id, date.today(), given.answers)
     return red_flags_now(store, person_id)
 
@@ -468,10 +484,12 @@ def guidance(kind: str, item_id: str) -> dict[str, Any]:
 
 
 @router.get("/api/tremor-context", dependencies=[Depends(signed_in)])
-def tremor_context_questions() -> dict[str, Any]:
-    return {
-        "questions": [dataclasses.asdict(q) for q in tremor_context.QUESTIONS],
-        "condition_words": tremor_context.CONDITIONS,
+def tremor_context_questions() -> TremorQuestions:
+    return TremorQuestions(
+        questions=[
+            TremorQuestion(id=q.id, text=q.text, choices=list(q.choices)) for q in tremor_context.QUESTIONS
+        ],
+        condition_words=dict(tremor_context.CONDITIONS),
         # the tests whose figures mean something else with the context (a tremor test at rest)
-        "tests": [t.id for t in BATTERY if t.task in TASKS and TASKS[t.task].uses_context],
-    }
+        tests=[t.id for t in BATTERY if t.task in TASKS and TASKS[t.task].uses_context],
+    )

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.requests import HTTPConnection
 
-from toelab.analysis.progress import METRICS
+from toelab.analysis.progress import METRICS, Asymmetry
 from toelab.errors import ToelabError
 from toelab.protocols import BATTERY, EXERCISES, red_flags
 from toelab.protocols import context as tremor_context
@@ -29,8 +29,17 @@ from toelab.web.auth import account_of, clinic_of, people_seen_by, refuse, signe
 from toelab.web.people import PERSON_COOKIE, current_person_id, web_store
 from toelab.web.responses import (
     AccountName,
+    Chart,
     ExerciseLogged,
     ExerciseName,
+    FigureAsymmetry,
+    FigureChange,
+    FigurePlateau,
+    FigureTrend,
+    Guidance,
+    History,
+    HistorySession,
+    HistoryTrial,
     LogEntry,
     People,
     PersonName,
@@ -42,6 +51,9 @@ from toelab.web.responses import (
     TodaysExercise,
     TremorQuestion,
     TremorQuestions,
+    TremorReading,
+    TremorTimeline,
+    TrialFigure,
     WeekAdherence,
 )
 
@@ -151,139 +163,148 @@ def people_choose(chosen: ChosenPerson, request: Request, store: WebStore) -> JS
 
 
 # --- history ------------------------------------------------------------------------------
-def _sessions(overview: PersonOverview) -> list[dict[str, Any]]:
+def _sessions(overview: PersonOverview) -> list[HistorySession]:
     return [
-        {
-            "id": h.session.id,
-            "kind": h.session.kind,
-            "started_at": h.session.started_at.isoformat(),
-            "status": h.session.status,
-            "context": list(h.session.context.labels()) if h.session.context else [],
-            "trials": [
-                {
-                    "task": t.task,
-                    "foot": t.foot,
-                    "condition": t.parameters.get("condition"),
-                    "exercise_id": t.parameters.get("exercise_id"),
+        HistorySession(
+            id=h.session.id,
+            kind=h.session.kind,
+            started_at=h.session.started_at.isoformat(),
+            status=h.session.status,
+            context=list(h.session.context.labels()) if h.session.context else [],
+            trials=[
+                HistoryTrial(
+                    task=t.task,
+                    foot=t.foot,
+                    condition=t.parameters.get("condition"),
+                    exercise_id=t.parameters.get("exercise_id"),
                     # a withheld result in words: "not measured — why — how to redo", per foot
-                    "not_measured": trial_withheld_words(t),
-                    "figures": [
-                        {
-                            "name": r.name,
-                            "label": _label(r.name),
-                            "value": r.value,
-                            "unit": r.unit,
-                            "text": _value_text(r.name, r.value, r.unit),
-                            "foot": r.foot,
-                            "toe": r.toe,
-                        }
+                    not_measured=trial_withheld_words(t),
+                    figures=[
+                        TrialFigure(
+                            name=r.name,
+                            label=_label(r.name),
+                            value=r.value,
+                            unit=r.unit,
+                            text=_value_text(r.name, r.value, r.unit),
+                            foot=r.foot,
+                            toe=r.toe,
+                        )
                         for r in t.results
                     ],
-                }
+                )
                 for t in h.trials
             ],
-        }
+        )
         for h in reversed(overview.sessions)
     ]
 
 
-def _progress(overview: PersonOverview) -> dict[str, Any]:
-    progress = overview.progress
-    latest: dict[str, Any] = {}
-    for a in progress.asymmetries:
+def _changes(overview: PersonOverview) -> list[FigureChange]:
+    return [
+        FigureChange(
+            metric=c.metric,
+            label=_label(c.metric),
+            foot=c.foot,
+            baseline_day=c.baseline_day.isoformat(),
+            baseline_value=c.baseline_value,
+            latest_day=c.latest_day.isoformat(),
+            latest_value=c.latest_value,
+            change=c.change,
+            change_pct=_number(c.change_pct),
+            pct_of_reference=_number(c.pct_of_reference),
+        )
+        for c in overview.progress.changes
+        # one day of tests has nothing to compare: no "+0 %" after the first test
+        if c.toe is None and c.latest_day > c.baseline_day
+    ]
+
+
+def _trends(overview: PersonOverview) -> list[FigureTrend]:
+    return [
+        FigureTrend(
+            metric=t.metric,
+            label=_label(t.metric),
+            foot=t.foot,
+            direction=t.direction,
+            slope_per_week=_number(t.slope_per_week),
+            sessions=t.n_sessions,
+        )
+        for t in overview.progress.trends
+        if t.toe is None
+    ]
+
+
+def _asymmetries(overview: PersonOverview) -> list[FigureAsymmetry]:
+    latest: dict[str, Asymmetry] = {}
+    for a in overview.progress.asymmetries:
         if a.toe is None:
             latest[a.metric] = a
-    return {
-        "changes": [
-            {
-                "metric": c.metric,
-                "label": _label(c.metric),
-                "foot": c.foot,
-                "baseline_day": c.baseline_day.isoformat(),
-                "baseline_value": c.baseline_value,
-                "latest_day": c.latest_day.isoformat(),
-                "latest_value": c.latest_value,
-                "change": c.change,
-                "change_pct": _number(c.change_pct),
-                "pct_of_reference": _number(c.pct_of_reference),
-            }
-            for c in progress.changes
-            # one day of tests has nothing to compare: no "+0 %" after the first test
-            if c.toe is None and c.latest_day > c.baseline_day
-        ],
-        "trends": [
-            {
-                "metric": t.metric,
-                "label": _label(t.metric),
-                "foot": t.foot,
-                "direction": t.direction,
-                "slope_per_week": _number(t.slope_per_week),
-                "sessions": t.n_sessions,
-            }
-            for t in progress.trends
-            if t.toe is None
-        ],
-        "asymmetries": [
-            {
-                "metric": a.metric,
-                "label": _label(a.metric),
-                "day": a.day.isoformat(),
-                "left": a.left,
-                "right": a.right,
-                "symmetry_index_pct": _number(a.symmetry_index_pct),
-                "weaker_foot": a.weaker_foot,
-            }
-            for a in latest.values()
-        ],
-        "plateaus": [
-            {
-                "metric": p.metric,
-                "label": _label(p.metric),
-                "foot": p.foot,
-                "weeks": p.weeks,
-                "plateau": p.plateau,
-                "advice": p.advice,
-            }
-            for p in overview.plateaus
-        ],
-    }
+    return [
+        FigureAsymmetry(
+            metric=a.metric,
+            label=_label(a.metric),
+            day=a.day.isoformat(),
+            left=a.left,
+            right=a.right,
+            symmetry_index_pct=_number(a.symmetry_index_pct),
+            weaker_foot=a.weaker_foot,
+        )
+        for a in latest.values()
+    ]
 
 
-def _tremor(store: Store, person_id: int) -> dict[str, Any]:
+def _plateaus(overview: PersonOverview) -> list[FigurePlateau]:
+    return [
+        FigurePlateau(
+            metric=p.metric,
+            label=_label(p.metric),
+            foot=p.foot,
+            weeks=p.weeks,
+            plateau=p.plateau,
+            advice=p.advice,
+        )
+        for p in overview.plateaus
+    ]
+
+
+def _tremor(store: Store, person_id: int) -> TremorTimeline:
     lined = tremor_context.line_up(store.tremor_points(person_id))
-    return {
-        "timeline": [
-            {
-                "when": r.when.isoformat(),
-                "foot": r.foot,
-                "condition": r.condition,
-                "amplitude": r.amplitude,
-                "amplitude_unit": r.amplitude_unit,
-                "size": amplitude_words(r.amplitude, r.amplitude_unit),
-                "frequency_hz": r.frequency_hz,
-                "rhythmic": r.rhythmic,
-                "context": list(r.context),
-            }
+    return TremorTimeline(
+        timeline=[
+            TremorReading(
+                when=r.when.isoformat(),
+                foot=r.foot,
+                condition=r.condition,
+                amplitude=r.amplitude,
+                amplitude_unit=r.amplitude_unit,
+                size=amplitude_words(r.amplitude, r.amplitude_unit),
+                frequency_hz=r.frequency_hz,
+                rhythmic=r.rhythmic,
+                context=list(r.context),
+            )
             for r in reversed(lined.timeline)
         ],
-        "comparisons": [c.summary for c in lined.comparisons if c.enough],
-        "caution": lined.caution,
-    }
+        comparisons=[c.summary for c in lined.comparisons if c.enough],
+        caution=lined.caution,
+    )
 
 
 @router.get("/api/history")
-def history(store: WebStore, person_id: PersonId) -> dict[str, Any]:
+def history(store: WebStore, person_id: PersonId) -> History:
     from toelab.report.html import trend_plots
 
     overview = person_overview(store, person_id)
-    return {
-        "person": {"id": overview.person.id, "display_name": overview.person.display_name},
-        "charts": [{"caption": p.caption, "svg": p.svg} for p in trend_plots(overview)],
-        **_progress(overview),
-        "tremor": _tremor(store, person_id),
-        "flags": [_flag(f) for f in overview.flags],
-        "sessions": _sessions(overview),
-    }
+    return History(
+        person=PersonName(id=overview.person.id, display_name=overview.person.display_name),
+        charts=[Chart(caption=p.caption, svg=p.svg) for p in trend_plots(overview)],
+        changes=_changes(overview),
+        trends=_trends(overview),
+        asymmetries=_asymmetries(overview),
+        plateaus=_plateaus(overview),
+        tremor=_tremor(store, person_id),
+        flags=[_flag(f) for f in overview.flags],
+        sessions=_sessions(overview),
+    )
 
 
 # --- plan and exercise log ----------------------------------------------------------------
@@ -468,7 +489,7 @@ def report_formats() -> dict[str, bool]:
 
 # --- guidance -----------------------------------------------------------------------------
 @router.get("/api/guidance/{kind}/{item_id}", dependencies=[Depends(signed_in)])
-def guidance(kind: str, item_id: str) -> dict[str, Any]:
+def guidance(kind: str, item_id: str) -> Guidance:
     """The instruction sheet of a test or an exercise, and for a test the guide of each step."""
     if kind not in ("test", "exercise"):
         raise ToelabError(f"guidance is for a test or an exercise, not {kind!r}")
@@ -480,7 +501,7 @@ def guidance(kind: str, item_id: str) -> dict[str, Any]:
     else:
         sheet["steps"] = {}
         sheet["before"] = guide_for_exercise(item_id).before
-    return sheet
+    return Guidance.model_validate(sheet)
 
 
 @router.get("/api/tremor-context", dependencies=[Depends(signed_in)])

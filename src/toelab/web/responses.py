@@ -419,3 +419,137 @@ class TremorQuestions(Contract):
     questions: list[TremorQuestion]
     condition_words: dict[str, str]
     tests: list[str]
+
+
+# --- history ----------------------------------------------------------------------------------
+class Chart(Contract):
+    caption: str
+    svg: str
+
+
+class FigureChange(Contract):
+    metric: str
+    label: str
+    foot: str | None
+    baseline_day: str
+    baseline_value: Number
+    latest_day: str
+    latest_value: Number
+    change: Number
+    change_pct: Number | None
+    pct_of_reference: Number | None
+
+
+class FigureTrend(Contract):
+    metric: str
+    label: str
+    foot: str | None
+    direction: str
+    slope_per_week: Number | None
+    sessions: int
+
+
+class FigureAsymmetry(Contract):
+    metric: str
+    label: str
+    day: str
+    left: Number
+    right: Number
+    symmetry_index_pct: Number | None
+    weaker_foot: str | None
+
+
+class FigurePlateau(Contract):
+    metric: str
+    label: str
+    foot: str | None
+    weeks: Number
+    plateau: bool
+    advice: str | None
+
+
+class TremorReading(Contract):
+    when: str
+    foot: str | None
+    condition: str
+    amplitude: Number
+    amplitude_unit: str
+    size: str
+    frequency_hz: Number | None
+    rhythmic: bool | None
+    context: list[str]
+
+
+class TremorTimeline(Contract):
+    timeline: list[TremorReading]
+    comparisons: list[str]
+    caution: str
+
+
+class TrialFigure(Contract):
+    name: str
+    label: str
+    value: Number
+    unit: str
+    text: str
+    foot: str | None
+    toe: int | None
+
+
+class HistoryTrial(Contract):
+    task: str
+    foot: str | None
+    condition: Any
+    exercise_id: Any
+    not_measured: list[str]
+    figures: list[TrialFigure]
+
+
+class HistorySession(Contract):
+    id: int
+    kind: str
+    started_at: str
+    status: str
+    context: list[str]
+    trials: list[HistoryTrial]
+
+
+class History(Contract):
+    """``/api/history``: the person's sessions, newest first, the trend charts, what changed
+    since the first test, the tremor timeline and the open warning signs."""
+
+    person: PersonName
+    charts: list[Chart]
+    changes: list[FigureChange]
+    trends: list[FigureTrend]
+    asymmetries: list[FigureAsymmetry]
+    plateaus: list[FigurePlateau]
+    tremor: TremorTimeline
+    flags: list[RaisedFlag]
+    sessions: list[HistorySession]
+
+
+# --- guidance ---------------------------------------------------------------------------------
+class SheetSection(Contract):
+    title: str
+    lines: list[str]
+
+
+class StepTip(Contract):
+    how_many: str
+    tip: str
+
+
+class Guidance(Contract):
+    """``/api/guidance/{kind}/{id}``: the instruction sheet of a test or an exercise, the guide
+    of each of a test's steps and what to do before starting."""
+
+    id: str
+    kind: str
+    name: str
+    purpose: str
+    sections: list[SheetSection]
+    diagram_svg: str | None
+    sources: list[str]
+    steps: dict[str, StepTip]
+    before: str

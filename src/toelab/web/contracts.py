@@ -39,6 +39,7 @@ MAX_STEP_CHARACTERS = 40
 # the refused value is quoted back, cut to this length: enough to recognise it
 MAX_QUOTED_CHARACTERS = 60
 TOELAB_CHECK = "toelab"
+CONTEXT_HINT = "send the answers to the questions of /api/tremor-context, or leave context out"
 
 
 @dataclass(frozen=True)
@@ -165,11 +166,11 @@ class StartRequest(BaseModel):
         """A wrong answer is explained before the run, not after it."""
         given = extra.get("context")
         if given and not isinstance(given, dict):
-            raise _refusal("extra.context must be an object of tremor answers", "send {} or leave it out")
+            raise _refusal("extra.context must be an object of tremor answers", CONTEXT_HINT)
         try:
             tremor_context(extra)
         except ToelabError as error:
-            raise _refusal(f"extra.context: {error.message}", error.hint) from None
+            raise _refusal(f"extra.context: {error.message}", error.hint or CONTEXT_HINT) from None
         return extra
 
     @model_validator(mode="after")

@@ -30,6 +30,7 @@ from toelab.web.pairing import router as pairing_router
 from toelab.web.people import current_person_id, web_store
 from toelab.web.quotas import OverQuota, RecordQuota
 from toelab.web.records_api import router as records_router
+from toelab.web.responses import ProposedPoints, Protocols, SessionRecord, SongBeats, Vocabulary
 from toelab.web.security import (
     BodyLimitMiddleware,
     Limits,
@@ -45,15 +46,17 @@ from toelab.web.sessions import last_sessions, save_session, stored_person
 STATIC = Path(__file__).parent / "static"
 
 
-def _protocols() -> dict[str, Any]:
+def _protocols() -> Protocols:
     from toelab.protocols import BATTERY, EXERCISES
     from toelab.protocols.red_flags import FLAGS
 
-    return {
-        "battery": [dataclasses.asdict(test) for test in BATTERY],
-        "exercises": [dataclasses.asdict(exercise) for exercise in EXERCISES],
-        "red_flags": [dataclasses.asdict(flag) | {"when": flag.when} for flag in FLAGS.values()],
-    }
+    return Protocols.model_validate(
+        {
+            "battery": [dataclasses.asdict(test) for test in BATTERY],
+            "exercises": [dataclasses.asdict(exercise) for exercise in EXERCISES],
+            "red_flags": [dataclasses.asdict(flag) | {"when": flag.when} for flag in FLAGS.values()],
+        }
+    )
 
 
 # Modules the routes import on first use, imported before serving: concurrent first requests
@@ -147,11 +150,11 @@ def create_app(
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
     @app.get("/api/protocols", dependencies=[Depends(signed_in)])
-    def protocols() -> dict[str, Any]:
+    def protocols() -> Protocols:
         return _protocols()
 
     @app.get("/api/vocabulary", dependencies=[Depends(signed_in)])
-    def words() -> dict[str, Any]:
+    def words() -> Vocabulary:
         return vocabulary()
 
     @app.post("/api/propose", dependencies=[Depends(signed_in)])
@@ -159,22 +162,22 @@ def create_app(
         frame: Annotated[UploadFile, File()],
         view: Annotated[str, Form()] = "front",
         mirrored: Annotated[bool, Form()] = False,
-    ) -> dict[str, Any]:
+    ) -> ProposedPoints:
         from toelab.track.points import propose_points
 
         image = _image(*read_upload(frame, "image", limits.image_bytes), limits)
         proposal = propose_points(image, view, mirrored=mirrored)
-        return {
-            "ok": proposal.ok,
-            "confidence": proposal.confidence,
-            "message": proposal.message,
-            "points": [p.to_json() for p in proposal.points],
-            "width": image.shape[1],
-            "height": image.shape[0],
-        }
+        return ProposedPoints(
+            ok=proposal.ok,
+            confidence=proposal.confidence,
+            message=proposal.message,
+            points=[p.to_json() for p in proposal.points],
+            width=image.shape[1],
+            height=image.shape[0],
+        )
 
     @app.post("/api/beats", dependencies=[Depends(signed_in)])
-    def beats(song: Annotated[UploadFile, File()]) -> dict[str, Any]:
+    def beats(song: Annotated[UploadFile, File()]) -> SongBeats:
         from toelab.analysis.beats import beats_from_audio
         from toelab.io.audio import SoundTooLong, read_audio
 
@@ -190,13 +193,13 @@ def create_app(
                 refusal = TooLarge if isinstance(error, SoundTooLong) else ToelabError
                 raise refusal(error.message, hint=error.hint) from None
         track = beats_from_audio(samples, rate_hz, start_s)
-        return {
-            "beat_times_s": [float(b) for b in track.beat_times_s],
-            "tempo_bpm": track.tempo_bpm,
-            "kind": track.kind,
-            "confidence": track.confidence,
-            "warnings": list(track.warnings),
-        }
+        return SongBeats(
+            beat_times_s=[float(b) for b in track.beat_times_s],
+            tempo_bpm=track.tempo_bpm,
+            kind=track.kind,
+            confidence=track.confidence,
+            warnings=list(track.warnings),
+        )
 
     @app.get("/api/sessions")
     def sessions_list(
@@ -204,31 +207,32 @@ def create_app(
         person_id: Annotated[int, Depends(current_person_id)],
         limit: int = 10,
         offset: int = 0,
-    ) -> list[dict[str, Any]]:
+    ) -> list[SessionRecord]:
         folder = _sessions_of(sessions, clinic, person_id)
         if clinic is not None:
-            return last_sessions(folder, limit, offset)
+            return [SessionRecord.model_validate(r) for r in last_sessions(folder, limit, offset)]
         # a household's files from before each person had a folder: each goes to the person
         # it was kept for, one that names no one to the household's first person
         first = min(p.id for p in web_store(request).list_people())
-        return last_sessions(
+        records = last_sessions(
             folder,
             limit,
             offset,
             shared=sessions,
             owns=lambda record: (stored_person(record) or first) == person_id,
         )
+        return [SessionRecord.model_validate(r) for r in records]
 
     @app.post("/api/sessions")
     def sessions_add(
         record: dict[str, Any], person_id: Annotated[int, Depends(current_person_id)]
-    ) -> dict[str, Any]:
+    ) -> SessionRecord:
         if record.get("task") != "logged":
             raise ToelabError("only exercises logged by hand can be added this way")
         if not isinstance(record.get("exercise_id"), str):
             raise ToelabError("a logged exercise needs its exercise_id")
         quota.admit(person_id, record)
-        return save_session(_sessions_of(sessions, clinic, person_id), record)
+        return SessionRecord.model_validate(save_session(_sessions_of(sessions, clinic, person_id), record))
 
     @app.websocket("/ws/live")
     async def live(

@@ -18,7 +18,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from toelab.errors import ToelabError
 from toelab.store import Account, Person, Store
 from toelab.store.models import utc_now
+from toelab.web.responses import Me, PersonName
 from toelab.web.security import same_origin
 from toelab.web.signin_limits import Attempt, Policy, SignInLimiter
 
@@ -326,16 +327,17 @@ def clinic_router(clinic: Clinic) -> APIRouter:
         return response
 
     @router.get("/api/me", dependencies=[Depends(signed_in)])
-    def me(request: Request) -> dict[str, Any]:
+    def me(request: Request) -> Me:
         account = account_of(request)
         assert account is not None  # signed_in let the request through
-        return {
-            "username": account.username,
-            "role": account.role,
-            "people": [
-                {"id": p.id, "display_name": p.display_name} for p in people_seen_by(clinic.store, account)
+        return Me(
+            username=account.username,
+            role=account.role,
+            people=[
+                PersonName(id=p.id, display_name=p.display_name)
+                for p in people_seen_by(clinic.store, account)
             ],
-        }
+        )
 
     return router
 

@@ -21,6 +21,19 @@ from toelab.store.overview import person_overview
 from toelab.web.auth import account_of, refuse, signed_in
 from toelab.web.clinic_overview import patient_rows
 from toelab.web.people import current_person_id, web_store
+from toelab.web.responses import (
+    Area,
+    CheckIn,
+    CheckIns,
+    ClinicOverview,
+    CurrentLevel,
+    ExerciseProgress,
+    LevelStep,
+    Note,
+    Notes,
+    Pain,
+    Progression,
+)
 
 router = APIRouter()
 PersonId = Annotated[int, Depends(current_person_id)]
@@ -37,19 +50,19 @@ def _is_clinician(connection: HTTPConnection) -> bool:
     return account is not None and account.role == "clinician"
 
 
-def pain_json(trend: PainTrend | None) -> dict[str, Any] | None:
+def pain_json(trend: PainTrend | None) -> Pain | None:
     if trend is None:
         return None
-    return {
-        "level": trend.level,
-        "direction": trend.direction,
-        "checkins": trend.n_checkins,
-        "latest": trend.latest,
-        "recent_mean": trend.recent_mean,
-        "earlier_mean": trend.earlier_mean,
-        "reason": trend.reason,
-        "advice": trend.advice,
-    }
+    return Pain(
+        level=trend.level,
+        direction=trend.direction,
+        checkins=trend.n_checkins,
+        latest=trend.latest,
+        recent_mean=trend.recent_mean,
+        earlier_mean=trend.earlier_mean,
+        reason=trend.reason,
+        advice=trend.advice,
+    )
 
 
 # --- check-ins -----------------------------------------------------------------------------
@@ -62,29 +75,29 @@ class NewCheckIn(BaseModel):
 
 
 @router.get("/api/checkins")
-def checkins_list(store: WebStore, person_id: PersonId) -> dict[str, Any]:
+def checkins_list(store: WebStore, person_id: PersonId) -> CheckIns:
     entries = coaching.checkins(store, person_id)
-    return {
-        "areas": [{"id": a, "label": coaching.AREA_WORDS[a]} for a in coaching.AREAS],
-        "checkins": [
-            {
-                "id": c.id,
-                "at": c.at.isoformat(),
-                "session_id": c.session_id,
-                "pain": c.pain,
-                "effort": c.effort,
-                "areas": list(c.areas),
-                "where": c.area_words,
-                "note": c.note,
-            }
+    return CheckIns(
+        areas=[Area(id=a, label=coaching.AREA_WORDS[a]) for a in coaching.AREAS],
+        checkins=[
+            CheckIn(
+                id=c.id,
+                at=c.at.isoformat(),
+                session_id=c.session_id,
+                pain=c.pain,
+                effort=c.effort,
+                areas=list(c.areas),
+                where=c.area_words,
+                note=c.note,
+            )
             for c in reversed(entries)
         ],
-        "pain": pain_json(coaching.pain_of(entries)),
-    }
+        pain=pain_json(coaching.pain_of(entries)),
+    )
 
 
 @router.post("/api/checkins")
-def checkins_add(given: NewCheckIn, store: WebStore, person_id: PersonId) -> dict[str, Any]:
+def checkins_add(given: NewCheckIn, store: WebStore, person_id: PersonId) -> CheckIns:
     coaching.add_checkin(
         store,
         person_id,
@@ -122,7 +135,7 @@ def _readiness(store: Store, person_id: int, today: date) -> list[Readiness]:
 
 
 @router.get("/api/progression")
-def progression(store: WebStore, person_id: PersonId) -> dict[str, Any]:
+def progression(store: WebStore, person_id: PersonId) -> Progression:
     today = date.today()
     rows = []
     for r in _readiness(store, person_id, today):
@@ -130,31 +143,29 @@ def progression(store: WebStore, person_id: PersonId) -> dict[str, Any]:
         level = exercise.level(r.level_id)
         following = None if r.next_level_id is None else exercise.level(r.next_level_id)
         rows.append(
-            {
-                "exercise_id": r.exercise_id,
-                "name": exercise.name,
-                "level": {
-                    "id": level.id,
-                    "instruction": level.instruction,
-                    "advance_when": level.advance_when,
-                },
-                "levels": [{"id": lv.id, "instruction": lv.instruction} for lv in exercise.progression],
-                "next": None
+            ExerciseProgress(
+                exercise_id=r.exercise_id,
+                name=exercise.name,
+                level=CurrentLevel(
+                    id=level.id, instruction=level.instruction, advance_when=level.advance_when
+                ),
+                levels=[LevelStep(id=lv.id, instruction=lv.instruction) for lv in exercise.progression],
+                next=None
                 if following is None
-                else {"id": following.id, "instruction": following.instruction},
-                "ready": r.ready,
-                "sets": r.sets,
-                "sets_met": r.sets_met,
-                "reason": r.reason,
-            }
+                else LevelStep(id=following.id, instruction=following.instruction),
+                ready=r.ready,
+                sets=r.sets,
+                sets_met=r.sets_met,
+                reason=r.reason,
+            )
         )
-    return {"exercises": rows}
+    return Progression(exercises=rows)
 
 
 @router.post("/api/progression")
 def progression_accept(
     choice: LevelChoice, connection: HTTPConnection, store: WebStore, person_id: PersonId
-) -> dict[str, Any]:
+) -> Progression:
     """The person takes up the proposed next level; their clinician may set any level."""
     if not _is_clinician(connection):
         proposed = {r.exercise_id: r for r in _readiness(store, person_id, date.today())}
@@ -178,25 +189,25 @@ class SeenNotes(BaseModel):
 
 
 @router.get("/api/notes")
-def notes_list(store: WebStore, person_id: PersonId) -> dict[str, Any]:
-    return {
-        "notes": [
-            {
-                "id": n.id,
-                "author": n.author,
-                "text": n.text,
-                "created_at": n.created_at.isoformat(),
-                "seen": n.seen_at is not None,
-            }
+def notes_list(store: WebStore, person_id: PersonId) -> Notes:
+    return Notes(
+        notes=[
+            Note(
+                id=n.id,
+                author=n.author,
+                text=n.text,
+                created_at=n.created_at.isoformat(),
+                seen=n.seen_at is not None,
+            )
             for n in coaching.notes(store, person_id)
         ]
-    }
+    )
 
 
 @router.post("/api/notes")
 def notes_add(
     given: NewNote, connection: HTTPConnection, store: WebStore, person_id: PersonId
-) -> dict[str, Any]:
+) -> Notes:
     account = account_of(connection)
     if account is None or account.role != "clinician":
         refuse(connection, 403, "only the person's clinician writes notes to them")
@@ -207,7 +218,7 @@ def notes_add(
 @router.post("/api/notes/seen")
 def notes_seen(
     given: SeenNotes, connection: HTTPConnection, store: WebStore, person_id: PersonId
-) -> dict[str, Any]:
+) -> Notes:
     # only the patient's own reading counts: a clinician looking at them does not
     if not _is_clinician(connection):
         coaching.mark_notes_seen(store, person_id, given.ids)
@@ -218,11 +229,11 @@ def notes_seen(
 @router.get("/api/clinic/overview")
 def clinic_overview(
     connection: HTTPConnection, store: WebStore, _: Annotated[Any, Depends(signed_in)]
-) -> dict[str, Any]:
+) -> ClinicOverview:
     account = account_of(connection)
     if account is None or account.role != "clinician":
         refuse(connection, 403, "the overview is for clinicians, of their own patients")
     visible = store.accounts.visible_person_ids(account)
     today = date.today()
     overviews = [person_overview(store, p.id, today) for p in store.list_people() if p.id in visible]
-    return {"today": today.isoformat(), "patients": patient_rows(overviews, today)}
+    return ClinicOverview(today=today.isoformat(), patients=patient_rows(overviews, today))

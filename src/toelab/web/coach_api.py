@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import cv2
 import numpy as np
@@ -17,6 +17,7 @@ from toelab.errors import ToelabError
 from toelab.protocols.plan import Plan
 from toelab.web.auth import signed_in
 from toelab.web.people import current_person_id, web_store
+from toelab.web.responses import SetupCheck
 from toelab.web.security import Limits, check_image_size, read_upload
 
 STATIC = Path(__file__).parent / "static"
@@ -40,7 +41,7 @@ def setup_check(
     frames: Annotated[list[UploadFile], File()],
     points: Annotated[str, Form()],
     times_s: Annotated[str, Form()],
-) -> dict[str, Any]:
+) -> SetupCheck:
     """Is the whole forefoot in view, big enough, lit and steady? (see toelab.track.setup_check)"""
     from toelab.track.points import parse_points
     from toelab.track.setup_check import MAX_FRAMES, check_setup
@@ -55,7 +56,8 @@ def setup_check(
         raise ToelabError("points and times_s must be JSON: the toe points and one time per frame") from None
     picture = _frame(still, limits)
     feet = parse_points(point_data, "set-up points", (picture.shape[1], picture.shape[0]))
-    return check_setup(picture, [_frame(f, limits) for f in frames], times, feet).as_dict()
+    checked = check_setup(picture, [_frame(f, limits) for f in frames], times, feet)
+    return SetupCheck.model_validate(checked.as_dict())
 
 
 @router.get("/api/plan.ics")

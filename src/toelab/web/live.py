@@ -5,14 +5,15 @@ Protocol (one WebSocket per camera stream):
 * text ``{"type": "start", "task": ..., "points": [...], "target": [1], "hold_s": null,
   "beat_times_s": [...], "label": ...}`` — the next frame becomes the tracker's first frame;
   ``task`` is ``isolation``, ``rhythm``, ``tremor``, ``rom`` (the figures computed at the end)
-  or ``train`` (live feedback only);
+  or ``train`` (live feedback only); checked by :class:`toelab.web.contracts.StartRequest`;
 * binary frames: ``HEADER`` (uint32 sequence number, float64 capture time in ms on the
   page's clock) followed by the JPEG bytes; the server answers each with a ``state``
   message carrying the same sequence number, or ``dropped`` when it is still busy;
 * text ``{"type": "target", "target": [2], "step": "lift_toe2"}`` — the live bars score other
   toes from the next frame on (the next step of a test recorded in one run; ``step`` names
   it, as ``extra.step`` names the first); answered ``{"type": "targeted"}``; an isolation
-  run's summary carries each step's figures (``steps``);
+  run's summary carries each step's figures (``steps``); checked by
+  :class:`toelab.web.contracts.TargetRequest`;
 * text ``{"type": "stop"}`` — the server answers ``summary`` with the task's figures in
   plain words, and keeps them as a session file and, with a :class:`RunKeeper`, in the
   person's records (see :mod:`toelab.web.keeping`).
@@ -29,7 +30,6 @@ import struct
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +41,12 @@ from toelab.analysis.live import LiveScorer, beat_asynchrony_ms
 from toelab.errors import ToelabError
 from toelab.protocols.cards import Findings, cards_for
 from toelab.recording import Recording, RecordingMeta
-from toelab.tasks import TASKS, AnalysisOptions, BeatSource, TaskOutcome, json_safe, rows_for, run_task
-from toelab.track.points import VIEW_POINTS, FootPoints, parse_points
+from toelab.tasks import TASKS, TaskOutcome, json_safe, rows_for, run_task
+from toelab.track.points import VIEW_POINTS, parse_points
 from toelab.track.tracker import FrameState, ToeTracker
 from toelab.track.video import foot_motion_signals
-from toelab.vocabulary import TASK_NAMES, check_option
-from toelab.web.keeping import RunKeeper, tremor_context
+from toelab.web.contracts import StartRequest, parse_start, parse_target
+from toelab.web.keeping import RunKeeper
 from toelab.web.security import FrameGuard, FrameRefused, Limits
 from toelab.web.sessions import save_session
 
@@ -54,72 +54,8 @@ logger = logging.getLogger(__name__)
 HEADER = struct.Struct("<Id")
 # what the page hears when something unforeseen goes wrong: the details go to the server's log
 UNFORESEEN = "Something went wrong on the toelab server while"
-# the tasks, measured at the end of a run, and training (live feedback only)
-LIVE_TASKS = (*TASKS, "train")
 # frames waiting for the worker; the page keeps at most two in flight, so more means it lags
 MAX_QUEUED = 2
-
-
-@dataclass
-class StartRequest:
-    task: str
-    points: list[FootPoints]
-    target: tuple[int, ...] = (1,)
-    hold_s: float | None = None
-    beat_times_s: tuple[float, ...] = ()
-    label: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def options(self) -> AnalysisOptions:
-        """The analysis of a task run (not of a training run)."""
-        task = check_option(self.task, TASK_NAMES, "task")
-        return AnalysisOptions(task, toes=self.target, beats=BeatSource(times_s=self.beat_times_s))
-
-    @property
-    def condition(self) -> str | None:
-        """How a test that takes its context was done (a tremor test at rest, holding …)."""
-        if self.task in TASKS and TASKS[self.task].uses_context:
-            return self.extra.get("condition")
-        return None
-
-
-def parse_target(value: Any) -> tuple[int, ...]:
-    """The target toes of a start or target message; none given means the big toe."""
-    try:
-        return tuple(int(t) for t in value or (1,))
-    except (TypeError, ValueError) as error:
-        raise ToelabError(f"target must be numbers, toes 1–5 ({error})") from None
-
-
-def parse_start(message: dict[str, Any]) -> StartRequest:
-    """Check a start message from the page."""
-    task = message.get("task")
-    if task not in LIVE_TASKS:
-        raise ToelabError(f"unknown live task {task!r}", hint=f"one of {', '.join(LIVE_TASKS)}")
-    points = parse_points(message.get("points"), "calibration")
-    try:
-        target = parse_target(message.get("target"))
-        hold = message.get("hold_s")
-        hold = None if hold is None else float(hold)
-        beats = tuple(float(b) for b in message.get("beat_times_s") or ())
-    except (TypeError, ValueError) as error:
-        raise ToelabError(f"target, hold_s and beat_times_s must be numbers ({error})") from None
-    if task in TASKS and TASKS[task].needs_beats and len(beats) < 2:
-        raise ToelabError("a musical-toes run needs the beat times")
-    extra = message.get("extra") or {}
-    if not isinstance(extra, dict):
-        raise ToelabError("extra must be an object")
-    tremor_context(extra)  # a wrong answer is explained before the run, not after it
-    return StartRequest(
-        task,
-        points,
-        target,
-        hold,
-        beats,
-        str(message.get("label", "")),
-        extra,
-    )
 
 
 class LiveSession:
@@ -428,12 +364,12 @@ class LiveConnection:
                 self.session, self.pending_start = None, request
                 await self._send({"type": "armed", "task": request.task})
             elif kind == "target":
-                target = parse_target(message.get("target"))
-                LiveScorer(target)  # toes outside 1–5 are refused here, not in the worker
-                step = message.get("step")
-                step = str(step)[:40] if step is not None else None
-                await asyncio.get_running_loop().run_in_executor(self.worker, self._retarget, target, step)
-                await self._send({"type": "targeted", "target": list(target)})
+                # toes outside 1–5 are refused here, not in the worker
+                given = parse_target(message)
+                await asyncio.get_running_loop().run_in_executor(
+                    self.worker, self._retarget, given.target, given.step
+                )
+                await self._send({"type": "targeted", "target": list(given.target)})
             elif kind == "stop":
                 await self._drain()
                 session, self.session = self.session, None

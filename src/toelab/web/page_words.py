@@ -4,12 +4,11 @@ things alike (the page keeps no copy of its own)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from toelab.landmarks import SIDE_POINT_WORDS, TOES
 from toelab.protocols import BATTERY, EXERCISES
 from toelab.protocols.context import CONDITIONS
 from toelab.vocabulary import FEET, TOE_NAMES
+from toelab.web.responses import TrainTarget, Vocabulary
 
 FOOT_WORDS = {"left": "left foot", "right": "right foot", "both": "both feet"}
 # what a camera-judged exercise lets a person train: the toes that lift, the others stay down
@@ -31,20 +30,20 @@ def target_words(toes: tuple[int, ...]) -> str:
     return f"the {', '.join(TOE_NAMES[t] for t in toes)} (the others stay down)"
 
 
-def vocabulary() -> dict[str, Any]:
+def vocabulary() -> Vocabulary:
     """The JSON the page loads once at start (``/api/vocabulary``)."""
     toe_words = [TOE_NAMES[number] for number in range(1, len(TOES) + 1)]
-    return {
-        "toes": toe_words,
-        "feet": {foot: FOOT_WORDS[foot] for foot in (*FEET, "both")},
-        "points": {"front": list(TOES), "side": list(SIDE_POINT_WORDS)},
-        "point_names": {**dict(zip(TOES, toe_words, strict=True)), **SIDE_POINT_WORDS},
-        "tasks": {**{test.task: test.name for test in BATTERY}, **OTHER_TASKS},
-        "exercises": {exercise.id: exercise.name for exercise in EXERCISES},
-        "conditions": dict(CONDITIONS),
-        "session_kinds": SESSION_KINDS,
-        "train_targets": {
-            exercise: [{"toes": list(toes), "label": target_words(toes)} for toes in targets]
+    return Vocabulary(
+        toes=toe_words,
+        feet={foot: FOOT_WORDS[foot] for foot in (*FEET, "both")},
+        points={"front": list(TOES), "side": list(SIDE_POINT_WORDS)},
+        point_names={**dict(zip(TOES, toe_words, strict=True)), **SIDE_POINT_WORDS},
+        tasks={**{test.task: test.name for test in BATTERY}, **OTHER_TASKS},
+        exercises={exercise.id: exercise.name for exercise in EXERCISES},
+        conditions=dict(CONDITIONS),
+        session_kinds=SESSION_KINDS,
+        train_targets={
+            exercise: [TrainTarget(toes=list(toes), label=target_words(toes)) for toes in targets]
             for exercise, targets in TRAIN_TARGETS.items()
         },
-    }
+    )

@@ -24,6 +24,7 @@ from starlette.requests import HTTPConnection
 
 from toelab.errors import ToelabError
 from toelab.web.auth import account_of, refuse, signed_in
+from toelab.web.responses import PairCode, PairRoom
 
 CODE_TTL_S = 5 * 60.0  # long enough to pick up the phone and type it, short enough to be guessed never
 ROOM_TTL_S = 4 * 3600.0  # a room is forgotten this long after it was made
@@ -146,22 +147,22 @@ router = APIRouter()
 
 
 @router.post("/api/pair")
-def pair_create(request: Request, _: Annotated[Any, Depends(signed_in)]) -> dict[str, Any]:
+def pair_create(request: Request, _: Annotated[Any, Depends(signed_in)]) -> PairCode:
     """A new code for this (big) screen, with a QR code of the address a phone opens."""
     pairings = pairings_of(request)
     room = pairings.create(_owner(request))
     address = f"{str(request.base_url).rstrip('/')}/?pair={room.code}"
-    return {"code": room.code, "url": address, "qr_svg": qr_svg(address), "expires_in_s": pairings.code_ttl_s}
+    return PairCode(code=room.code, url=address, qr_svg=qr_svg(address), expires_in_s=pairings.code_ttl_s)
 
 
 @router.post("/api/pair/join")
-def pair_join(given: JoinRequest, request: Request, _: Annotated[Any, Depends(signed_in)]) -> dict[str, Any]:
+def pair_join(given: JoinRequest, request: Request, _: Annotated[Any, Depends(signed_in)]) -> PairRoom:
     """The phone joins the big screen's room: the answer's ``room`` goes with its camera connection."""
     try:
         room = pairings_of(request).join(given.code, _owner(request))
     except PermissionError as refused:
         refuse(request, 403, str(refused))
-    return {"room": room.token}
+    return PairRoom(room=room.token)
 
 
 @router.websocket("/ws/pair")

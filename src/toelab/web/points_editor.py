@@ -16,7 +16,6 @@ import threading
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -26,6 +25,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from toelab.errors import ToelabError
 from toelab.track.points import FootPoints, Proposal, parse_points
 from toelab.web.page_words import vocabulary
+from toelab.web.responses import EditorSetup
 from toelab.web.security import SecurityHeadersMiddleware
 
 STATIC = Path(__file__).parent / "static"
@@ -89,17 +89,17 @@ def editor_app(editing: _Editing, token: str) -> FastAPI:
         return Response(editing.png, media_type="image/png", headers={"cache-control": "no-store"})
 
     @app.get("/{given}/setup")
-    def setup(given: str) -> dict[str, Any]:
+    def setup(given: str) -> EditorSetup:
         check(given)
         proposal = editing.proposal
-        return {
-            "view": editing.view,
-            "words": vocabulary(),
-            "confident": proposal.ok,
-            "message": proposal.message,
-            "points": [foot.to_json() for foot in proposal.points],
-            "out": str(editing.out),
-        }
+        return EditorSetup(
+            view=editing.view,
+            words=vocabulary(),
+            confident=proposal.ok,
+            message=proposal.message,
+            points=[foot.to_json() for foot in proposal.points],
+            out=str(editing.out),
+        )
 
     @app.post("/{given}/save")
     async def save(given: str, request: Request) -> JSONResponse:

@@ -4,17 +4,16 @@ before each step. Thin: it calls store/, records, report/ and protocols/."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.requests import HTTPConnection
 
-from toelab.analysis.progress import METRICS
+from toelab.analysis.progress import METRICS, Asymmetry
 from toelab.errors import ToelabError
 from toelab.protocols import BATTERY, EXERCISES, red_flags
 from toelab.protocols import context as tremor_context
@@ -28,6 +27,35 @@ from toelab.tasks import TASKS
 from toelab.tasks.tremor import amplitude_words
 from toelab.web.auth import account_of, clinic_of, people_seen_by, refuse, signed_in
 from toelab.web.people import PERSON_COOKIE, current_person_id, web_store
+from toelab.web.responses import (
+    AccountName,
+    Chart,
+    ExerciseLogged,
+    ExerciseName,
+    FigureAsymmetry,
+    FigureChange,
+    FigurePlateau,
+    FigureTrend,
+    Guidance,
+    History,
+    HistorySession,
+    HistoryTrial,
+    LogEntry,
+    People,
+    PersonName,
+    PlanInfo,
+    PlanToday,
+    Question,
+    RaisedFlag,
+    RedFlags,
+    TodaysExercise,
+    TremorQuestion,
+    TremorQuestions,
+    TremorReading,
+    TremorTimeline,
+    TrialFigure,
+    WeekAdherence,
+)
 
 router = APIRouter()
 PersonId = Annotated[int, Depends(current_person_id)]
@@ -57,16 +85,16 @@ def _value_text(metric: str, value: float, unit: str) -> str:
     return format_value(metric, value, unit)
 
 
-def _flag(raised: red_flags.RaisedFlag) -> dict[str, Any]:
-    return {
-        "id": raised.flag.id,
-        "title": raised.flag.title,
-        "advice": raised.flag.advice,
-        "see": raised.flag.see,
-        "when": raised.flag.when,
-        "reason": raised.reason,
-        "foot": raised.foot,
-    }
+def _flag(raised: red_flags.RaisedFlag) -> RaisedFlag:
+    return RaisedFlag(
+        id=raised.flag.id,
+        title=raised.flag.title,
+        advice=raised.flag.advice,
+        see=raised.flag.see,
+        when=raised.flag.when,
+        reason=raised.reason,
+        foot=raised.foot,
+    )
 
 
 # --- people -------------------------------------------------------------------------------
@@ -88,17 +116,17 @@ def household_only(connection: HTTPConnection) -> None:
 Household = Depends(household_only)
 
 
-def _people(store: Store, connection: HTTPConnection, current: int | None) -> dict[str, Any]:
+def _people(store: Store, connection: HTTPConnection, current: int | None) -> People:
     """The people the page may keep records for, the one it keeps them for now, and who is
     signed in (clinic mode): a household's whole list; a clinician's own patients; a patient
     themselves; an admin no one."""
     account = account_of(connection)
-    return {
-        "people": [{"id": p.id, "display_name": p.display_name} for p in people_seen_by(store, account)],
-        "current": current,
-        "account": None if account is None else {"username": account.username, "role": account.role},
-        "can_add": account is None,
-    }
+    return People(
+        people=[PersonName(id=p.id, display_name=p.display_name) for p in people_seen_by(store, account)],
+        current=current,
+        account=None if account is None else AccountName(username=account.username, role=account.role),
+        can_add=account is None,
+    )
 
 
 def _current_or_none(connection: HTTPConnection) -> int | None:
@@ -109,163 +137,174 @@ def _current_or_none(connection: HTTPConnection) -> int | None:
         return None
 
 
-def _choose(response: JSONResponse, person_id: int) -> JSONResponse:
+def _choose(people: People, person_id: int) -> JSONResponse:
+    """The people, and the cookie that keeps the choice of person."""
+    response = JSONResponse(people.model_dump(mode="json"))
     response.set_cookie(PERSON_COOKIE, str(person_id), max_age=COOKIE_MAX_AGE_S, samesite="strict")
     return response
 
 
 @router.get("/api/people", dependencies=[Depends(signed_in)])
-def people(request: Request, store: WebStore) -> dict[str, Any]:
+def people(request: Request, store: WebStore) -> People:
     return _people(store, request, _current_or_none(request))
 
 
-@router.post("/api/people", dependencies=[Household])
+@router.post("/api/people", dependencies=[Household], response_model=People)
 def people_add(new: NewPerson, request: Request, store: WebStore, _person_id: PersonId) -> JSONResponse:
     person = store.add_person(new.display_name, diabetes=new.diabetes)
-    return _choose(JSONResponse(_people(store, request, person.id)), person.id)
+    return _choose(_people(store, request, person.id), person.id)
 
 
-@router.post("/api/people/choose", dependencies=[Depends(signed_in)])
+@router.post("/api/people/choose", dependencies=[Depends(signed_in)], response_model=People)
 def people_choose(chosen: ChosenPerson, request: Request, store: WebStore) -> JSONResponse:
     # the one access decision: at home anyone of the household, in a clinic one's own patients
     person_id = current_person_id(request, chosen.id)
-    return _choose(JSONResponse(_people(store, request, person_id)), person_id)
+    return _choose(_people(store, request, person_id), person_id)
 
 
 # --- history ------------------------------------------------------------------------------
-def _sessions(overview: PersonOverview) -> list[dict[str, Any]]:
+def _sessions(overview: PersonOverview) -> list[HistorySession]:
     return [
-        {
-            "id": h.session.id,
-            "kind": h.session.kind,
-            "started_at": h.session.started_at.isoformat(),
-            "status": h.session.status,
-            "context": list(h.session.context.labels()) if h.session.context else [],
-            "trials": [
-                {
-                    "task": t.task,
-                    "foot": t.foot,
-                    "condition": t.parameters.get("condition"),
-                    "exercise_id": t.parameters.get("exercise_id"),
+        HistorySession(
+            id=h.session.id,
+            kind=h.session.kind,
+            started_at=h.session.started_at.isoformat(),
+            status=h.session.status,
+            context=list(h.session.context.labels()) if h.session.context else [],
+            trials=[
+                HistoryTrial(
+                    task=t.task,
+                    foot=t.foot,
+                    condition=t.parameters.get("condition"),
+                    exercise_id=t.parameters.get("exercise_id"),
                     # a withheld result in words: "not measured — why — how to redo", per foot
-                    "not_measured": trial_withheld_words(t),
-                    "figures": [
-                        {
-                            "name": r.name,
-                            "label": _label(r.name),
-                            "value": r.value,
-                            "unit": r.unit,
-                            "text": _value_text(r.name, r.value, r.unit),
-                            "foot": r.foot,
-                            "toe": r.toe,
-                        }
+                    not_measured=trial_withheld_words(t),
+                    figures=[
+                        TrialFigure(
+                            name=r.name,
+                            label=_label(r.name),
+                            value=r.value,
+                            unit=r.unit,
+                            text=_value_text(r.name, r.value, r.unit),
+                            foot=r.foot,
+                            toe=r.toe,
+                        )
                         for r in t.results
                     ],
-                }
+                )
                 for t in h.trials
             ],
-        }
+        )
         for h in reversed(overview.sessions)
     ]
 
 
-def _progress(overview: PersonOverview) -> dict[str, Any]:
-    progress = overview.progress
-    latest: dict[str, Any] = {}
-    for a in progress.asymmetries:
+def _changes(overview: PersonOverview) -> list[FigureChange]:
+    return [
+        FigureChange(
+            metric=c.metric,
+            label=_label(c.metric),
+            foot=c.foot,
+            baseline_day=c.baseline_day.isoformat(),
+            baseline_value=c.baseline_value,
+            latest_day=c.latest_day.isoformat(),
+            latest_value=c.latest_value,
+            change=c.change,
+            change_pct=_number(c.change_pct),
+            pct_of_reference=_number(c.pct_of_reference),
+        )
+        for c in overview.progress.changes
+        # one day of tests has nothing to compare: no "+0 %" after the first test
+        if c.toe is None and c.latest_day > c.baseline_day
+    ]
+
+
+def _trends(overview: PersonOverview) -> list[FigureTrend]:
+    return [
+        FigureTrend(
+            metric=t.metric,
+            label=_label(t.metric),
+            foot=t.foot,
+            direction=t.direction,
+            slope_per_week=_number(t.slope_per_week),
+            sessions=t.n_sessions,
+        )
+        for t in overview.progress.trends
+        if t.toe is None
+    ]
+
+
+def _asymmetries(overview: PersonOverview) -> list[FigureAsymmetry]:
+    latest: dict[str, Asymmetry] = {}
+    for a in overview.progress.asymmetries:
         if a.toe is None:
             latest[a.metric] = a
-    return {
-        "changes": [
-            {
-                "metric": c.metric,
-                "label": _label(c.metric),
-                "foot": c.foot,
-                "baseline_day": c.baseline_day.isoformat(),
-                "baseline_value": c.baseline_value,
-                "latest_day": c.latest_day.isoformat(),
-                "latest_value": c.latest_value,
-                "change": c.change,
-                "change_pct": _number(c.change_pct),
-                "pct_of_reference": _number(c.pct_of_reference),
-            }
-            for c in progress.changes
-            # one day of tests has nothing to compare: no "+0 %" after the first test
-            if c.toe is None and c.latest_day > c.baseline_day
-        ],
-        "trends": [
-            {
-                "metric": t.metric,
-                "label": _label(t.metric),
-                "foot": t.foot,
-                "direction": t.direction,
-                "slope_per_week": _number(t.slope_per_week),
-                "sessions": t.n_sessions,
-            }
-            for t in progress.trends
-            if t.toe is None
-        ],
-        "asymmetries": [
-            {
-                "metric": a.metric,
-                "label": _label(a.metric),
-                "day": a.day.isoformat(),
-                "left": a.left,
-                "right": a.right,
-                "symmetry_index_pct": _number(a.symmetry_index_pct),
-                "weaker_foot": a.weaker_foot,
-            }
-            for a in latest.values()
-        ],
-        "plateaus": [
-            {
-                "metric": p.metric,
-                "label": _label(p.metric),
-                "foot": p.foot,
-                "weeks": p.weeks,
-                "plateau": p.plateau,
-                "advice": p.advice,
-            }
-            for p in overview.plateaus
-        ],
-    }
+    return [
+        FigureAsymmetry(
+            metric=a.metric,
+            label=_label(a.metric),
+            day=a.day.isoformat(),
+            left=a.left,
+            right=a.right,
+            symmetry_index_pct=_number(a.symmetry_index_pct),
+            weaker_foot=a.weaker_foot,
+        )
+        for a in latest.values()
+    ]
 
 
-def _tremor(store: Store, person_id: int) -> dict[str, Any]:
+def _plateaus(overview: PersonOverview) -> list[FigurePlateau]:
+    return [
+        FigurePlateau(
+            metric=p.metric,
+            label=_label(p.metric),
+            foot=p.foot,
+            weeks=p.weeks,
+            plateau=p.plateau,
+            advice=p.advice,
+        )
+        for p in overview.plateaus
+    ]
+
+
+def _tremor(store: Store, person_id: int) -> TremorTimeline:
     lined = tremor_context.line_up(store.tremor_points(person_id))
-    return {
-        "timeline": [
-            {
-                "when": r.when.isoformat(),
-                "foot": r.foot,
-                "condition": r.condition,
-                "amplitude": r.amplitude,
-                "amplitude_unit": r.amplitude_unit,
-                "size": amplitude_words(r.amplitude, r.amplitude_unit),
-                "frequency_hz": r.frequency_hz,
-                "rhythmic": r.rhythmic,
-                "context": list(r.context),
-            }
+    return TremorTimeline(
+        timeline=[
+            TremorReading(
+                when=r.when.isoformat(),
+                foot=r.foot,
+                condition=r.condition,
+                amplitude=r.amplitude,
+                amplitude_unit=r.amplitude_unit,
+                size=amplitude_words(r.amplitude, r.amplitude_unit),
+                frequency_hz=r.frequency_hz,
+                rhythmic=r.rhythmic,
+                context=list(r.context),
+            )
             for r in reversed(lined.timeline)
         ],
-        "comparisons": [c.summary for c in lined.comparisons if c.enough],
-        "caution": lined.caution,
-    }
+        comparisons=[c.summary for c in lined.comparisons if c.enough],
+        caution=lined.caution,
+    )
 
 
 @router.get("/api/history")
-def history(store: WebStore, person_id: PersonId) -> dict[str, Any]:
+def history(store: WebStore, person_id: PersonId) -> History:
     from toelab.report.html import trend_plots
 
     overview = person_overview(store, person_id)
-    return {
-        "person": {"id": overview.person.id, "display_name": overview.person.display_name},
-        "charts": [{"caption": p.caption, "svg": p.svg} for p in trend_plots(overview)],
-        **_progress(overview),
-        "tremor": _tremor(store, person_id),
-        "flags": [_flag(f) for f in overview.flags],
-        "sessions": _sessions(overview),
-    }
+    return History(
+        person=PersonName(id=overview.person.id, display_name=overview.person.display_name),
+        charts=[Chart(caption=p.caption, svg=p.svg) for p in trend_plots(overview)],
+        changes=_changes(overview),
+        trends=_trends(overview),
+        asymmetries=_asymmetries(overview),
+        plateaus=_plateaus(overview),
+        tremor=_tremor(store, person_id),
+        flags=[_flag(f) for f in overview.flags],
+        sessions=_sessions(overview),
+    )
 
 
 # --- plan and exercise log ----------------------------------------------------------------
@@ -286,69 +325,70 @@ class ExerciseDone(BaseModel):
     comment: str = Field(default="", max_length=1000)
 
 
-def _plan(store: Store, person_id: int, today: date) -> dict[str, Any]:
+def _plan(store: Store, person_id: int, today: date) -> PlanToday:
     stored = store.current_plan(person_id, today)
-    exercises = [{"id": e.id, "name": e.name} for e in EXERCISES]
+    exercises = [ExerciseName(id=e.id, name=e.name) for e in EXERCISES]
     if stored is None:
-        return {"plan": None, "today": today.isoformat(), "exercises": exercises}
+        return PlanToday(plan=None, today=today.isoformat(), exercises=exercises)
     done = {i.exercise_id: i.times_done for i in store.plan_items(stored.id) if i.day == today}
     adherence = store.adherence(stored, until=today)
-    return {
-        "plan": {
-            "id": stored.id,
-            "start_date": stored.plan.start_date.isoformat(),
-            "exercise_ids": list(stored.plan.exercise_ids),
-        },
-        "today": today.isoformat(),
-        "exercises": exercises,
-        "todays": [
-            {
-                "id": e.id,
-                "name": e.name,
-                "frequency": e.frequency.label,
-                "per_day": e.frequency.sessions_per_day,
-                "times_done": done.get(e.id, 0),
-                "camera_judged": e.camera_judged,
-            }
+    return PlanToday(
+        plan=PlanInfo(
+            id=stored.id,
+            start_date=stored.plan.start_date.isoformat(),
+            exercise_ids=list(stored.plan.exercise_ids),
+        ),
+        today=today.isoformat(),
+        exercises=exercises,
+        todays=[
+            TodaysExercise(
+                id=e.id,
+                name=e.name,
+                frequency=e.frequency.label,
+                per_day=e.frequency.sessions_per_day,
+                times_done=done.get(e.id, 0),
+                camera_judged=e.camera_judged,
+            )
             for e in todays_exercises(stored.plan, today)
         ],
-        "adherence": [
-            {
-                "week_start": w.week_start.isoformat(),
-                "done": w.done,
-                "target": w.target,
-                "fraction": _number(w.fraction) if w.target else None,
-            }
+        adherence=[
+            WeekAdherence(
+                week_start=w.week_start.isoformat(),
+                done=w.done,
+                target=w.target,
+                fraction=_number(w.fraction) if w.target else None,
+            )
             for w in adherence
         ],
-        "log": [
-            {
-                "day": e.day.isoformat(),
-                "exercise_id": e.exercise_id,
-                "reps": e.reps,
-                "minutes": e.minutes,
-                "pain": e.pain,
-                "comment": e.comment,
-            }
+        log=[
+            LogEntry(
+                day=e.day.isoformat(),
+                exercise_id=e.exercise_id,
+                reps=e.reps,
+                minutes=e.minutes,
+                pain=e.pain,
+                comment=e.comment,
+            )
             for e in reversed(store.exercise_log(person_id)[-20:])
         ],
-    }
+    )
 
 
-@router.get("/api/plan")
-def plan(store: WebStore, person_id: PersonId) -> dict[str, Any]:
+# without a plan the answer has no todays, adherence or log: left out, not null
+@router.get("/api/plan", response_model_exclude_unset=True)
+def plan(store: WebStore, person_id: PersonId) -> PlanToday:
     return _plan(store, person_id, date.today())
 
 
-@router.post("/api/plan")
-def plan_create(new: NewPlan, store: WebStore, person_id: PersonId) -> dict[str, Any]:
+@router.post("/api/plan", response_model_exclude_unset=True)
+def plan_create(new: NewPlan, store: WebStore, person_id: PersonId) -> PlanToday:
     today = date.today()
     store.create_plan(person_id, new.exercise_ids, today)
     return _plan(store, person_id, today)
 
 
-@router.post("/api/plan/mark")
-def plan_mark(mark: PlanMark, store: WebStore, person_id: PersonId) -> dict[str, Any]:
+@router.post("/api/plan/mark", response_model_exclude_unset=True)
+def plan_mark(mark: PlanMark, store: WebStore, person_id: PersonId) -> PlanToday:
     today = date.today()
     stored = store.current_plan(person_id, today)
     if stored is None:
@@ -361,7 +401,7 @@ def plan_mark(mark: PlanMark, store: WebStore, person_id: PersonId) -> dict[str,
 
 
 @router.post("/api/exercise-log")
-def exercise_log(done: ExerciseDone, store: WebStore, person_id: PersonId) -> dict[str, Any]:
+def exercise_log(done: ExerciseDone, store: WebStore, person_id: PersonId) -> ExerciseLogged:
     entry, marked = log_exercise(
         store,
         person_id,
@@ -372,12 +412,9 @@ def exercise_log(done: ExerciseDone, store: WebStore, person_id: PersonId) -> di
         pain=done.pain,
         comment=done.comment,
     )
-    return {
-        "id": entry.id,
-        "exercise_id": entry.exercise_id,
-        "day": entry.day.isoformat(),
-        "plan_marked": marked,
-    }
+    return ExerciseLogged(
+        id=entry.id, exercise_id=entry.exercise_id, day=entry.day.isoformat(), plan_marked=marked
+    )
 
 
 # --- red flags ----------------------------------------------------------------------------
@@ -386,19 +423,19 @@ class RedFlagAnswers(BaseModel):
 
 
 @router.get("/api/red-flags")
-def red_flags_now(store: WebStore, person_id: PersonId) -> dict[str, Any]:
+def red_flags_now(store: WebStore, person_id: PersonId) -> RedFlags:
     latest = store.latest_red_flag_answers(person_id)
-    return {
-        "questions": [{"id": q.id, "text": q.text} for q in red_flags.QUESTIONS],
-        "flags": [_flag(f) for f in person_overview(store, person_id).flags],
+    return RedFlags(
+        questions=[Question(id=q.id, text=q.text) for q in red_flags.QUESTIONS],
+        flags=[_flag(f) for f in person_overview(store, person_id).flags],
         # the last answers fill the form in, so only what changed needs a click
-        "last_answers": latest[1] if latest else {},
-        "answered_on": latest[0].isoformat() if latest else None,
-    }
+        last_answers=latest[1] if latest else {},
+        answered_on=latest[0].isoformat() if latest else None,
+    )
 
 
 @router.post("/api/red-flags")
-def red_flags_answer(given: RedFlagAnswers, store: WebStore, person_id: PersonId) -> dict[str, Any]:
+def red_flags_answer(given: RedFlagAnswers, store: WebStore, person_id: PersonId) -> RedFlags:
     store.record_red_flag_answers(person_id, date.today(), given.answers)
     return red_flags_now(store, person_id)
 
@@ -452,7 +489,7 @@ def report_formats() -> dict[str, bool]:
 
 # --- guidance -----------------------------------------------------------------------------
 @router.get("/api/guidance/{kind}/{item_id}", dependencies=[Depends(signed_in)])
-def guidance(kind: str, item_id: str) -> dict[str, Any]:
+def guidance(kind: str, item_id: str) -> Guidance:
     """The instruction sheet of a test or an exercise, and for a test the guide of each step."""
     if kind not in ("test", "exercise"):
         raise ToelabError(f"guidance is for a test or an exercise, not {kind!r}")
@@ -464,14 +501,16 @@ def guidance(kind: str, item_id: str) -> dict[str, Any]:
     else:
         sheet["steps"] = {}
         sheet["before"] = guide_for_exercise(item_id).before
-    return sheet
+    return Guidance.model_validate(sheet)
 
 
 @router.get("/api/tremor-context", dependencies=[Depends(signed_in)])
-def tremor_context_questions() -> dict[str, Any]:
-    return {
-        "questions": [dataclasses.asdict(q) for q in tremor_context.QUESTIONS],
-        "condition_words": tremor_context.CONDITIONS,
+def tremor_context_questions() -> TremorQuestions:
+    return TremorQuestions(
+        questions=[
+            TremorQuestion(id=q.id, text=q.text, choices=list(q.choices)) for q in tremor_context.QUESTIONS
+        ],
+        condition_words=dict(tremor_context.CONDITIONS),
         # the tests whose figures mean something else with the context (a tremor test at rest)
-        "tests": [t.id for t in BATTERY if t.task in TASKS and TASKS[t.task].uses_context],
-    }
+        tests=[t.id for t in BATTERY if t.task in TASKS and TASKS[t.task].uses_context],
+    )

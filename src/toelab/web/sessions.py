@@ -20,11 +20,13 @@ from toelab.tasks import json_safe
 
 def save_session(folder: Path, record: dict[str, Any]) -> dict[str, Any]:
     """Write one session record (adds ``id``, which sorts by the time to the microsecond, and
-    ``saved_at``) and return it as written."""
+    ``saved_at``) and return it as written. The id names the file: one the record brings
+    (a hand-logged entry is the page's own JSON) is replaced, never used."""
     private_folder(folder)
     now = datetime.now(UTC)
+    given = {k: v for k, v in record.items() if k not in ("id", "saved_at")}
     saved = json_safe(
-        {"id": f"{now:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}", "saved_at": now.isoformat(), **record}
+        {"id": f"{now:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}", "saved_at": now.isoformat(), **given}
     )
     path = folder / f"{saved['id']}.json"
     write_private(path, json.dumps(saved, indent=1, allow_nan=False).encode("utf-8"))
@@ -60,6 +62,8 @@ def last_sessions(
             continue
         if not isinstance(record, dict) or (from_shared and not (owns and owns(record))):
             continue
+        if not (isinstance(record.get("id"), str) and isinstance(record.get("saved_at"), str)):
+            continue  # not a file save_session wrote
         if skip:
             skip -= 1
             continue

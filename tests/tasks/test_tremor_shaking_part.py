@@ -65,8 +65,8 @@ class _Result:
 
 
 def test_a_part_is_named_only_when_the_other_is_still_beside_it():
-    def part(foot, toes, scale=1.0):
-        return which_part_shakes(_Result(*foot), _Result(*toes), scale)  # type: ignore[arg-type]
+    def part(foot, toes):
+        return which_part_shakes(_Result(*foot), _Result(*toes))  # type: ignore[arg-type]
 
     assert part(("rhythmic", 6.0, 2.0), ("rhythmic", 6.1, 0.1)) == "foot"
     assert part(("rhythmic", 6.0, 0.1), ("rhythmic", 6.1, 2.0)) == "toes"
@@ -75,5 +75,3 @@ def test_a_part_is_named_only_when_the_other_is_still_beside_it():
     assert part(("rhythmic", 6.0, 2.0), ("rhythmic", 6.1, 0.6)) is None
     assert part(("rhythmic", 6.0, 0.3), ("rhythmic", 6.1, 2.0)) is None
     assert part(("none", None, None), ("irregular", 3.3, 1.0)) is None
-    # the foot in pixels against toes in mm (a video given a scale): compared in one unit
-    assert part(("rhythmic", 6.0, 2.0), ("rhythmic", 6.0, 2.0), scale=0.02) == "toes"

@@ -3,18 +3,18 @@
 The tracker keeps two motions apart (:mod:`toelab.track.tracker`): each foot's own motion
 against the picture (the signals ``{foot}_foot_dx_px``, ``_dy_px``, ``_rotation_deg`` and
 ``_scale``: a similarity transform of the first frame) and each toe's motion against its foot
-(the landmarks, with the foot's motion taken out). The foot's shaking is read where the toes
-sit: the shift the transform gives the centre of the toes' first-frame points (the transform's
-own translation is the shift of the picture's corner, which a small turn of the foot swings
-by many pixels). When the whole foot shakes, the toes shake with it and the shaking shows in
-the foot's motion; when the toes shake on a still foot, it shows in the toes' motion against
-the foot. Both are
-analysed alike (:func:`toelab.analysis.tremor.analyze_tremor`). A part is named only when the
-other is still beside it: its regular shaking under ``STILL_SHARE`` of the named part's. When
-both show the rhythm at a larger share the parts are not told apart (``part`` None with a
-regular rhythm): a smoothly lit or smooth-skinned foot gives the tracker few features on the
-foot itself, so a whole-foot shake can leak into the toes' motion and a toe shake into the
-foot's, and which one it was cannot be read from the sizes.
+(the landmarks, with the foot's motion taken out). Both are read at one place, the centre of
+the toes' first-frame points: the foot's shaking is the shift its transform gives that centre
+(the transform's own translation is the shift of the picture's corner, which a small turn of
+the foot swings by many pixels), and the toes' shaking is their mean motion against the foot.
+A small error in the foot's turn moves the toes on either side of that centre in opposite
+directions and cancels in their mean, so a whole-foot shake does not leak into the toes;
+toes that shake on a still foot move together and show in it.
+
+Both are analysed alike (:func:`toelab.analysis.tremor.analyze_tremor`). A part is named only
+when the other is still beside it: its regular shaking under ``STILL_SHARE`` of the named
+part's. When both show the rhythm at a larger share, the parts are not told apart (``part``
+None with a regular rhythm) rather than guessed.
 
 The foot's motion is seen against the picture, so a camera that shakes would read as a foot
 that shakes: the camera must stand still (on the floor or a stand), as the tremor test's
@@ -23,6 +23,7 @@ set-up asks.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -34,26 +35,28 @@ from toelab.recording import Recording
 ShakingPart = Literal["foot", "toes"]
 
 # a part whose regular shaking is under this share of the other's is still beside it (toelab's
-# choice, from videos made of real photos with known motion, benchmarks/video_truth.py: a
-# shake's leak into the other part's motion reached 0.17 of it on scanned feet with smooth skin)
+# choice, from videos made of real photos with known motion, benchmarks/video_truth.py)
 STILL_SHARE = 0.1
 
 
 @dataclass(frozen=True)
 class PartsShaking:
-    """The foot's and the toes' shaking and which of them shakes (None: neither regularly)."""
+    """The foot's and the toes' shaking (both at the toes' centre, in pixels) and which of them
+    shakes (None: neither regularly, or not told apart); ``each_toe`` is the toes' shaking from
+    every toe's own motion (the test's usual analysis, which a single toe's tremor shows in)."""
 
     part: ShakingPart | None
     foot: TremorResult
     toes: TremorResult
+    each_toe: TremorResult
 
     @property
     def headline(self) -> TremorResult:
-        """The shaking the test reports: the named part's, else the larger regular one (the
-        toes' when neither shakes regularly)."""
+        """The shaking the test reports: the foot's when the foot shakes, or when the parts are
+        not told apart and the foot's is the larger; else the toes'."""
         if self.part == "foot" or (self.part is None and _size(self.foot) > _size(self.toes)):
             return self.foot
-        return self.toes
+        return self.each_toe
 
 
 def _forefoot_shift(recording: Recording, foot: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -72,14 +75,28 @@ def _forefoot_shift(recording: Recording, foot: str) -> tuple[np.ndarray, np.nda
     return a * cx - b * cy + dx - cx, b * cx + a * cy + dy - cy
 
 
-def forefoot_motion(recording: Recording) -> Recording | None:
-    """Each foot's forefoot shift in the picture as signals ``{foot}_forefoot_x_px`` and
-    ``_y_px`` (None when the recording holds no foot motion: a sensor, a landmark file)."""
+def centre_motions(recording: Recording) -> Recording | None:
+    """Each foot's shift in the picture and its toes' mean motion against it, both at the
+    centre of the toes, as signals ``{foot}_forefoot_x_px``/``_y_px`` and
+    ``{foot}_toes_x_px``/``_y_px`` (None when the recording holds no foot motion: a sensor, a
+    landmark file)."""
     signals: dict[str, np.ndarray] = {}
     for foot in recording.feet():
         shift = _forefoot_shift(recording, foot)
-        if shift is not None:
-            signals[f"{foot}_forefoot_x_px"], signals[f"{foot}_forefoot_y_px"] = shift
+        if shift is None:
+            continue
+        signals[f"{foot}_forefoot_x_px"], signals[f"{foot}_forefoot_y_px"] = shift
+        # each toe's motion from where it was first seen, so a toe lost for a while does not
+        # move the mean of the others
+        moved = []
+        for name, xy in recording.landmarks.items():
+            seen = np.isfinite(xy[:, :2]).all(axis=1)
+            if name.startswith(f"{foot}_") and seen.any():
+                moved.append(xy[:, :2] - xy[np.argmax(seen), :2])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a frame with no toe: no mean
+            mean = np.nanmean(np.stack(moved), axis=0)
+        signals[f"{foot}_toes_x_px"], signals[f"{foot}_toes_y_px"] = mean[:, 0], mean[:, 1]
     if not signals:
         return None
     meta = replace(recording.meta, signal_units={name: "px" for name in signals})
@@ -98,13 +115,10 @@ def _size(result: TremorResult) -> float:
     return float(result.amplitude or 0.0) if _regular(result) else 0.0
 
 
-def which_part_shakes(
-    foot: TremorResult, toes: TremorResult, foot_to_toes_unit: float = 1.0
-) -> ShakingPart | None:
-    """``foot`` or ``toes`` from the two analyses, or None when neither shakes with a regular
-    rhythm or when both do and they cannot be told apart; ``foot_to_toes_unit`` turns the
-    foot's amplitude into the toes' unit (pixels into mm when the video was given a scale)."""
-    foot_size, toes_size = _size(foot) * foot_to_toes_unit, _size(toes)
+def which_part_shakes(foot: TremorResult, toes: TremorResult) -> ShakingPart | None:
+    """``foot`` or ``toes`` from the two analyses (in one unit), or None when neither shakes
+    with a regular rhythm or when both do and they cannot be told apart."""
+    foot_size, toes_size = _size(foot), _size(toes)
     larger, smaller = max(foot_size, toes_size), min(foot_size, toes_size)
     if larger == 0.0 or smaller >= STILL_SHARE * larger:
         return None
@@ -114,12 +128,10 @@ def which_part_shakes(
 def parts_shaking(recording: Recording) -> PartsShaking | None:
     """Both parts' shaking in a tracked front-view video; None when the recording does not hold
     the foot's own motion (a sensor, a landmark file, the side view)."""
-    forefoot = forefoot_motion(recording)
-    if forefoot is None or not recording.landmarks:
+    centre = centre_motions(recording)
+    if centre is None:
         return None
-    toes = tremor_from_recording(recording)
-    foot = tremor_from_recording(forefoot, channels=sorted(forefoot.signals))
-    scale = 1.0
-    if toes.amplitude_unit != foot.amplitude_unit and recording.meta.mm_per_unit:
-        scale = float(recording.meta.mm_per_unit)  # the toes in mm, the foot in pixels
-    return PartsShaking(which_part_shakes(foot, toes, scale), foot, toes)
+    names = sorted(centre.signals)
+    foot = tremor_from_recording(centre, channels=[n for n in names if "_forefoot_" in n])
+    toes = tremor_from_recording(centre, channels=[n for n in names if "_toes_" in n])
+    return PartsShaking(which_part_shakes(foot, toes), foot, toes, tremor_from_recording(recording))

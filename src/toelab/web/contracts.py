@@ -125,11 +125,6 @@ def _feet(value: object) -> list[FootPoints]:
         raise _refusal(f"points: {error.message}", error.hint) from None
 
 
-def _nothing_is_empty(value: object) -> object:
-    """Leaving a field out, null and an empty value all mean none (as the page has always sent)."""
-    return value or None
-
-
 Toes = Annotated[tuple[int, ...], BeforeValidator(_toes)]
 Seconds = Annotated[float, Field(allow_inf_nan=False)]
 

@@ -147,6 +147,7 @@ def test_a_real_foot_s_toes_placed_by_hand_and_each_step_highlights_its_toe(
         # and the run's figures come back, step by step
         wait_for_summary(page, server, "#assess-results .summary[data-task='isolation']", 90000)
         assert page.locator("#assess-results .steps table[data-foot] caption").count() == 1
+        page.screenshot(path=screenshots / f"photo-results-{size}.png", full_page=True)
     except Exception:
         page.screenshot(path=screenshots / f"failed-photo-{size}.png", full_page=True)
         raise

@@ -30,6 +30,7 @@ from typing import Literal
 import numpy as np
 
 from toelab.analysis.tremor import TremorResult, tremor_from_recording
+from toelab.errors import ToelabError
 from toelab.recording import Recording
 
 ShakingPart = Literal["foot", "toes"]
@@ -128,10 +129,16 @@ def which_part_shakes(foot: TremorResult, toes: TremorResult) -> ShakingPart | N
 def parts_shaking(recording: Recording) -> PartsShaking | None:
     """Both parts' shaking in a tracked front-view video; None when the recording does not hold
     the foot's own motion (a sensor, a landmark file, the side view)."""
+    if recording.meta.view != "front":
+        return None
     centre = centre_motions(recording)
     if centre is None:
         return None
     names = sorted(centre.signals)
-    foot = tremor_from_recording(centre, channels=[n for n in names if "_forefoot_" in n])
-    toes = tremor_from_recording(centre, channels=[n for n in names if "_toes_" in n])
-    return PartsShaking(which_part_shakes(foot, toes), foot, toes, tremor_from_recording(recording))
+    each_toe = tremor_from_recording(recording)  # the test's own analysis: its refusals stand
+    try:
+        foot = tremor_from_recording(centre, channels=[n for n in names if "_forefoot_" in n])
+        toes = tremor_from_recording(centre, channels=[n for n in names if "_toes_" in n])
+    except ToelabError:
+        return None  # the parts could not be followed apart: the toes' analysis stands alone
+    return PartsShaking(which_part_shakes(foot, toes), foot, toes, each_toe)

@@ -128,6 +128,31 @@ def test_toes_whose_lifts_top_on_the_same_frame_are_one_movement_not_a_crash():
     assert result.toe(1).individuation_index == pytest.approx(1.0, abs=0.05)
 
 
+@pytest.mark.parametrize("wander", [0.0, 0.6])
+def test_toes_whose_rest_wanders_give_no_index_rather_than_a_wrong_one(wander):
+    """A hand-held camera or flickering light makes each toe's rest position waver; how far a
+    toe "followed" is read as its highest point in the lift's window, so the wavering reads as
+    following and the index errs (by 0.1 on videos of real feet). Past the line: not measured."""
+    time_s = np.arange(0, 14, 1 / 30)
+    rng = np.random.default_rng(3)
+    heights = np.zeros((time_s.size, 5))
+    for k in range(5):
+        # each toe's rest wavers slowly (about 1 Hz), in its own way
+        phase, rate = rng.uniform(0, 2 * np.pi, 2), rng.uniform(0.7, 1.3, 2)
+        waves = np.sin(2 * np.pi * rate[:, None] * time_s + phase[:, None])
+        heights[:, k] = wander * waves.sum(axis=0)
+        for rep in range(2):
+            heights[:, k] += _lift(time_s, 1 + 2.5 * k + 1.2 * rep, 10)
+    result = analyze_individuation(time_s, heights)
+    if wander == 0.0:
+        assert all(t.measured and t.individuation_index == pytest.approx(1.0, abs=0.05) for t in result.toes)
+        assert all(t.rest_noise_pct < 1.0 for t in result.toes)
+    else:
+        assert all(not t.measured and t.individuation_index is None for t in result.toes)
+        assert all("resting positions wavered" in t.not_measured_reason for t in result.toes)
+        assert result.toe_control_score is None
+
+
 def test_a_lift_that_seems_to_last_seconds_does_not_swallow_the_lifts_around_it():
     """A toe point drifting up for 4 s (or a toe held up) once merged every lift inside it
     into one movement, so the other toes were compared with each other's lifts."""

@@ -41,6 +41,7 @@ not a warning.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,13 @@ LEADER_FRACTION = 0.5
 # that disagree show the tracking or the movement was not steady enough to trust it.
 MIN_OWN_LIFTS = 2
 MAX_LIFT_SPREAD = 0.14
+# How far another toe "followed" is the highest point of its smoothed height in the lift's
+# window, so the unsteadiness of its rest position adds to it (the highest of ~20 noisy samples
+# lies about 2 standard deviations up). Above MAX_REST_NOISE_SHARE (that noise's robust standard
+# deviation over the toe's own lift, averaged over the other toes) the index cannot be read to
+# ±0.07 and is not given (toelab's choice, from videos made from real photos with known motion,
+# benchmarks/video_truth.py, where a wandering rest position made the index err by 0.1).
+MAX_REST_NOISE_SHARE = 0.025
 # The toe control score compares toes: it needs an index for at least two of them.
 MIN_SCORED_TOES = 2
 # A typical lift's half-width (top to 10 % of its height), bounded: deliberate toe lifts take
@@ -89,6 +97,8 @@ class ToeIndividuation:
     followers: tuple[tuple[int, float], ...] = ()
     not_measured_reason: str | None = None
     index_range: tuple[float, float] | None = None  # lowest and highest index of its own lifts
+    # the other toes' rest noise as a share of their own lifts, in % (see MAX_REST_NOISE_SHARE)
+    rest_noise_pct: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -100,6 +110,7 @@ class ToeIndividuation:
             "measured": self.measured,
             "followers": {str(t): round(share, 3) for t, share in self.followers},
             "index_range": None if self.index_range is None else [round(v, 3) for v in self.index_range],
+            "rest_noise_pct": None if self.rest_noise_pct is None else round(self.rest_noise_pct, 2),
         }
         if not self.measured:
             out["not_measured_reason"] = self.not_measured_reason
@@ -232,6 +243,41 @@ def _not_enough(n_trials: int, others: list[int], per_lift: list[float]) -> str 
     return None
 
 
+def _rest_noise(level: np.ndarray, time_s: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    """Each toe's rest noise: the robust standard deviation (1.4826 × MAD) of its smoothed height
+    outside every movement's window, the height "how far it followed" is read from."""
+    rest = np.ones(time_s.size, dtype=bool)
+    for start, end in spans:
+        rest &= (time_s < start - EPOCH_PAD_S) | (time_s > end + EPOCH_PAD_S)
+    noise = np.full(level.shape[1], np.nan)
+    if rest.sum() >= 5:
+        quiet = level[rest]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an untracked toe: no noise
+            noise = 1.4826 * np.nanmedian(np.abs(quiet - np.nanmedian(quiet, axis=0)), axis=0)
+    return noise
+
+
+def _rest_noise_pct(noise: np.ndarray, reference: np.ndarray, others: list[int]) -> float | None:
+    """The other toes' rest noise as a share of their own lifts, in %."""
+    shares = [
+        noise[j] / reference[j]
+        for j in others
+        if np.isfinite(noise[j]) and np.isfinite(reference[j]) and reference[j] > 0
+    ]
+    return 100.0 * float(np.mean(shares)) if shares else None
+
+
+def _too_unsteady(noise_pct: float | None) -> str | None:
+    if noise_pct is None or noise_pct <= 100.0 * MAX_REST_NOISE_SHARE:
+        return None
+    return (
+        f"the other toes' resting positions wavered by {noise_pct:.1f} % of their lifts (the line is "
+        f"{100 * MAX_REST_NOISE_SHARE:.1f} %), too much to read how far they followed — hold the "
+        "phone still on a stand or the floor, in bright even light, and lift a little higher"
+    )
+
+
 def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> IndividuationResult:
     """Individuation of toes 1..5 from their heights over time (n, 5); an all-NaN column = not tracked.
 
@@ -318,6 +364,7 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
             co[i] = np.where(reference > 0, rows.mean(axis=0) / reference, np.nan)
         co[i, i] = 1.0
 
+    rest_noise = _rest_noise(level, time_s, np.array([(a, b) for a, b, _ in epochs]).reshape(-1, 2))
     lifted = [j for j in tracked if np.isfinite(reference[j])]
     clear_level = CLEAR_LIFT_FRACTION * float(np.median(reference[lifted])) if lifted else np.inf
     toes: list[ToeIndividuation] = []
@@ -329,11 +376,21 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
             toes.append(ToeIndividuation(i + 1, None, None, (), 0, measured=False))
             continue
         per_lift = _per_lift_indices(excursions[targets_arr == i], reference, i, others)
-        why = _not_enough(n_trials, others, per_lift)
+        noise_pct = _rest_noise_pct(rest_noise, reference, others)
+        why = _not_enough(n_trials, others, per_lift) or _too_unsteady(noise_pct)
         if why is not None:
             warnings.append(f"toe {i + 1}: {why}")
             toes.append(
-                ToeIndividuation(i + 1, None, None, (), n_trials, measured=False, not_measured_reason=why)
+                ToeIndividuation(
+                    i + 1,
+                    None,
+                    None,
+                    (),
+                    n_trials,
+                    measured=False,
+                    not_measured_reason=why,
+                    rest_noise_pct=noise_pct,
+                )
             )
             continue
         ii = float(np.clip(1.0 - np.mean(co[i, others]), 0.0, 1.0))
@@ -353,6 +410,7 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
                 n_trials,
                 followers=followers,
                 index_range=(float(min(per_lift)), float(max(per_lift))),
+                rest_noise_pct=noise_pct,
             )
         )
         scores.append(ii)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from photovideo import load, render
 
-from toelab.analysis.shaking_part import which_part_shakes
+from toelab.analysis.shaking_part import foot_lies_above_the_toes, parts_shaking, which_part_shakes
 from toelab.tasks import AnalysisOptions, run_task
 from toelab.track import parse_points, track_video
 
@@ -18,7 +18,7 @@ SHAKE_PX = 1.5
 DURATION_S = 6.0
 
 
-def shaken(tmp_path, part: str, frequency_hz: float, seed: int = 0) -> dict:
+def tracked(tmp_path, part: str, frequency_hz: float, seed: int = 0):
     foot = load("FOCUS_itw_000813")
 
     def wave(t):
@@ -31,7 +31,11 @@ def shaken(tmp_path, part: str, frequency_hz: float, seed: int = 0) -> dict:
     )
     path = tmp_path / f"{part}.mp4"
     truth = render(path, foot, duration_s=DURATION_S, noise=1.0, seed=seed, **motion)
-    recording = track_video(path, parse_points(truth.first_points)).recording
+    return track_video(path, parse_points(truth.first_points)).recording
+
+
+def shaken(tmp_path, part: str, frequency_hz: float, seed: int = 0) -> dict:
+    recording = tracked(tmp_path, part, frequency_hz, seed)
     return run_task(recording, AnalysisOptions(task="tremor")).results
 
 
@@ -75,3 +79,25 @@ def test_a_part_is_named_only_when_the_other_is_still_beside_it():
     assert part(("rhythmic", 6.0, 2.0), ("rhythmic", 6.1, 0.6)) is None
     assert part(("rhythmic", 6.0, 0.3), ("rhythmic", 6.1, 2.0)) is None
     assert part(("none", None, None), ("irregular", 3.3, 1.0)) is None
+
+
+def test_the_foot_s_side_of_the_toe_line_comes_from_the_foot_and_the_toes_order():
+    # a right foot filmed in front of the toes: the big toe on the picture's right, the foot above
+    assert foot_lies_above_the_toes({"foot": "right", "toe1": [300, 400], "toe5": [200, 380]})
+    # the same foot from above with the toes pointing away: the big toe on the left, the foot below
+    assert not foot_lies_above_the_toes({"foot": "right", "toe1": [200, 100], "toe5": [300, 120]})
+    assert foot_lies_above_the_toes({"foot": "left", "toe1": [200, 400], "toe5": [300, 380]})
+    assert not foot_lies_above_the_toes({"foot": "left", "toe1": [300, 100], "toe5": [200, 120]})
+
+
+def test_no_part_is_named_when_the_foot_lies_below_the_toes_in_the_picture(tmp_path):
+    """Filmed from above with the toes pointing away, the tracker's foot would sit on the floor
+    beyond the toes and a whole-foot shake would read as the toes': no part is named."""
+    recording = tracked(tmp_path, "foot", 6.0)
+    assert parts_shaking(recording) is not None
+    (given,) = recording.meta.extra["points"]
+    turned = dict(given, foot="right" if given["foot"] == "left" else "left")
+    recording.meta.extra["points"] = [turned]
+    assert parts_shaking(recording) is None
+    results = run_task(recording, AnalysisOptions(task="tremor")).results
+    assert results["shaking_part"] is None and results["parts"] is None

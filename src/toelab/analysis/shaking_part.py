@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -126,10 +126,34 @@ def which_part_shakes(foot: TremorResult, toes: TremorResult) -> ShakingPart | N
     return "foot" if foot_size > toes_size else "toes"
 
 
+def foot_lies_above_the_toes(points: dict[str, Any]) -> bool:
+    """Whether a foot's toe points put its body above the toe line in the picture, where the
+    tracker follows the foot (``toelab.track.tracker``): a camera in front of the toes.
+
+    Seen from the top of the foot, the big toe lies on the side the foot's own turn gives it:
+    with ``along`` from the little toe to the big toe, the ankle lies along ``along`` turned a
+    quarter clockwise on the picture for a right foot, anticlockwise for a left one. Filmed
+    from in front of the toes, that is up the picture; from above with the toes pointing away
+    (up the picture), it is down, and the tracker's foot would lie on the floor beyond the toes.
+    """
+    toe1, toe5 = np.asarray(points["toe1"], float), np.asarray(points["toe5"], float)
+    along_x, along_y = toe1 - toe5
+    towards_ankle_y = -along_x if points.get("foot") == "right" else along_x
+    return bool(towards_ankle_y < 0)
+
+
+def _feet_in_the_picture_as_tracked(recording: Recording) -> bool:
+    given = recording.meta.extra.get("points") or []
+    fronts = [p for p in given if isinstance(p, dict) and p.get("view") == "front" and "toe1" in p]
+    return bool(fronts) and all(foot_lies_above_the_toes(p) for p in fronts)
+
+
 def parts_shaking(recording: Recording) -> PartsShaking | None:
     """Both parts' shaking in a tracked front-view video; None when the recording does not hold
-    the foot's own motion (a sensor, a landmark file, the side view)."""
-    if recording.meta.view != "front":
+    the foot's own motion (a sensor, a landmark file, the side view) or when the toe points
+    say the foot lies below the toes in the picture (filmed from above with the toes pointing
+    away: the foot's own motion is then not where the tracker reads it, so no part is named)."""
+    if recording.meta.view != "front" or not _feet_in_the_picture_as_tracked(recording):
         return None
     centre = centre_motions(recording)
     if centre is None:

@@ -84,11 +84,11 @@ def run(engine: str, url: str | None, clients: int, seconds: float) -> dict[str,
             thread.join()
         wall_s = time.monotonic() - started
     with open_store(url or f"sqlite:///{home / 'toelab.db'}", home=home) as store:
-        person = store.list_people()[0]
-        plan = store.current_plan(person.id)
+        person = store.people.all()[0]
+        plan = store.plans.current(person.id)
         assert plan is not None
-        counted = sum(i.times_done for i in store.plan_items(plan) if i.day == date.today())
-        logged = len(store.exercise_log(person.id))
+        counted = sum(i.times_done for i in store.plans.items(plan) if i.day == date.today())
+        logged = len(store.exercise_log.entries(person.id))
     expected = acknowledged["mark"] + acknowledged["log"]
     return {
         "requests_per_s": sum(statuses.values()) / wall_s,

@@ -49,23 +49,23 @@ def _recording(seed: int) -> Recording:
 
 def _fill(store: Store, people: tuple[str, ...] = ("Ann", "Bo")) -> None:
     for k, name in enumerate(people):
-        store.add_person(name, birth_year=1980 + k, dominant_foot="right", diabetes=k == 1)
-        session = store.start_session(name, "assessment", fps=30.0, notes="first visit")
+        store.people.add(name, birth_year=1980 + k, dominant_foot="right", diabetes=k == 1)
+        session = store.sessions.start(name, "assessment", fps=30.0, notes="first visit")
         for rep in range(3):
             figures = {"toe_control_score_pct": 50.0 + rep + k, "tremor_frequency_hz": 5.125 + rep}
-            store.add_trial(
+            store.sessions.add_trial(
                 session, "isolation", "right", [1, 2], {"rep": rep}, _recording(10 * k + rep), figures
             )
-        store.finish_session(session)
-        store.log_exercise(name, date(2026, 3, 2), "towel_scrunch", reps=10, pain=1, comment="ok")
+        store.sessions.finish(session)
+        store.exercise_log.log(name, date(2026, 3, 2), "towel_scrunch", reps=10, pain=1, comment="ok")
 
 
 def _everything(store: Store) -> tuple:
-    people = store.list_people()
+    people = store.people.all()
     return (
         people,
-        [store.history(p.id) for p in people],
-        [store.exercise_log(p.id) for p in people],
+        [store.sessions.history(p.id) for p in people],
+        [store.exercise_log.entries(p.id) for p in people],
     )
 
 
@@ -91,9 +91,9 @@ def test_backup_and_restore_give_back_the_same_history_and_track_files(
     with open_store(new_url, home=tmp_path / "new") as store:
         assert _everything(store) == before
         trial = before[1][0][0].trials[0]
-        assert content_sha256(store.load_recording(trial)) == trial.tracks_sha256
+        assert content_sha256(store.sessions.load_recording(trial)) == trial.tracks_sha256
         # the restored database takes new work, with ids after the restored ones
-        session = store.start_session("Ann", "training")
+        session = store.sessions.start("Ann", "training")
         assert session.id > max(h.session.id for histories in before[1] for h in histories)
     assert _file_hashes(tmp_path / "new") == _file_hashes(tmp_path / "live")
 
@@ -142,11 +142,13 @@ from toelab.recording import Recording
 from toelab.store import open_store
 
 store = open_store(sys.argv[1], home=Path(sys.argv[2]))
-session = store.start_session(store.add_person("Ann"), "training")
+session = store.sessions.start(store.people.add("Ann"), "training")
 for rep in itertools.count():
     rng = np.random.default_rng(rep)
     recording = Recording(np.arange(300) / 60.0, {"right_toe1": rng.normal(0.0, 1.0, (300, 2))})
-    store.add_trial(session, "exercise", "right", [1], {"rep": rep}, recording, {"figure": float(rep)})
+    store.sessions.add_trial(
+        session, "exercise", "right", [1], {"rep": rep}, recording, {"figure": float(rep)}
+    )
     print(rep, flush=True)
 """
 
@@ -174,10 +176,10 @@ def test_a_backup_taken_while_trials_are_being_written_is_consistent(tmp_path: P
         with open_store(new_url, home=new_home) as store:
             with store.engine.connect() as connection:
                 assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-            [history] = store.history("Ann")
+            [history] = store.sessions.history("Ann")
             for rep, trial in enumerate(history.trials):
                 assert trial.parameters == {"rep": rep} and trial.figure("figure") == rep
-                assert content_sha256(store.load_recording(trial)) == trial.tracks_sha256
+                assert content_sha256(store.sessions.load_recording(trial)) == trial.tracks_sha256
             counts.append(len(history.trials))
     assert counts[0] >= 5 and counts == sorted(counts)
 
@@ -246,10 +248,10 @@ def test_a_changed_figure_in_the_archived_database_is_refused(tmp_path: Path) ->
 
     url = f"sqlite:///{tmp_path / 'toelab.db'}"
     with open_store(url, home=tmp_path / "live") as store:
-        store.add_person("Ann")
-        session = store.start_session("Ann", "assessment")
+        store.people.add("Ann")
+        session = store.sessions.start("Ann", "assessment")
         figures = {"toe_control_score_pct": 82.156}
-        store.add_trial(session, "isolation", "right", [1], {}, _recording(1), figures)
+        store.sessions.add_trial(session, "isolation", "right", [1], {}, _recording(1), figures)
     made = backup_to(tmp_path / "toelab.tar.gz", url=url, home=tmp_path / "live")
     stored, changed = struct.pack(">d", 82.156), struct.pack(">d", 82.406)  # one byte apart
     assert sum(a != b for a, b in zip(stored, changed, strict=True)) == 1
@@ -265,4 +267,4 @@ def test_a_changed_figure_in_the_archived_database_is_refused(tmp_path: Path) ->
     with pytest.raises(ToelabError, match="database in the backup is damaged"):
         restore_from(damaged, url=new_url, home=tmp_path / "new")
     with open_store(new_url, home=tmp_path / "new") as store:
-        assert store.list_people() == []  # nothing was put back
+        assert store.people.all() == []  # nothing was put back

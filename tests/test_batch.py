@@ -100,7 +100,9 @@ GOOD = {
 
 
 def _batch_trials(store: Store, person: str = "batch") -> dict[str, object]:
-    return {t.parameters["batch"]["file"]: t for history in store.history(person) for t in history.trials}
+    return {
+        t.parameters["batch"]["file"]: t for history in store.sessions.history(person) for t in history.trials
+    }
 
 
 def test_batch_stores_one_row_per_recording_reports_the_broken_one_and_writes_a_summary(
@@ -120,7 +122,7 @@ def test_batch_stores_one_row_per_recording_reports_the_broken_one_and_writes_a_
     assert "7 ok, 1 failed" in done.output
 
     with open_store() as store:
-        [history] = store.history("batch")
+        [history] = store.sessions.history("batch")
         trials = _batch_trials(store)
     assert history.session.status == "complete"
     assert set(trials) == GOOD | {"broken.csv"}
@@ -256,7 +258,7 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path, monkeypatch: 
     ):
         run_batch(folder, BatchOptions("tremor"), store, scheduler=f"tcp://127.0.0.1:{_free_port()}")
     with open_store(f"sqlite:///{tmp_path / 'toelab.db'}", home=tmp_path) as store:
-        assert store.history("batch") == []  # no session was started for nothing
+        assert store.sessions.history("batch") == []  # no session was started for nothing
 
 
 def test_killing_a_batch_keeps_every_finished_file_whole_and_running_again_does_only_the_rest(
@@ -292,14 +294,14 @@ def test_killing_a_batch_keeps_every_finished_file_whole_and_running_again_does_
     with open_store() as store:
         with store.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-        [history] = store.history("batch")
+        [history] = store.sessions.history("batch")
         assert history.session.status == "interrupted"  # its process is gone
         stored = {t.parameters["batch"]["file"]: t for t in history.trials}
         assert set(reported) <= set(stored) and len(stored) < len(names)
         for trial in stored.values():
             assert trial.parameters["batch"]["status"] == "ok"
             assert trial.figure("tremor_frequency_hz") == pytest.approx(5.0, abs=0.3)
-            assert content_sha256(store.load_recording(trial)) == trial.tracks_sha256
+            assert content_sha256(store.sessions.load_recording(trial)) == trial.tracks_sha256
 
     again = runner.invoke(
         app, ["batch", str(folder), "--task", "tremor", "--points-from", str(points)] + ["--engine", "local"]
@@ -307,7 +309,7 @@ def test_killing_a_batch_keeps_every_finished_file_whole_and_running_again_does_
     assert again.exit_code == 0, again.output
     assert f"{len(names) - len(stored)} ok, 0 failed, {len(stored)} analysed before" in again.output
     with open_store() as store:
-        files = [t.parameters["batch"]["file"] for h in store.history("batch") for t in h.trials]
+        files = [t.parameters["batch"]["file"] for h in store.sessions.history("batch") for t in h.trials]
     assert sorted(files) == sorted(names)  # every file once
 
 

@@ -42,9 +42,9 @@ def test_toelab_creates_its_files_for_their_owner_only(
         np.arange(30) / 30.0, {"right_toe1": np.ones((30, 2))}, meta=RecordingMeta(fps=30.0)
     )
     with open_store(home=home) as store:
-        store.add_person("Ann")
-        session = store.start_session("Ann", "assessment")
-        trial = store.add_trial(session, "isolation", "right", [1], {}, recording, {"x": 1.0})
+        store.people.add("Ann")
+        session = store.sessions.start("Ann", "assessment")
+        trial = store.sessions.add_trial(session, "isolation", "right", [1], {}, recording, {"x": 1.0})
     session_file = save_session(home / "sessions", {"task": "logged", "exercise_id": "towel_scrunch"})
     archive = backup_to(tmp_path / "backup.tar.gz").path
     track = home / trial.tracks_path

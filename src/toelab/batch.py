@@ -251,7 +251,7 @@ def _batch_record(trial: Trial) -> dict[str, Any]:
 def done_trials(store: Store, person: str, key: dict[str, Any]) -> dict[str, Trial]:
     """The person's trials analysed with ``key`` that succeeded, by file content hash."""
     done: dict[str, Trial] = {}
-    for history in store.history(person):
+    for history in store.sessions.history(person):
         for trial in history.trials:
             record = _batch_record(trial)
             sha256 = record.get("file_sha256")
@@ -333,7 +333,7 @@ def _store_result(store: Store, session_id: int, task: str, key: dict[str, Any],
         "error": result.error,
         "analysis": key,
     }
-    store.add_trial(
+    store.sessions.add_trial(
         session_id,
         task,
         result.foot,
@@ -346,9 +346,9 @@ def _store_result(store: Store, session_id: int, task: str, key: dict[str, Any],
 
 def _person(store: Store, name: str) -> str:
     try:
-        return store.get_person(name).display_name
+        return store.people.get(name).display_name
     except ToelabError:
-        return store.add_person(name, notes="recordings analysed in batches").display_name
+        return store.people.add(name, notes="recordings analysed in batches").display_name
 
 
 def run_batch(
@@ -403,7 +403,7 @@ def run_batch(
     with ExitStack() as stack:
         if pending:
             client = None if engine == "local" else _dask_client(scheduler, workers, stack)
-            session = store.start_session(
+            session = store.sessions.start(
                 person, "assessment", device="batch", notes=f"batch {options.task} of {folder}"
             )
             session_id = session.id
@@ -419,9 +419,9 @@ def run_batch(
                     if on_result is not None:
                         on_result(results[result.name])
             except BaseException:
-                store.finish_session(session_id, status="interrupted")
+                store.sessions.finish(session_id, status="interrupted")
                 raise
-            store.finish_session(session_id, ended_at=datetime.now(UTC))
+            store.sessions.finish(session_id, ended_at=datetime.now(UTC))
     ordered = tuple(results[item.name] for item in inputs)
     return BatchReport(session_id, ordered, tuple(skipped))
 

@@ -68,15 +68,15 @@ def test_an_exercise_logged_by_hand_counts_in_the_plan(home):
     toelab("person", "add", "Ann")
     start = date.today() - timedelta(days=3)
     with open_store() as store:
-        plan = store.create_plan("Ann", ["tennis_ball_roll", "toe_isolation"], start)
+        plan = store.plans.create("Ann", ["tennis_ball_roll", "toe_isolation"], start)
     out = toelab(
         "log", "Ann", "tennis_ball_roll", "--minutes", "3", "--pain", "2", "--date", start.isoformat()
     )
     assert "counted in the plan" in out
     assert "counted in the plan" not in toelab("log", "Ann", "towel_scrunch", "--reps", "10")
     with open_store() as store:
-        log = store.exercise_log("Ann")
-        first_week = store.adherence(plan)[0]
+        log = store.exercise_log.entries("Ann")
+        first_week = store.plans.adherence(plan)[0]
     assert [(e.exercise_id, e.minutes, e.pain) for e in log] == [
         ("tennis_ball_roll", 3.0, 2),
         ("towel_scrunch", None, None),
@@ -91,9 +91,9 @@ def test_analyze_with_a_person_stores_a_session_with_its_tracks_and_figures(home
     assert result.exit_code == 0, result.output
     assert "stored as session 1 of Ann" in result.stderr
     with open_store() as store:
-        (history,) = store.history("Ann")
+        (history,) = store.sessions.history("Ann")
         (trial,) = history.trials
-        recording = store.load_recording(trial)
+        recording = store.sessions.load_recording(trial)
     assert history.session.status == "complete"
     assert (
         trial.task == "isolation" and trial.foot == "right" and trial.parameters["source"] == "isolation.npz"
@@ -128,7 +128,7 @@ def test_a_rhythm_analysis_keeps_its_beats_so_the_report_can_draw_the_timing(hom
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["task"] == "rhythm"  # the JSON on stdout stays clean
     with open_store() as store:
-        (trial,) = store.history("Ann")[0].trials
+        (trial,) = store.sessions.history("Ann")[0].trials
     # the metronome starts at the offset: no beat before it
     assert trial.parameters["beat_times_s"][:2] == pytest.approx([1.0, 1.6])
     assert trial.toes == (1,) and trial.parameters["event"] == "peak"
@@ -146,7 +146,7 @@ def test_analyze_for_an_unknown_person_fails_at_once(home, isolation_file):
 def test_history_shows_sessions_trends_and_warning_signs(home):
     with open_store() as store:
         person = add_sample_person(store, weeks=2)
-        store.record_red_flag_answers(person, date.today(), {"visible_deformity": True})
+        store.red_flag_answers.record(person, date.today(), {"visible_deformity": True})
     out = toelab("history", "Sample Person")
     assert "Sessions of Sample Person" in out and "Progress" in out
     assert out.count("assessment") == 3

@@ -601,8 +601,8 @@ def test_context_given_with_a_tremor_measurement_is_stored_with_it(tmp_path, mon
     assert result.exit_code == 0, result.output
     assert "rhythmic" in result.stdout and "When to see someone" not in result.stdout
     with open_store() as store:
-        (history,) = store.history("Ann")
-        (point,) = store.tremor_points("Ann")
+        (history,) = store.sessions.history("Ann")
+        (point,) = store.sessions.tremor_points("Ann")
     assert history.session.context == TremorContext(condition="postural", caffeine=True)
     assert point.context == history.session.context and point.amplitude > 0
     at_rest = runner.invoke(app, [*args, "--context", "condition=rest"], env={"COLUMNS": "200"})

@@ -29,7 +29,7 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, P
     """A person with one session of each test: isolation, big-toe extension, video tremor, rhythm."""
     folder = tmp_path_factory.mktemp("records")
     with open_store(f"sqlite:///{folder / 'toelab.db'}", home=folder) as store:
-        person = store.add_person("Zoë Ørsted", birth_year=1961, dominant_foot="left")
+        person = store.people.add("Zoë Ørsted", birth_year=1961, dominant_foot="left")
         isolation, _ = isolation_recording(DEMO_CO_MOVEMENT, reps_per_toe=2, foot="left", seed=1)
         store_outcome(
             store, person, run_task(isolation, AnalysisOptions("isolation")), isolation, started_at=STARTED
@@ -49,7 +49,7 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, P
 def stored_figures(store: Store, person: Person) -> list[tuple]:
     return [
         (h.session.id, t.task, r.foot, r.toe, r.name, r.value, r.unit)
-        for h in store.history(person.id)
+        for h in store.sessions.history(person.id)
         for t in h.trials
         for r in t.results
     ]
@@ -70,7 +70,7 @@ def test_the_csv_gives_back_every_stored_figure_exactly(records):
 
 def test_a_person_without_sessions_exports_an_empty_table_and_a_bundle_with_the_patient(records):
     store, _ = records
-    alone = store.add_person("Nobody Yet")
+    alone = store.people.add("Nobody Yet")
     assert read_figures_csv(export_figures(store, alone, "csv")) == []
     bundle = Bundle.model_validate_json(export_figures(store, alone, "fhir"))
     assert [type(e.resource) for e in bundle.entry] == [Patient]
@@ -97,7 +97,7 @@ def test_the_fhir_bundle_validates_and_survives_a_round_trip(records):
 
 def test_fhir_observations_carry_toelab_codes_ucum_units_and_the_foot_and_toe(records):
     store, person = records
-    bundle = fhir_bundle(person, store.history(person.id))
+    bundle = fhir_bundle(person, store.sessions.history(person.id))
     by_code = {}
     for entry in bundle.entry[1:]:
         observation = entry.resource
@@ -139,9 +139,9 @@ def test_a_name_a_spreadsheet_would_run_is_written_as_text(records, name: str):
     import io
 
     store, _ = records
-    person = store.add_person(name)
-    session = store.start_session(person, "assessment")
-    store.add_trial(session, "rom", "left", (), {}, None, {"big_toe_extension_deg": -3.5})
+    person = store.people.add(name)
+    session = store.sessions.start(person, "assessment")
+    store.sessions.add_trial(session, "rom", "left", (), {}, None, {"big_toe_extension_deg": -3.5})
     text = export_figures(store, person, "csv")
     [row] = list(csv.DictReader(io.StringIO(text)))
     assert row["person"] == "'" + name  # OWASP: a leading quote makes it text

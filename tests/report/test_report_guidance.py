@@ -42,12 +42,12 @@ HOLDING_TESTS = (
 
 def _session(store: Store, person: Person, day: int, hour: int = 9, context: TremorContext | None = None):
     started = START + timedelta(days=day, hours=hour - 9)
-    return store.start_session(person, "assessment", started_at=started, context=context), started
+    return store.sessions.start(person, "assessment", started_at=started, context=context), started
 
 
 def _tremor(store: Store, person: Person, day: int, context: TremorContext, amplitude: float, condition: str):
     session, started = _session(store, person, day, context=context)
-    store.add_trial(
+    store.sessions.add_trial(
         session,
         "tremor",
         "left",
@@ -57,25 +57,25 @@ def _tremor(store: Store, person: Person, day: int, context: TremorContext, ampl
             ResultFigure("tremor_frequency_hz", 5.2, "Hz", "left"),
         ],
     )
-    store.finish_session(session, ended_at=started)
+    store.sessions.finish(session, ended_at=started)
 
 
 def _dana(store: Store) -> Person:
     """A person with a plan, a stiff big toe, poor toe control, and five tremor tests with their context."""
-    person = store.add_person("Dana")
-    store.create_plan(person, PLAN, TODAY - timedelta(weeks=4))
+    person = store.people.add("Dana")
+    store.plans.create(person, PLAN, TODAY - timedelta(weeks=4))
     session, started = _session(store, person, 0)
-    store.add_trial(
+    store.sessions.add_trial(
         session, "rom", "right", results=[ResultFigure("big_toe_extension_deg", 38.0, "deg", "right")]
     )
-    store.add_trial(
+    store.sessions.add_trial(
         session,
         "isolation",
         "left",
         toes=(1, 2, 3, 4, 5),
         results=[ResultFigure("toe_control_score_pct", 45.0, "%", "left")],
     )
-    store.finish_session(session, ended_at=started)
+    store.sessions.finish(session, ended_at=started)
     for k, (caffeine, part, amplitude, medicine) in enumerate(HOLDING_TESTS):
         context = TremorContext(
             condition="postural",
@@ -165,7 +165,7 @@ def test_the_tremor_trend_shows_each_tests_context_and_what_went_with_a_stronger
 
 def test_a_session_report_notes_the_context_and_picks_cards_for_that_session(dana):
     store, person = dana
-    tremor_session = store.history(person.id)[3]
+    tremor_session = store.sessions.history(person.id)[3]
     page = report_html(store, person, session_id=tremor_session.session.id, today=TODAY)
     assert "Noted before the tremor test:" in page
     assert (
@@ -181,10 +181,10 @@ def test_a_session_report_notes_the_context_and_picks_cards_for_that_session(dan
 
 def test_without_a_plan_the_sheets_are_the_exercises_the_cards_suggest(tmp_path: Path):
     with open_store(f"sqlite:///{tmp_path / 'toelab.db'}", home=tmp_path) as store:
-        person = store.add_person("Eli")
+        person = store.people.add("Eli")
         session, started = _session(store, person, 0)
-        store.add_trial(session, "rom", "left", results={"big_toe_extension_deg": 40.0})
-        store.finish_session(session, ended_at=started)
+        store.sessions.add_trial(session, "rom", "left", results={"big_toe_extension_deg": 40.0})
+        store.sessions.finish(session, ended_at=started)
         _tremor(store, person, 3, TremorContext(), 0.2, "postural")
         page = report_html(store, person, today=TODAY)
     sheets = page.split("To take home: your exercises")[1]

@@ -94,7 +94,7 @@ def test_the_sample_person_regains_about_80_percent_of_control_in_six_weeks(samp
 
 def test_a_session_report_shows_every_test_of_the_session_with_its_plots(sample):
     store, person = sample
-    session = store.history(person.id)[-1].session
+    session = store.sessions.history(person.id)[-1].session
     html = report_html(store, person, session_id=session.id, today=TODAY)
     for title in ("Toe isolation test", "Big-toe extension test", "Musical toes", "Tremor test (postural)"):
         assert title in html
@@ -105,8 +105,8 @@ def test_a_session_report_shows_every_test_of_the_session_with_its_plots(sample)
 
 def test_warning_signs_name_who_to_see_and_never_diagnose(tmp_path: Path):
     with open_store(f"sqlite:///{tmp_path / 'toelab.db'}", home=tmp_path) as store:
-        person = store.add_person("Ann", diabetes=True)
-        store.record_red_flag_answers(person, TODAY, {"numbness_burning": True, "tremor_at_rest": False})
+        person = store.people.add("Ann", diabetes=True)
+        store.red_flag_answers.record(person, TODAY, {"numbness_burning": True, "tremor_at_rest": False})
         html = report_html(store, person, today=TODAY)
     assert "Numbness, burning or electric sensations" in html
     assert "GP or neurologist" in html and "GP or diabetes foot team" in html
@@ -116,7 +116,7 @@ def test_warning_signs_name_who_to_see_and_never_diagnose(tmp_path: Path):
 
 def test_a_rest_tremor_and_a_stiff_big_toe_show_as_warning_signs(tmp_path: Path):
     with open_store(f"sqlite:///{tmp_path / 'toelab.db'}", home=tmp_path) as store:
-        person = store.add_person("Ben")
+        person = store.people.add("Ben")
         started = datetime(2026, 3, 1, 9, tzinfo=UTC)
         tremor = tremor_recording(4.5, 0.3, 20.0, 100.0, sensor="imu", seed=5)
         outcome = run_task(tremor, AnalysisOptions("tremor"))
@@ -132,7 +132,7 @@ def test_a_rest_tremor_and_a_stiff_big_toe_show_as_warning_signs(tmp_path: Path)
 
 def test_a_trial_without_tracks_still_shows_its_figures(tmp_path: Path):
     with open_store(f"sqlite:///{tmp_path / 'toelab.db'}", home=tmp_path) as store:
-        person = store.add_person("Cy")
+        person = store.people.add("Cy")
         rom, _ = rom_recording(48.0, fps=30)
         stored = store_outcome(store, person, run_task(rom, AnalysisOptions("rom")), None)
         html = report_html(store, person, session_id=stored.session.id, today=TODAY)

@@ -17,7 +17,7 @@ HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"  # the store keeps it as g
 
 def clinic(store: Store) -> None:
     for name in ("Ann", "Bob", "Cy"):
-        store.add_person(name)
+        store.people.add(name)
     accounts = store.accounts
     accounts.add_user("admin", HASH, "admin")
     accounts.add_user("dr.smith", HASH, "clinician")
@@ -28,7 +28,7 @@ def clinic(store: Store) -> None:
 
 def test_each_account_sees_only_its_own_people(store: Store):
     clinic(store)
-    ann, bob, cy = (store.get_person(n).id for n in ("Ann", "Bob", "Cy"))
+    ann, bob, cy = (store.people.get(n).id for n in ("Ann", "Bob", "Cy"))
     accounts = store.accounts
     seen = {u.username: accounts.visible_person_ids(u) for u in accounts.users()}
     assert seen == {
@@ -124,4 +124,4 @@ def test_records_made_before_accounts_existed_get_accounts_after_the_upgrade(
     with open_store(empty_database_url, home=home) as store:
         store.accounts.add_user("ann", HASH, "patient", person="Ann")
         ann = store.accounts.get_user("ann")
-        assert store.accounts.visible_person_ids(ann) == {store.get_person("Ann").id}
+        assert store.accounts.visible_person_ids(ann) == {store.people.get("Ann").id}

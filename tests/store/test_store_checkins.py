@@ -18,7 +18,7 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def rising_pain(store: Store, name: str = "Ann") -> None:
-    store.add_person(name)
+    store.people.add(name)
     for i, pain in enumerate((2, 2, 3, 5, 6, 7)):
         coaching.add_checkin(
             store, name, pain=pain, effort=4 + i // 2, areas=["big_toe"], at=START + timedelta(days=2 * i)
@@ -26,8 +26,8 @@ def rising_pain(store: Store, name: str = "Ann") -> None:
 
 
 def test_a_check_in_is_kept_with_its_session(store: Store) -> None:
-    ann = store.add_person("Ann")
-    session = store.start_session(ann, "training")
+    ann = store.people.add("Ann")
+    session = store.sessions.start(ann, "training")
     kept = coaching.add_checkin(
         store, ann, pain=3, effort=6, areas=["arch", "heel"], session_id=session.id, note="stiff"
     )
@@ -38,9 +38,9 @@ def test_a_check_in_is_kept_with_its_session(store: Store) -> None:
 
 
 def test_a_check_in_on_another_persons_session_is_refused(store: Store) -> None:
-    store.add_person("Ann")
-    bob = store.add_person("Bob")
-    theirs = store.start_session(bob, "training")
+    store.people.add("Ann")
+    bob = store.people.add("Bob")
+    theirs = store.sessions.start(bob, "training")
     with pytest.raises(ToelabError, match="not one of this person's sessions"):
         coaching.add_checkin(store, "Ann", pain=1, effort=1, session_id=theirs.id)
 
@@ -55,7 +55,7 @@ def test_a_check_in_on_another_persons_session_is_refused(store: Store) -> None:
     ],
 )
 def test_a_wrong_check_in_is_explained(store: Store, given: dict, message: str) -> None:
-    store.add_person("Ann")
+    store.people.add("Ann")
     with pytest.raises(ToelabError, match=message):
         coaching.add_checkin(store, "Ann", **given)
 
@@ -68,7 +68,7 @@ def test_rising_pain_becomes_a_flag_to_see_a_professional(store: Store) -> None:
 
 
 def test_notes_are_shown_until_the_patient_has_seen_them(store: Store) -> None:
-    store.add_person("Ann")
+    store.people.add("Ann")
     first = coaching.add_note(store, "Ann", None, "dr.smith", "Fewer reps this week, please.")
     coaching.add_note(store, "Ann", None, "dr.smith", "Well done on the holds.")
     assert [n.text for n in coaching.notes(store, "Ann", unseen_only=True)] == [
@@ -81,7 +81,7 @@ def test_notes_are_shown_until_the_patient_has_seen_them(store: Store) -> None:
 
 
 def test_the_newest_accepted_level_is_the_one_practised(store: Store) -> None:
-    store.add_person("Ann")
+    store.people.add("Ann")
     coaching.accept_level(store, "Ann", "toe_isolation", "unassisted", "self")
     coaching.accept_level(store, "Ann", "toe_isolation", "band", "dr.smith")
     chosen = coaching.level_choices(store, "Ann")["toe_isolation"]

@@ -16,10 +16,10 @@ MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
 def _tremor_session(store: Store, day: int, amplitude: float, context: TremorContext | None) -> int:
-    session = store.start_session(
+    session = store.sessions.start(
         "Ann", "assessment", started_at=MONDAY + timedelta(days=day), context=context
     )
-    store.add_trial(
+    store.sessions.add_trial(
         session,
         "tremor",
         "right",
@@ -29,12 +29,12 @@ def _tremor_session(store: Store, day: int, amplitude: float, context: TremorCon
             ResultFigure("tremor_frequency_hz", 6.0, "Hz", "right"),
         ],
     )
-    store.finish_session(session)
+    store.sessions.finish(session)
     return session.id
 
 
 def test_the_context_is_kept_with_the_session_and_read_back_with_the_history(store: Store) -> None:
-    store.add_person("Ann")
+    store.people.add("Ann")
     context = TremorContext(
         condition="postural",
         part_of_day="evening",
@@ -45,37 +45,37 @@ def test_the_context_is_kept_with_the_session_and_read_back_with_the_history(sto
     )
     with_context = _tremor_session(store, 0, 1.2, context)
     without = _tremor_session(store, 1, 0.5, None)
-    first, second = store.history("Ann")
+    first, second = store.sessions.history("Ann")
     assert (first.session.id, first.session.context) == (with_context, context)
     assert (second.session.id, second.session.context) == (without, None)
-    assert store.get_session(with_context).context == context
+    assert store.sessions.get(with_context).context == context
 
 
 def test_a_context_can_be_given_after_the_session_started_changed_and_cleared(store: Store) -> None:
-    store.add_person("Ann")
-    session = store.start_session("Ann", "assessment")
+    store.people.add("Ann")
+    session = store.sessions.start("Ann", "assessment")
     assert session.context is None
-    assert store.set_session_context(session, TremorContext(caffeine=False)).context == TremorContext(
+    assert store.sessions.set_context(session, TremorContext(caffeine=False)).context == TremorContext(
         caffeine=False
     )
-    store.set_session_context(session.id, TremorContext(caffeine=True, stress="low"))
-    assert store.get_session(session).context == TremorContext(caffeine=True, stress="low")
+    store.sessions.set_context(session.id, TremorContext(caffeine=True, stress="low"))
+    assert store.sessions.get(session).context == TremorContext(caffeine=True, stress="low")
     # an empty answer sheet is no context at all
-    assert store.set_session_context(session, TremorContext()).context is None
-    assert store.set_session_context(session, None).context is None
+    assert store.sessions.set_context(session, TremorContext()).context is None
+    assert store.sessions.set_context(session, None).context is None
 
 
 def test_something_else_than_a_context_is_refused(store: Store) -> None:
-    store.add_person("Ann")
+    store.people.add("Ann")
     with pytest.raises(ToelabError, match="TremorContext"):
-        store.start_session("Ann", "assessment", context={"caffeine": True})  # type: ignore[arg-type]
+        store.sessions.start("Ann", "assessment", context={"caffeine": True})  # type: ignore[arg-type]
 
 
 def test_the_tremor_points_line_up_the_stored_contexts(store: Store) -> None:
-    store.add_person("Ann")
+    store.people.add("Ann")
     for day, (amplitude, caffeine) in enumerate([(1.4, True), (0.6, False), (1.6, True), (0.4, False)]):
         _tremor_session(store, day, amplitude, TremorContext(caffeine=caffeine))
-    points = store.tremor_points("Ann")
+    points = store.sessions.tremor_points("Ann")
     assert [p.amplitude for p in points] == [1.4, 0.6, 1.6, 0.4]
     assert all(p.condition == "postural" and p.rhythmic and p.frequency_hz == 6.0 for p in points)
     (caffeine,) = [c for c in line_up(points).comparisons if c.factor == "caffeine"]
@@ -131,14 +131,14 @@ def test_sessions_stored_before_the_context_existed_survive_the_upgrade(
     _fill_at_second_revision(empty_database_url)
     assert upgrade(empty_database_url) == "0006"
     with open_store(empty_database_url, home=home) as store:
-        (history,) = store.history("Ann")
+        (history,) = store.sessions.history("Ann")
         assert history.session.notes == "after a run" and history.session.status == "complete"
         assert history.session.started_at == datetime(2026, 2, 1, 8, 30, tzinfo=UTC)
         assert history.session.context is None
         (trial,) = history.trials
         assert trial.parameters == {"condition": "rest"} and trial.figure("tremor_amplitude") == 0.8
-        assert store.current_plan("Ann").plan.exercise_ids == ("foot_stretch_strength",)
-        assert store.get_person("Ann").diabetes
-        store.set_session_context(history.session, TremorContext(condition="rest", part_of_day="morning"))
-        (point,) = store.tremor_points("Ann")
+        assert store.plans.current("Ann").plan.exercise_ids == ("foot_stretch_strength",)
+        assert store.people.get("Ann").diabetes
+        store.sessions.set_context(history.session, TremorContext(condition="rest", part_of_day="morning"))
+        (point,) = store.sessions.tremor_points("Ann")
         assert point.condition == "rest" and point.context == TremorContext("rest", "morning")

@@ -61,18 +61,18 @@ def test_data_written_at_the_first_schema_survives_the_upgrade(empty_database_ur
     _fill_at_first_revision(empty_database_url)
     assert upgrade(empty_database_url) == head_revision() == "0006"
     with open_store(empty_database_url, home=home) as store:
-        (history,) = store.history("Ann")
+        (history,) = store.sessions.history("Ann")
         assert history.session.started_at == datetime(2026, 2, 1, 8, 30, tzinfo=UTC)
         assert history.session.status == "complete" and history.session.fps == 60.0
         (trial,) = history.trials
         assert trial.toes == (1,) and trial.parameters == {"mode": "active"}
         assert trial.figure("big_toe_extension_deg", foot="right", toe=1) == 52.5
-        (entry,) = store.exercise_log("Ann")
+        (entry,) = store.exercise_log.entries("Ann")
         assert (entry.day, entry.reps, entry.pain, entry.comment) == (date(2026, 2, 2), 30, 2, "easy")
         # the tables the second migration added work
-        plan = store.create_plan("Ann", ["toe_isolation"], date(2026, 2, 3))
-        assert store.current_plan("Ann", date(2026, 2, 4)) == plan
-        assert store.add_person("Bea").id != store.get_person("Ann").id
+        plan = store.plans.create("Ann", ["toe_isolation"], date(2026, 2, 3))
+        assert store.plans.current("Ann", date(2026, 2, 4)) == plan
+        assert store.people.add("Bea").id != store.people.get("Ann").id
 
 
 def test_an_old_database_is_not_opened_until_it_is_upgraded(empty_database_url: str, home: Path) -> None:
@@ -94,14 +94,14 @@ def test_a_database_of_another_program_is_refused(empty_database_url: str, home:
 
 def test_a_new_database_is_created_at_the_newest_schema(empty_database_url: str, home: Path) -> None:
     with open_store(empty_database_url, home=home) as store:
-        assert store.list_people() == []
+        assert store.people.all() == []
     assert upgrade(empty_database_url) == head_revision()
 
 
 def test_by_default_the_database_lives_in_the_data_folder_in_wal_mode_with_foreign_keys(home: Path) -> None:
     assert database_url() == f"sqlite:///{home / 'toelab.db'}"
     with open_store() as store:
-        store.add_person("Ann")
+        store.people.add("Ann")
         with store.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -114,7 +114,7 @@ def test_the_database_url_variable_chooses_the_database(
     elsewhere = tmp_path / "elsewhere" / "t.db"
     monkeypatch.setenv("TOELAB_DATABASE_URL", f"sqlite:///{elsewhere}")
     with open_store() as store:
-        store.add_person("Ann")
+        store.people.add("Ann")
     assert elsewhere.is_file() and not (home / "toelab.db").exists()
 
 
@@ -150,7 +150,7 @@ def test_a_failed_upgrade_leaves_the_database_as_it_was(empty_database_url: str,
     engine.dispose()
     assert upgrade(empty_database_url) == head_revision()
     with open_store(empty_database_url, home=home) as store:
-        store.create_plan(store.add_person("Ann"), ["toe_isolation"], date(2026, 1, 5))
+        store.plans.create(store.people.add("Ann"), ["toe_isolation"], date(2026, 1, 5))
         if store.engine.dialect.name == "sqlite":
             with store.engine.connect() as connection:
                 assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -166,7 +166,7 @@ def test_two_programs_opening_a_new_database_at_once_both_succeed(
         start.wait()
         try:
             with open_store(empty_database_url, home=home) as store:
-                store.add_person(name)
+                store.people.add(name)
         except BaseException as exc:
             errors.append(exc)
 
@@ -178,4 +178,4 @@ def test_two_programs_opening_a_new_database_at_once_both_succeed(
     assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     with open_store(empty_database_url, home=home) as store:
-        assert [p.display_name for p in store.list_people()] == ["Ann", "Bea", "Cy"]
+        assert [p.display_name for p in store.people.all()] == ["Ann", "Bea", "Cy"]

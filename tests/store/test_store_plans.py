@@ -13,14 +13,14 @@ MONDAY = date(2026, 3, 2)
 
 
 def test_logged_exercises_come_back_in_date_order_and_by_range(store: Store) -> None:
-    store.log_exercise(store.add_person("Ann"), MONDAY + timedelta(days=1), "marble_pickup", reps=20)
-    store.log_exercise(
+    store.exercise_log.log(store.people.add("Ann"), MONDAY + timedelta(days=1), "marble_pickup", reps=20)
+    store.exercise_log.log(
         "Ann", MONDAY, "towel_scrunch", reps=30, minutes=4.5, pain=3, comment="left arch tight"
     )
-    entries = store.exercise_log("Ann")
+    entries = store.exercise_log.entries("Ann")
     assert [e.exercise_id for e in entries] == ["towel_scrunch", "marble_pickup"]
     assert (entries[0].minutes, entries[0].pain, entries[0].comment) == (4.5, 3, "left arch tight")
-    assert [e.day for e in store.exercise_log("Ann", since=MONDAY + timedelta(days=1))] == [
+    assert [e.day for e in store.exercise_log.entries("Ann", since=MONDAY + timedelta(days=1))] == [
         MONDAY + timedelta(days=1)
     ]
 
@@ -36,16 +36,16 @@ def test_logged_exercises_come_back_in_date_order_and_by_range(store: Store) -> 
 def test_an_impossible_log_entry_is_refused(
     store: Store, exercise_id: str, kwargs: dict, message: str
 ) -> None:
-    person = store.add_person("Ann")
+    person = store.people.add("Ann")
     with pytest.raises(ToelabError, match=message):
-        store.log_exercise(person, MONDAY, exercise_id, **kwargs)
-    assert store.exercise_log(person) == []
+        store.exercise_log.log(person, MONDAY, exercise_id, **kwargs)
+    assert store.exercise_log.entries(person) == []
 
 
 def test_the_latest_questionnaire_raises_flags_knowing_about_diabetes(store: Store) -> None:
-    store.add_person("Ann", diabetes=True)
-    store.record_red_flag_answers("Ann", MONDAY, {"numbness_burning": True, "tremor_at_rest": False})
-    answers = store.record_red_flag_answers(
+    store.people.add("Ann", diabetes=True)
+    store.red_flag_answers.record("Ann", MONDAY, {"numbness_burning": True, "tremor_at_rest": False})
+    answers = store.red_flag_answers.record(
         "Ann",
         MONDAY + timedelta(days=7),
         {"numbness_burning": False, "new_foot_symptom": True},
@@ -55,41 +55,41 @@ def test_the_latest_questionnaire_raises_flags_knowing_about_diabetes(store: Sto
         ("numbness_burning", False, ""),
         ("new_foot_symptom", True, "blister"),
     ]
-    flags = store.red_flags("Ann")
+    flags = store.red_flag_answers.raised("Ann")
     assert [f.flag.id for f in flags] == ["diabetes_new_symptom"]
     assert flags[0].day == MONDAY + timedelta(days=7)
 
 
 def test_no_questionnaire_means_no_flags(store: Store) -> None:
-    assert store.red_flags(store.add_person("Ann")) == ()
+    assert store.red_flag_answers.raised(store.people.add("Ann")) == ()
 
 
 def test_an_unknown_question_is_refused(store: Store) -> None:
-    store.add_person("Ann")
+    store.people.add("Ann")
     with pytest.raises(ToelabError, match="unknown red-flag question"):
-        store.record_red_flag_answers("Ann", MONDAY, {"favourite_colour": True})
+        store.red_flag_answers.record("Ann", MONDAY, {"favourite_colour": True})
 
 
 def test_a_plan_counts_sessions_done_and_missed_into_weekly_adherence(store: Store) -> None:
-    person = store.add_person("Ann")
-    old = store.create_plan(person, ["towel_scrunch"], MONDAY - timedelta(days=30))
-    plan = store.create_plan(person, ["toe_isolation", "musical_toes"], MONDAY)
-    assert store.current_plan(person, MONDAY - timedelta(days=1)) == old
-    assert store.current_plan(person, MONDAY + timedelta(days=3)) == plan
+    person = store.people.add("Ann")
+    old = store.plans.create(person, ["towel_scrunch"], MONDAY - timedelta(days=30))
+    plan = store.plans.create(person, ["toe_isolation", "musical_toes"], MONDAY)
+    assert store.plans.current(person, MONDAY - timedelta(days=1)) == old
+    assert store.plans.current(person, MONDAY + timedelta(days=3)) == plan
     for offset in range(7):
-        store.mark_done(plan, MONDAY + timedelta(days=offset), "toe_isolation")  # once a day of twice
-    store.mark_done(plan, MONDAY, "toe_isolation")
-    store.mark_done(plan, MONDAY, "musical_toes")
-    store.mark_done(plan, MONDAY + timedelta(days=8), "musical_toes", times=2)
-    missed = store.mark_missed(plan, MONDAY + timedelta(days=3), "musical_toes")
+        store.plans.mark_done(plan, MONDAY + timedelta(days=offset), "toe_isolation")  # once a day of twice
+    store.plans.mark_done(plan, MONDAY, "toe_isolation")
+    store.plans.mark_done(plan, MONDAY, "musical_toes")
+    store.plans.mark_done(plan, MONDAY + timedelta(days=8), "musical_toes", times=2)
+    missed = store.plans.mark_missed(plan, MONDAY + timedelta(days=3), "musical_toes")
     assert missed.times_done == 0
-    first, second = store.adherence(plan, until=MONDAY + timedelta(days=8))
+    first, second = store.plans.adherence(plan, until=MONDAY + timedelta(days=8))
     by_id = {e.exercise_id: e for e in first.exercises}
     assert (by_id["toe_isolation"].done, by_id["toe_isolation"].target) == (8, 14)
     assert (by_id["musical_toes"].done, by_id["musical_toes"].target) == (1, 2)
     assert first.fraction == pytest.approx(9 / 16)
     assert second.days_in_plan == 2
-    assert {i.day for i in store.plan_items(plan)} >= {MONDAY, MONDAY + timedelta(days=8)}
+    assert {i.day for i in store.plans.items(plan)} >= {MONDAY, MONDAY + timedelta(days=8)}
 
 
 @pytest.mark.parametrize(
@@ -100,14 +100,14 @@ def test_a_plan_counts_sessions_done_and_missed_into_weekly_adherence(store: Sto
     ],
 )
 def test_marking_outside_the_plan_is_refused(store: Store, day: date, exercise_id: str, message: str) -> None:
-    plan = store.create_plan(store.add_person("Ann"), ["toe_isolation"], MONDAY)
+    plan = store.plans.create(store.people.add("Ann"), ["toe_isolation"], MONDAY)
     with pytest.raises(ToelabError, match=message):
-        store.mark_done(plan, day, exercise_id)
+        store.plans.mark_done(plan, day, exercise_id)
 
 
 def test_a_plan_with_an_unknown_exercise_is_refused(store: Store) -> None:
     with pytest.raises(ToelabError, match="no exercise"):
-        store.create_plan(store.add_person("Ann"), ["toe_isolation", "moonwalk"], MONDAY)
+        store.plans.create(store.people.add("Ann"), ["toe_isolation", "moonwalk"], MONDAY)
 
 
 @pytest.mark.parametrize("marked_before", [0, 1], ids=["first-of-the-day", "day-already-marked"])
@@ -118,10 +118,10 @@ def test_simultaneous_marks_all_count_and_the_first_of_a_day_never_fails(
     # and the first insert of the day's row must not fail on its unique constraint
     import threading
 
-    person = store.add_person("Ann")
-    plan = store.create_plan(person, ["towel_scrunch"], MONDAY)
+    person = store.people.add("Ann")
+    plan = store.plans.create(person, ["towel_scrunch"], MONDAY)
     if marked_before:
-        store.mark_done(plan, MONDAY, "towel_scrunch", marked_before)
+        store.plans.mark_done(plan, MONDAY, "towel_scrunch", marked_before)
     threads_n, marks_each = 20, 10
     start = threading.Barrier(threads_n)
     errors: list[BaseException] = []
@@ -130,7 +130,7 @@ def test_simultaneous_marks_all_count_and_the_first_of_a_day_never_fails(
         try:
             start.wait()
             for _ in range(marks_each):
-                store.mark_done(plan, MONDAY, "towel_scrunch")
+                store.plans.mark_done(plan, MONDAY, "towel_scrunch")
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
@@ -140,6 +140,6 @@ def test_simultaneous_marks_all_count_and_the_first_of_a_day_never_fails(
     for worker in workers:
         worker.join()
     assert errors == []
-    assert [i.times_done for i in store.plan_items(plan)] == [threads_n * marks_each + marked_before]
-    assert store.mark_missed(plan, MONDAY, "towel_scrunch").times_done == 0
-    assert store.mark_done(plan, MONDAY, "towel_scrunch", 3).times_done == 3
+    assert [i.times_done for i in store.plans.items(plan)] == [threads_n * marks_each + marked_before]
+    assert store.plans.mark_missed(plan, MONDAY, "towel_scrunch").times_done == 0
+    assert store.plans.mark_done(plan, MONDAY, "towel_scrunch", 3).times_done == 3

@@ -14,21 +14,21 @@ from toelab.store import ResultFigure, Store
 
 
 def test_people_are_found_by_name_or_id_and_listed_by_name(store: Store) -> None:
-    zoe = store.add_person(
+    zoe = store.people.add(
         "Zoë", birth_year=1961, dominant_foot="left", diabetes=True, notes="bunion surgery 2024"
     )
-    store.add_person("Adam")
-    assert store.get_person("Zoë") == zoe == store.get_person(zoe.id)
+    store.people.add("Adam")
+    assert store.people.get("Zoë") == zoe == store.people.get(zoe.id)
     assert zoe.diabetes and zoe.dominant_foot == "left" and zoe.birth_year == 1961
-    assert [p.display_name for p in store.list_people()] == ["Adam", "Zoë"]
+    assert [p.display_name for p in store.people.all()] == ["Adam", "Zoë"]
     assert zoe.created_at.tzinfo is not None
 
 
 def test_a_second_person_with_the_same_name_is_refused_clearly(store: Store) -> None:
-    store.add_person("Ann")
+    store.people.add("Ann")
     with pytest.raises(ToelabError, match="already a person called 'Ann'"):
-        store.add_person("Ann")
-    assert len(store.list_people()) == 1
+        store.people.add("Ann")
+    assert len(store.people.all()) == 1
 
 
 @pytest.mark.parametrize(
@@ -37,18 +37,18 @@ def test_a_second_person_with_the_same_name_is_refused_clearly(store: Store) -> 
 )
 def test_implausible_person_details_are_refused(store: Store, kwargs: dict, message: str) -> None:
     with pytest.raises(ToelabError, match=message):
-        store.add_person("Ann", **kwargs)
+        store.people.add("Ann", **kwargs)
 
 
 def test_an_unknown_person_is_named_in_the_error(store: Store) -> None:
     with pytest.raises(ToelabError, match="no person 'Nobody'"):
-        store.get_person("Nobody")
+        store.people.get("Nobody")
 
 
 def test_a_session_keeps_its_trials_figures_and_parameters(store: Store) -> None:
-    person = store.add_person("Ann")
-    session = store.start_session(person, "assessment", device="webcam", fps=29.97)
-    store.add_trial(
+    person = store.people.add("Ann")
+    session = store.sessions.start(person, "assessment", device="webcam", fps=29.97)
+    store.sessions.add_trial(
         session,
         "isolation",
         "right",
@@ -59,12 +59,12 @@ def test_a_session_keeps_its_trials_figures_and_parameters(store: Store) -> None
             ResultFigure("toe_control_score_pct", 71.5, "%", "right"),
         ],
     )
-    store.add_trial(
+    store.sessions.add_trial(
         session, "tremor", "left", results={"tremor_frequency_hz": 5.5, "tremor_rhythmicity": 0.8}
     )
-    done = store.finish_session(session)
+    done = store.sessions.finish(session)
     assert done.status == "complete" and done.ended_at is not None and done.fps == pytest.approx(29.97)
-    first, second = store.trials(session)
+    first, second = store.sessions.trials(session)
     assert first.toes == (2,) and first.parameters == {"condition": "lift_toe2", "reps": 3}
     assert first.figure("individuation_index", toe=2) == pytest.approx(0.62)
     # a dict's figures belong to the trial's foot and take their unit from their name
@@ -75,12 +75,12 @@ def test_a_session_keeps_its_trials_figures_and_parameters(store: Store) -> None
 
 
 def test_a_figure_that_is_not_a_number_is_left_out(store: Store) -> None:
-    session = store.start_session(store.add_person("Ann"), "assessment")
-    trial = store.add_trial(
+    session = store.sessions.start(store.people.add("Ann"), "assessment")
+    trial = store.sessions.add_trial(
         session, "rom", "right", results={"big_toe_extension_deg": math.nan, "x_deg": 40.0}
     )
     assert [r.name for r in trial.results] == ["x_deg"]
-    assert [r.name for r in store.trials(session)[0].results] == ["x_deg"]
+    assert [r.name for r in store.sessions.trials(session)[0].results] == ["x_deg"]
 
 
 @pytest.mark.parametrize(
@@ -93,31 +93,31 @@ def test_a_figure_that_is_not_a_number_is_left_out(store: Store) -> None:
     ],
 )
 def test_a_malformed_trial_is_refused_and_nothing_is_stored(store: Store, kwargs: dict, message: str) -> None:
-    session = store.start_session(store.add_person("Ann"), "assessment")
+    session = store.sessions.start(store.people.add("Ann"), "assessment")
     args = {"task": "isolation", "foot": "right"} | kwargs
     with pytest.raises(ToelabError, match=message):
-        store.add_trial(session, **args)
-    assert store.trials(session) == []
+        store.sessions.add_trial(session, **args)
+    assert store.sessions.trials(session) == []
 
 
 def test_a_finished_session_takes_no_more_trials(store: Store) -> None:
-    session = store.start_session(store.add_person("Ann"), "training")
-    store.finish_session(session)
+    session = store.sessions.start(store.people.add("Ann"), "training")
+    store.sessions.finish(session)
     with pytest.raises(ToelabError, match="is complete"):
-        store.add_trial(session, "exercise", "right")
+        store.sessions.add_trial(session, "exercise", "right")
 
 
 def test_recordings_are_stored_once_per_content_and_load_back_bit_for_bit(store: Store, recording_of) -> None:
-    session = store.start_session(store.add_person("Ann"), "assessment")
+    session = store.sessions.start(store.people.add("Ann"), "assessment")
     recording = recording_of(1)
-    first = store.add_trial(session, "isolation", "right", recording=recording)
-    again = store.add_trial(session, "isolation", "right", recording=recording_of(1))
-    other = store.add_trial(session, "isolation", "right", recording=recording_of(2))
+    first = store.sessions.add_trial(session, "isolation", "right", recording=recording)
+    again = store.sessions.add_trial(session, "isolation", "right", recording=recording_of(1))
+    other = store.sessions.add_trial(session, "isolation", "right", recording=recording_of(2))
     assert first.tracks_sha256 == again.tracks_sha256 != other.tracks_sha256
     assert first.tracks_path == f"tracks/{first.tracks_sha256[:2]}/{first.tracks_sha256}.npz"
     files = sorted(p.name for p in (store.home / "tracks").rglob("*") if p.is_file())
     assert files == sorted({f"{first.tracks_sha256}.npz", f"{other.tracks_sha256}.npz"})
-    loaded = store.load_recording(first)
+    loaded = store.sessions.load_recording(first)
     np.testing.assert_array_equal(loaded.time_s, recording.time_s)
     for name, xy in recording.landmarks.items():
         np.testing.assert_array_equal(loaded.landmarks[name], xy)
@@ -125,17 +125,17 @@ def test_recordings_are_stored_once_per_content_and_load_back_bit_for_bit(store:
 
 
 def test_history_lists_sessions_oldest_first_in_a_fixed_number_of_queries(store: Store) -> None:
-    person = store.add_person("Ann")
+    person = store.people.add("Ann")
     start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
     def add_sessions(weeks: range) -> None:
         for week in weeks:
-            session = store.start_session(person, "assessment", started_at=start + timedelta(weeks=week))
+            session = store.sessions.start(person, "assessment", started_at=start + timedelta(weeks=week))
             for toe in (1, 2):
-                store.add_trial(
+                store.sessions.add_trial(
                     session, "isolation", "right", [toe], results={"toe_control_score_pct": 50.0 + week}
                 )
-            store.finish_session(session)
+            store.sessions.finish(session)
 
     def count_queries() -> int:
         statements: list[str] = []
@@ -145,7 +145,7 @@ def test_history_lists_sessions_oldest_first_in_a_fixed_number_of_queries(store:
 
         event.listen(store.engine, "before_cursor_execute", note)
         try:
-            store.history(person)
+            store.sessions.history(person)
         finally:
             event.remove(store.engine, "before_cursor_execute", note)
         return len(statements)
@@ -153,7 +153,7 @@ def test_history_lists_sessions_oldest_first_in_a_fixed_number_of_queries(store:
     add_sessions(range(2))
     few = count_queries()
     add_sessions(range(2, 10))
-    history = store.history(person)
+    history = store.sessions.history(person)
     assert count_queries() == few <= 4
     assert len(history) == 10
     assert [h.session.started_at for h in history] == sorted(h.session.started_at for h in history)
@@ -162,11 +162,11 @@ def test_history_lists_sessions_oldest_first_in_a_fixed_number_of_queries(store:
 
 
 def test_figures_come_back_as_dated_measurements_for_progress(store: Store) -> None:
-    person = store.add_person("Ann")
+    person = store.people.add("Ann")
     when = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
-    session = store.start_session(person, "assessment", started_at=when)
-    store.add_trial(session, "rom", "left", results={"big_toe_extension_deg": 48.0})
-    (measurement,) = store.measurements(person)
+    session = store.sessions.start(person, "assessment", started_at=when)
+    store.sessions.add_trial(session, "rom", "left", results={"big_toe_extension_deg": 48.0})
+    (measurement,) = store.sessions.measurements(person)
     assert (measurement.day, measurement.metric, measurement.value, measurement.foot) == (
         when.date(),
         "big_toe_extension_deg",
@@ -176,43 +176,43 @@ def test_figures_come_back_as_dated_measurements_for_progress(store: Store) -> N
 
 
 def test_sessions_abandoned_in_progress_are_marked_interrupted(store: Store) -> None:
-    person = store.add_person("Ann")
+    person = store.people.add("Ann")
     now = datetime.now(UTC)
-    old = store.start_session(person, "training", started_at=now - timedelta(days=2))
-    recent = store.start_session(person, "training", started_at=now - timedelta(days=2))
-    store.add_trial(recent, "exercise", "right")  # activity just now keeps it open
-    assert store.mark_interrupted(timedelta(hours=12)) == 1
-    marked = store.get_session(old)
+    old = store.sessions.start(person, "training", started_at=now - timedelta(days=2))
+    recent = store.sessions.start(person, "training", started_at=now - timedelta(days=2))
+    store.sessions.add_trial(recent, "exercise", "right")  # activity just now keeps it open
+    assert store.sessions.mark_interrupted(timedelta(hours=12)) == 1
+    marked = store.sessions.get(old)
     assert marked.status == "interrupted" and marked.ended_at == old.started_at
-    assert store.get_session(recent).status == "in_progress"
+    assert store.sessions.get(recent).status == "in_progress"
 
 
 def test_times_come_back_in_utc_whatever_zone_they_went_in(store: Store) -> None:
     from zoneinfo import ZoneInfo
 
     local = datetime(2026, 6, 1, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
-    session = store.start_session(store.add_person("Ann"), "assessment", started_at=local)
-    assert store.get_session(session).started_at == local
-    assert store.get_session(session).started_at.utcoffset() == timedelta(0)
+    session = store.sessions.start(store.people.add("Ann"), "assessment", started_at=local)
+    assert store.sessions.get(session).started_at == local
+    assert store.sessions.get(session).started_at.utcoffset() == timedelta(0)
 
 
 def test_a_recording_without_tracks_cannot_be_loaded(store: Store) -> None:
-    session = store.start_session(store.add_person("Ann"), "assessment")
-    trial = store.add_trial(session, "rom", "right")
+    session = store.sessions.start(store.people.add("Ann"), "assessment")
+    trial = store.sessions.add_trial(session, "rom", "right")
     with pytest.raises(ToelabError, match="has no recording"):
-        store.load_recording(trial)
+        store.sessions.load_recording(trial)
 
 
 def test_a_time_without_a_zone_is_refused(store: Store) -> None:
     with pytest.raises(ToelabError, match="no time zone"):
-        store.start_session(store.add_person("Ann"), "assessment", started_at=datetime(2026, 1, 1, 9, 0))
+        store.sessions.start(store.people.add("Ann"), "assessment", started_at=datetime(2026, 1, 1, 9, 0))
 
 
 def test_numpy_numbers_from_the_analyses_are_stored_as_plain_numbers(store: Store) -> None:
-    session = store.start_session(store.add_person("Ann"), "assessment")
+    session = store.sessions.start(store.people.add("Ann"), "assessment")
     figures = [ResultFigure("individuation_index", np.float64(0.7), "", "right", np.int64(3))]
-    store.add_trial(session, "isolation", "right", toes=np.array([3]), results=figures)
-    (trial,) = store.trials(session)
+    store.sessions.add_trial(session, "isolation", "right", toes=np.array([3]), results=figures)
+    (trial,) = store.sessions.trials(session)
     assert trial.toes == (3,) and trial.results == (ResultFigure("individuation_index", 0.7, "", "right", 3),)
     assert type(trial.results[0].value) is float
 

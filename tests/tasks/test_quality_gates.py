@@ -243,7 +243,7 @@ def withheld_records(tmp_path_factory):
     was tracked on a third; a good isolation test beside them."""
     folder = tmp_path_factory.mktemp("withheld")
     with open_store(f"sqlite:///{folder / 'toelab.db'}", home=folder) as store:
-        person = store.add_person("Ada")
+        person = store.people.add("Ada")
         rom = _rom_seen_on_one_percent(blank=True)
         for day in (1, 8, 15):
             when = STARTED.replace(day=day)
@@ -304,7 +304,8 @@ def test_csv_and_fhir_carry_no_value_for_a_withheld_figure(withheld_records):
     store, person = withheld_records
     csv = export_figures(store, person.display_name, "csv")
     assert "big_toe_extension_deg" not in csv and "tremor" not in csv
-    bundle = json.loads(fhir_bundle(store.get_person(person.id), store.history(person.id)).model_dump_json())
+    exported = fhir_bundle(store.people.get(person.id), store.sessions.history(person.id))
+    bundle = json.loads(exported.model_dump_json())
     absent = [
         e["resource"]
         for e in bundle["entry"]

@@ -24,15 +24,15 @@ def seed_earlier_weeks(home, person_id: int) -> None:
         for week in range(5):
             when = first + timedelta(weeks=week)
             context = TremorContext(part_of_day="morning", caffeine=week % 2 == 0, stress="low")
-            session = store.start_session(person_id, "assessment", started_at=when, context=context)
-            store.add_trial(
+            session = store.sessions.start(person_id, "assessment", started_at=when, context=context)
+            store.sessions.add_trial(
                 session,
                 "isolation",
                 "right",
                 toes=(1, 2, 3, 4, 5),
                 results=[ResultFigure("toe_control_score_pct", 45.0 + 6 * week, "%", "right")],
             )
-            store.add_trial(
+            store.sessions.add_trial(
                 session,
                 "tremor",
                 "right",
@@ -42,7 +42,7 @@ def seed_earlier_weeks(home, person_id: int) -> None:
                     ResultFigure("tremor_frequency_hz", 9.0, "Hz", "right"),
                 ],
             )
-            store.finish_session(session, ended_at=when + timedelta(minutes=10))
+            store.sessions.finish(session, ended_at=when + timedelta(minutes=10))
 
 
 def test_instructions_history_plan_red_flags_and_report(

@@ -33,7 +33,7 @@ def password_hash() -> str:
 
 
 def make_clinic(store: Store, password_hash: str) -> dict[str, int]:
-    ids = {name: store.add_person(name).id for name in ("Ann", OTHER, "Cy")}
+    ids = {name: store.people.add(name).id for name in ("Ann", OTHER, "Cy")}
     accounts = store.accounts
     accounts.add_user("admin", password_hash, "admin")
     accounts.add_user("dr.smith", password_hash, "clinician")
@@ -58,7 +58,7 @@ def app(clinic: Clinic, tmp_path: Path):
 
 
 def person(clinic: Clinic, name: str) -> int:
-    return clinic.store.get_person(name).id
+    return clinic.store.people.get(name).id
 
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD):
@@ -128,10 +128,15 @@ def test_without_signing_in_only_the_sign_in_page_and_static_files_answer(app):
                 ws.receive_text()
 
 
+def _records_of(store: Store, name: str) -> tuple[object, ...]:
+    """A person's sessions, exercise log and current plan, to see whether anything changed."""
+    return (store.sessions.history(name), store.exercise_log.entries(name), store.plans.current(name))
+
+
 def test_a_patient_cannot_read_or_change_another_patients_records(app, clinic: Clinic):
     ann = signed_in_client(app, "ann")
     other = person(clinic, OTHER)
-    before = (clinic.store.history(OTHER), clinic.store.exercise_log(OTHER), clinic.store.current_plan(OTHER))
+    before = _records_of(clinic.store, OTHER)
     person_routes = 0
     for route, method in http_routes(app):
         if route.takes_person_id:
@@ -142,7 +147,7 @@ def test_a_patient_cannot_read_or_change_another_patients_records(app, clinic: C
             answer = call(ann, method, url(route))
             assert OTHER not in answer.text, f"GET {route.path} shows another patient's name"
     assert person_routes >= 5
-    after = (clinic.store.history(OTHER), clinic.store.exercise_log(OTHER), clinic.store.current_plan(OTHER))
+    after = _records_of(clinic.store, OTHER)
     assert after == before
     for route in route_access(app):
         if "WEBSOCKET" in route.methods:
@@ -160,7 +165,7 @@ def test_a_patient_works_on_their_own_records(app, clinic: Clinic):
     assert me["role"] == "patient" and [p["display_name"] for p in me["people"]] == ["Ann"]
     logged = ann.post("/api/exercise-log", json={"exercise_id": "towel_scrunch", "minutes": 3})
     assert logged.status_code == 200, logged.text
-    assert len(clinic.store.exercise_log("Ann")) == 1
+    assert len(clinic.store.exercise_log.entries("Ann")) == 1
     assert ann.get("/api/history").json()["person"]["display_name"] == "Ann"
 
 
@@ -313,5 +318,5 @@ def test_an_admin_adds_accounts_on_the_command_line(tmp_path: Path, monkeypatch:
         assert ann.password_hash.startswith("$argon2id$") and PASSWORD not in ann.password_hash
         assert verify_password(ann.password_hash, PASSWORD) and not verify_password(ann.password_hash, "x")
         smith = store.accounts.get_user("dr.smith")
-        assert store.accounts.visible_person_ids(smith) == {store.get_person("Ann").id}
+        assert store.accounts.visible_person_ids(smith) == {store.people.get("Ann").id}
         assert store.accounts.get_user("bob") is None

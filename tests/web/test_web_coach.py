@@ -29,7 +29,7 @@ def test_a_check_in_is_kept_and_shown_with_the_pain_trend(app, clinic: Clinic): 
 
 
 def test_a_check_in_cannot_name_another_persons_session(app, clinic: Clinic):  # noqa: F811
-    theirs = clinic.store.start_session(OTHER, "training")
+    theirs = clinic.store.sessions.start(OTHER, "training")
     ann = signed_in_client(app, "ann")
     answer = ann.post("/api/checkins", json={"pain": 2, "effort": 3, "session_id": theirs.id})
     assert answer.status_code == 422
@@ -73,14 +73,14 @@ def test_a_clinicians_note_is_shown_to_the_patient_until_read(app, clinic: Clini
 def test_the_next_level_is_proposed_after_two_weeks_and_taken_up(app, clinic: Clinic):  # noqa: F811
     store = clinic.store
     today = date.today()
-    store.create_plan("Ann", ["toe_isolation"], today - timedelta(days=20))
+    store.plans.create("Ann", ["toe_isolation"], today - timedelta(days=20))
     ann = signed_in_client(app, "ann")
     (row,) = ann.get("/api/progression").json()["exercises"]
     assert row["level"]["id"] == "assisted" and not row["ready"]
     early = ann.post("/api/progression", json={"exercise_id": "toe_isolation", "level_id": "unassisted"})
     assert early.status_code == 422
     for days_ago in (0, 2, 4, 6, 8, 10, 12):
-        store.log_exercise("Ann", today - timedelta(days=days_ago), "toe_isolation", reps=10)
+        store.exercise_log.log("Ann", today - timedelta(days=days_ago), "toe_isolation", reps=10)
     (row,) = ann.get("/api/progression").json()["exercises"]
     assert row["ready"] and row["next"]["id"] == "unassisted"
     taken = ann.post("/api/progression", json={"exercise_id": "toe_isolation", "level_id": "unassisted"})
@@ -100,14 +100,14 @@ def test_the_overview_row_shows_trends_this_weeks_practice_and_the_last_session(
     today = date.today()
     start = datetime.now(UTC) - timedelta(days=28)
     for week, (score, extension) in enumerate(((40, 50), (50, 45), (60, 40), (70, 35))):
-        session = store.start_session("Ann", "assessment", started_at=start + timedelta(days=7 * week))
-        store.add_trial(session, "isolation", "right", results={"toe_control_score_pct": score})
-        store.add_trial(session, "rom", "right", results={"big_toe_extension_deg": extension})
-        store.finish_session(session)
-    plan = store.create_plan("Ann", ["big_toe_plant"], today - timedelta(days=today.weekday() + 7))
-    weeks = store.adherence(plan, until=today)
+        session = store.sessions.start("Ann", "assessment", started_at=start + timedelta(days=7 * week))
+        store.sessions.add_trial(session, "isolation", "right", results={"toe_control_score_pct": score})
+        store.sessions.add_trial(session, "rom", "right", results={"big_toe_extension_deg": extension})
+        store.sessions.finish(session)
+    plan = store.plans.create("Ann", ["big_toe_plant"], today - timedelta(days=today.weekday() + 7))
+    weeks = store.plans.adherence(plan, until=today)
     week_start = next(w.week_start for w in weeks if (today - w.week_start).days < 7)
-    store.mark_done(plan, week_start, "big_toe_plant")
+    store.plans.mark_done(plan, week_start, "big_toe_plant")
     smith = signed_in_client(app, "dr.smith")
     ann = next(r for r in smith.get("/api/clinic/overview").json()["patients"] if r["display_name"] == "Ann")
     assert ann["trends"]["toe_control"] == [{"foot": "right", "direction": "improving", "arrow": "↑"}]

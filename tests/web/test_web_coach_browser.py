@@ -126,9 +126,9 @@ def clinic_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             add_checkin(store, "Cy", pain=pain, effort=5, areas=["arch"], at=start + timedelta(days=2 * i))
         # Ann met her dose for two weeks: the next level is due
         today = date.today()
-        store.create_plan("Ann", ["toe_isolation"], today - timedelta(days=20))
+        store.plans.create("Ann", ["toe_isolation"], today - timedelta(days=20))
         for days_ago in (0, 2, 4, 6, 8, 10, 12):
-            store.log_exercise("Ann", today - timedelta(days=days_ago), "toe_isolation", reps=10)
+            store.exercise_log.log("Ann", today - timedelta(days=days_ago), "toe_isolation", reps=10)
     with running_serve(["--clinic"], env, "/login") as url:
         yield url
 

@@ -48,20 +48,20 @@ def store(tmp_path: Path):
 
 
 def test_the_steps_of_one_run_share_a_session_that_the_last_step_finishes(store):
-    person = store.add_person("Ann")
+    person = store.people.add("Ann")
     runs = OpenRuns()
     keeper = RunKeeper(store, person.id, runs)
     first = keeper.keep(step("lifts-1", last=False), {"reps": {"right": 3}})
     second = keeper.keep(step("lifts-1", last=True), {"reps": {"right": 2}})
     assert first["session_id"] == second["session_id"]
-    assert store.get_session(first["session_id"]).status == "complete"
-    assert len(store.trials(first["session_id"])) == 2
+    assert store.sessions.get(first["session_id"]).status == "complete"
+    assert len(store.sessions.trials(first["session_id"])) == 2
     # the run is over: nothing of it stays open
     assert runs.sessions == {} and runs.session_of((person.id, "lifts-1")) is None
 
 
 def test_a_run_is_kept_while_another_run_is_being_written(store):
-    ann, bob = store.add_person("Ann"), store.add_person("Bob")
+    ann, bob = store.people.add("Ann"), store.people.add("Bob")
     runs = OpenRuns()
     done = threading.Event()
     kept: dict[str, Any] = {}
@@ -76,4 +76,4 @@ def test_a_run_is_kept_while_another_run_is_being_written(store):
         worker.start()
         assert done.wait(timeout=20), "keeping one run waited for another run"
     worker.join()
-    assert store.get_session(kept["session_id"]).person_id == bob.id
+    assert store.sessions.get(kept["session_id"]).person_id == bob.id

@@ -65,11 +65,11 @@ def test_killing_the_server_mid_save_keeps_every_answered_save(tmp_path: Path):
     with sqlite3.connect(database) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     with open_store(f"sqlite:///{database}", home=tmp_path) as store:
-        kept = {entry.id for entry in store.exercise_log("Me")}
+        kept = {entry.id for entry in store.exercise_log.entries("Me")}
     assert set(answered.values()) <= kept
 
     # the server starts again on the same records and keeps saving
     with serve_process([], env, "/api/protocols") as (url, _):
         again = _save(url, 10_000)
     with open_store(f"sqlite:///{database}", home=tmp_path) as store:
-        assert again in {entry.id for entry in store.exercise_log("Me")}
+        assert again in {entry.id for entry in store.exercise_log.entries("Me")}

@@ -56,7 +56,7 @@ def test_a_finished_isolation_test_is_kept_for_the_chosen_person_and_shows_in_hi
     assert score == pytest.approx(summary["results"]["toe_control_score"])
     # the tracks are kept beside the database, and the plain-words summary as before
     store = client.app.state.store
-    recording = store.load_recording(store.history(stored["person_id"])[0].trials[0])
+    recording = store.sessions.load_recording(store.sessions.history(stored["person_id"])[0].trials[0])
     assert recording.time_s.size == len(frames)
     assert list((tmp_path / "sessions").rglob("*.json"))
 
@@ -215,13 +215,13 @@ def seed_weeks(client: TestClient) -> int:
     store = client.app.state.store
     first = datetime.now(UTC) - timedelta(weeks=6)
     for week in range(6):
-        session = store.start_session(person, "assessment", started_at=first + timedelta(weeks=week))
+        session = store.sessions.start(person, "assessment", started_at=first + timedelta(weeks=week))
         figures = [
             ResultFigure("toe_control_score_pct", 40.0 + 8 * week + (5 if foot == "left" else 0), "%", foot)
             for foot in ("left", "right")
         ]
-        store.add_trial(session, "isolation", "both", toes=(1, 2, 3, 4, 5), results=figures)
-        store.finish_session(session, ended_at=first + timedelta(weeks=week, minutes=5))
+        store.sessions.add_trial(session, "isolation", "both", toes=(1, 2, 3, 4, 5), results=figures)
+        store.sessions.finish(session, ended_at=first + timedelta(weeks=week, minutes=5))
     return person
 
 
@@ -242,12 +242,12 @@ def test_history_after_one_test_speaks_plainly_and_shows_no_change(client: TestC
     client.get("/api/people")  # the store opens with the household's first person
     person = client.get("/api/people").json()["current"]
     store = client.app.state.store
-    session = store.start_session(person, "assessment")
+    session = store.sessions.start(person, "assessment")
     rhythm = [ResultFigure("hit_rate_pct", 90.0, "%", "right"), ResultFigure("circular_r", 0.9, "", "right")]
-    store.add_trial(session, "rhythm", "right", results=rhythm)
+    store.sessions.add_trial(session, "rhythm", "right", results=rhythm)
     shaking = [ResultFigure("tremor_amplitude", 0.004, "px", "right")]
-    store.add_trial(session, "tremor", "right", parameters={"condition": "rest"}, results=shaking)
-    store.finish_session(session)
+    store.sessions.add_trial(session, "tremor", "right", parameters={"condition": "rest"}, results=shaking)
+    store.sessions.finish(session)
     history = client.get("/api/history").json()
     # one day of tests: nothing to compare, so no "+0 %"
     assert history["changes"] == []

@@ -33,7 +33,7 @@ def password_hash() -> str:
 def clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, password_hash: str) -> Iterator[Clinic]:
     monkeypatch.delenv("TOELAB_DATABASE_URL", raising=False)
     with open_store(f"sqlite:///{tmp_path / 'toelab.db'}", home=tmp_path) as store:
-        store.add_person("Ann")
+        store.people.add("Ann")
         store.accounts.add_user("ann", password_hash, "patient", person="Ann")
         store.accounts.add_user("dr.smith", password_hash, "clinician")
         store.accounts.assign_patient("dr.smith", "Ann")

@@ -171,7 +171,7 @@ def analyze(
         from toelab.store import open_store
 
         with open_store() as store:
-            store.get_person(person)  # a misspelt name fails before a long analysis
+            store.people.get(person)  # a misspelt name fails before a long analysis
     loaded = load_input(input_path, options)
     if overlay is not None and not loaded.is_video:
         raise ToelabError("--overlay needs a video as input", input_path)
@@ -204,7 +204,7 @@ def analyze(
         with open_store() as store:
             stored = store_analysis(store, person, outcome, loaded.recording, input_path=input_path)
             if tremor_context is not None:
-                store.set_session_context(stored.session, tremor_context)
+                store.sessions.set_context(stored.session, tremor_context)
         error_console.print(f"stored as session {stored.session.id} of {person}", highlight=False)
 
 

@@ -27,7 +27,7 @@ def person_add(
     from toelab.store import open_store
 
     with open_store() as store:
-        added = store.add_person(
+        added = store.people.add(
             name, birth_year=birth_year, dominant_foot=dominant_foot, diabetes=diabetes, notes=notes
         )
     console.print(f"added {added.display_name} (no. {added.id})", highlight=False)
@@ -39,7 +39,7 @@ def person_list() -> None:
     from toelab.store import open_store
 
     with open_store() as store:
-        people = store.list_people()
+        people = store.people.all()
     table = Table(title="People", title_justify="left")
     for column in ("No.", "Name", "Born", "Dominant foot", "Diabetes", "Notes"):
         table.add_column(column)

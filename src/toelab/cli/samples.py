@@ -165,7 +165,7 @@ def sample_co_movement(foot: str, week: float) -> np.ndarray:
 
 
 def _free_name(store: Store, name: str) -> str:
-    taken = {person.display_name for person in store.list_people()}
+    taken = {person.display_name for person in store.people.all()}
     number = 2
     candidate = name
     while candidate in taken:
@@ -176,7 +176,7 @@ def _free_name(store: Store, name: str) -> str:
 
 def _practise(store: Store, person: Person, start: date, today: date, rng: np.random.Generator) -> None:
     """Mark the plan's practice done or missed day by day; the ball rolling goes in the exercise log."""
-    plan = store.create_plan(person, SAMPLE_PLAN, start)
+    plan = store.plans.create(person, SAMPLE_PLAN, start)
     for offset in range((today - start).days + 1):
         day = start + timedelta(days=offset)
         for exercise in plan.plan.exercises:
@@ -184,19 +184,19 @@ def _practise(store: Store, person: Person, start: date, today: date, rng: np.ra
                 continue
             times = int(rng.binomial(exercise.frequency.sessions_per_day, SAMPLE_PRACTICE_CHANCE))
             if times == 0:
-                store.mark_missed(plan, day, exercise.id)
+                store.plans.mark_missed(plan, day, exercise.id)
             elif exercise.id == "tennis_ball_roll":
                 pain = round(3 * (1 - _gain(offset / 7)))
                 log_exercise(store, person, exercise.id, day, minutes=3, pain=pain)
             else:
-                store.mark_done(plan, day, exercise.id, times)
+                store.plans.mark_done(plan, day, exercise.id, times)
 
 
 def _assessment(store: Store, person: Person, day: date, week: int, seed: int) -> None:
     """One weekly assessment: isolation, big-toe extension and musical toes on both feet, and a
     tremor check of the right foot, each generated with known truth and measured by the analyses."""
     started = datetime.combine(day, time(18, 0), UTC)
-    session = store.start_session(
+    session = store.sessions.start(
         person, "assessment", device="generated sample", fps=60.0, started_at=started
     )
     generated = {"source": "generated sample"}
@@ -227,7 +227,7 @@ def _assessment(store: Store, person: Person, day: date, week: int, seed: int) -
     outcome = run_task(tremor, AnalysisOptions("tremor"))
     parameters = trial_parameters(outcome, source="generated sample", condition="postural")
     add_outcome_trial(store, session, outcome, tremor, parameters=parameters)
-    store.finish_session(session, ended_at=started + timedelta(minutes=25))
+    store.sessions.finish(session, ended_at=started + timedelta(minutes=25))
 
 
 def add_sample_person(
@@ -246,7 +246,7 @@ def add_sample_person(
     """
     today = today or date.today()
     start = today - timedelta(weeks=weeks)
-    person = store.add_person(
+    person = store.people.add(
         _free_name(store, name),
         birth_year=1971,
         dominant_foot="right",
@@ -255,8 +255,8 @@ def add_sample_person(
     rng = np.random.default_rng(seed)
     _practise(store, person, start, today, rng)
     no_signs = {question.id: False for question in QUESTIONS}
-    store.record_red_flag_answers(person, start, no_signs)
+    store.red_flag_answers.record(person, start, no_signs)
     for week in range(weeks + 1):
         _assessment(store, person, start + timedelta(weeks=week), week, seed + week)
-    store.record_red_flag_answers(person, today, no_signs)
+    store.red_flag_answers.record(person, today, no_signs)
     return person

@@ -70,8 +70,8 @@ def export_figures(store: Store, person: int | str | Person, fmt: str) -> str:
     """Every stored figure of a person as ``csv`` text or a ``fhir`` R4 Bundle (JSON)."""
     if fmt not in ("csv", "fhir"):
         raise ToelabError(f"unknown export format {fmt!r}", hint="csv or fhir")
-    found = store.get_person(person.id if isinstance(person, Person) else person)
-    sessions = store.history(found.id)
+    found = store.people.get(person.id if isinstance(person, Person) else person)
+    sessions = store.sessions.history(found.id)
     return fhir_json(found, sessions) if fmt == "fhir" else figures_csv(found, sessions)
 
 
@@ -92,7 +92,7 @@ def write_report(
     today: date | None = None,
 ) -> Path:
     """Write the report (HTML, or PDF with ``pdf``); ``out`` defaults to ``<data folder>/reports/``."""
-    found = store.get_person(person.id if isinstance(person, Person) else person)
+    found = store.people.get(person.id if isinstance(person, Person) else person)
     today = today or date.today()
     path = out or report_path(store.home / "reports", found, pdf=pdf, session_id=session_id, today=today)
     if path.suffix.lower() not in (".pdf", ".html", ".htm"):

@@ -56,7 +56,7 @@ def _reanalysed(store: Store, trial: Trial, notes: list[str]) -> dict[str | None
     if trial.tracks_path is None or task is None:
         return {}
     try:
-        recording = store.load_recording(trial)
+        recording = store.sessions.load_recording(trial)
     except (ToelabError, OSError) as error:
         notes.append(f"The trial's tracks could not be read ({error}); plots that need them are left out.")
         return {}

@@ -1,6 +1,10 @@
 """The memory of toelab: people, sessions, trials and their figures, the exercise log,
 red-flag answers and plans, in SQLite (default) or PostgreSQL; raw tracks as compressed
 files beside the database, named by their content's hash.
+
+:func:`open_store` gives a :class:`Store`, which holds one repository per topic over one unit of
+work: ``store.people``, ``store.sessions``, ``store.exercise_log``, ``store.red_flag_answers``,
+``store.plans`` and ``store.accounts``.
 """
 
 from toelab.store.accounts import Account, Accounts, LoginSession

@@ -93,7 +93,7 @@ def _checkin(row: CheckInModel) -> CheckIn:
 
 
 def _person_id(store: Store, person: int | str | Person) -> int:
-    return store.get_person(person.id if isinstance(person, Person) else person).id
+    return store.people.get(person.id if isinstance(person, Person) else person).id
 
 
 def add_checkin(

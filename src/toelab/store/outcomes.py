@@ -53,7 +53,7 @@ def add_outcome_trial(
     kept = dict(parameters or {})
     if "not_measured" not in kept and (withheld := task.withheld_figures(outcome)):
         kept["not_measured"] = withheld
-    return store.add_trial(
+    return store.sessions.add_trial(
         session,
         outcome.task,
         trial_side(outcome.by_foot),
@@ -77,9 +77,9 @@ def store_outcome(
 ) -> SessionHistory:
     """Keep one measurement: a session with one trial holding the tracks and the figures."""
     fps = None if recording is None else recording.meta.fps
-    session = store.start_session(person, kind, device=device, fps=fps, started_at=started_at)
+    session = store.sessions.start(person, kind, device=device, fps=fps, started_at=started_at)
     trial = add_outcome_trial(store, session, outcome, recording, parameters=parameters)
-    finished = store.finish_session(session, ended_at=started_at or datetime.now(UTC))
+    finished = store.sessions.finish(session, ended_at=started_at or datetime.now(UTC))
     return SessionHistory(finished, (trial,))
 
 
@@ -108,13 +108,13 @@ def log_exercise(
 
     Returns the log entry and whether the plan was marked.
     """
-    entry = store.log_exercise(
+    entry = store.exercise_log.log(
         person, day, exercise_id, reps=reps, holds=holds, minutes=minutes, pain=pain, comment=comment
     )
-    plan = store.current_plan(person, day)
+    plan = store.plans.current(person, day)
     if plan is None or exercise_id not in plan.plan.exercise_ids:
         return entry, False
-    store.mark_done(plan, day, exercise_id)
+    store.plans.mark_done(plan, day, exercise_id)
     return entry, True
 
 

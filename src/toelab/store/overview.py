@@ -88,18 +88,18 @@ def _plateaus(measurements: Sequence[Measurement], adherence: Mapping[date, floa
 
 def person_overview(store: Store, person: int | str | Person, today: date | None = None) -> PersonOverview:
     """A person's sessions, progress, plateaus, plan adherence, exercise log and red flags."""
-    found = store.get_person(person.id if isinstance(person, Person) else person)
+    found = store.people.get(person.id if isinstance(person, Person) else person)
     today = today or date.today()
-    sessions = tuple(store.history(found.id))
+    sessions = tuple(store.sessions.history(found.id))
     measurements = measurements_of(sessions)
-    plan = store.current_plan(found.id, today)
-    adherence = store.adherence(plan, until=today) if plan is not None else ()
+    plan = store.plans.current(found.id, today)
+    adherence = store.plans.adherence(plan, until=today) if plan is not None else ()
     weekly = {week.week_start: week.fraction for week in adherence if week.target}
     plateaus = _plateaus(measurements, weekly)
     felt = tuple(checkins(store, found.id))
     pain = pain_of(felt)
     flags = (
-        store.red_flags(found.id)
+        store.red_flag_answers.raised(found.id)
         + flags_from_measurements(measurements, rest_tremor_readings(sessions), plateaus)
         + pain_flags(pain)
     )
@@ -113,7 +113,7 @@ def person_overview(store: Store, person: int | str | Person, today: date | None
         flags,
         plan,
         adherence,
-        tuple(store.exercise_log(found.id)),
+        tuple(store.exercise_log.entries(found.id)),
         felt,
         pain,
     )

@@ -213,7 +213,7 @@ def create_app(
             return [SessionRecord.model_validate(r) for r in last_sessions(folder, limit, offset)]
         # a household's files from before each person had a folder: each goes to the person
         # it was kept for, one that names no one to the household's first person
-        first = min(p.id for p in web_store(request).list_people())
+        first = min(p.id for p in web_store(request).people.all())
         records = last_sessions(
             folder,
             limit,

@@ -217,7 +217,7 @@ def account_of(connection: HTTPConnection) -> Account | None:
 
 def people_seen_by(store: Store, account: Account | None) -> list[Person]:
     """Everyone at home (no account); in a clinic the people the account may see."""
-    people = store.list_people()
+    people = store.people.all()
     if account is None:
         return people
     visible = store.accounts.visible_person_ids(account)

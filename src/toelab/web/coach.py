@@ -117,13 +117,13 @@ class LevelChoice(BaseModel):
 
 
 def _readiness(store: Store, person_id: int, today: date) -> list[Readiness]:
-    plan = store.current_plan(person_id, today)
+    plan = store.plans.current(person_id, today)
     if plan is None:
         return []
     chosen = coaching.level_choices(store, person_id)
     practice = [
         PracticeSet(e.day, e.exercise_id, e.reps, e.minutes)
-        for e in store.exercise_log(person_id, until=today)
+        for e in store.exercise_log.entries(person_id, until=today)
     ]
     found = []
     for exercise_id in plan.plan.exercise_ids:
@@ -235,5 +235,5 @@ def clinic_overview(
         refuse(connection, 403, "the overview is for clinicians, of their own patients")
     visible = store.accounts.visible_person_ids(account)
     today = date.today()
-    overviews = [person_overview(store, p.id, today) for p in store.list_people() if p.id in visible]
+    overviews = [person_overview(store, p.id, today) for p in store.people.all() if p.id in visible]
     return ClinicOverview(today=today.isoformat(), patients=patient_rows(overviews, today))

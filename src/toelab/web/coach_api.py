@@ -80,7 +80,7 @@ def plan_ics(
     else:
         second = parse_time(other)
 
-    stored = web_store(request).current_plan(person_id)
+    stored = web_store(request).plans.current(person_id)
     if stored is None:
         raise ToelabError("there is no plan yet", hint="choose the exercises of your plan first")
     plan: Plan = stored.plan

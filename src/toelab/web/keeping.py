@@ -117,7 +117,7 @@ class RunKeeper:
         with self.runs.lock_for(key) if run else contextlib.nullcontext():
             session_id = self.runs.session_of(key) if run else None
             if session_id is None:
-                session_id = self.store.start_session(
+                session_id = self.store.sessions.start(
                     self.person_id,
                     kind,
                     device=CAMERA_DEVICE,
@@ -126,7 +126,7 @@ class RunKeeper:
                 ).id
             if live.outcome is None:
                 feet = sorted(record.get("reps", {}))
-                trial = self.store.add_trial(
+                trial = self.store.sessions.add_trial(
                     session_id,
                     "exercise",
                     feet[0] if len(feet) == 1 else "both",
@@ -146,7 +146,7 @@ class RunKeeper:
                     parameters["step"] = str(extra["condition"])
                 trial = add_outcome_trial(self.store, session_id, outcome, recording, parameters=parameters)
             if last:
-                self.store.finish_session(session_id)
+                self.store.sessions.finish(session_id)
                 if run:
                     self.runs.close(key)
             else:

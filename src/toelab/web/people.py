@@ -40,21 +40,21 @@ def web_store(connection: HTTPConnection) -> Store:
 def _household_person(connection: HTTPConnection, person_id: int | None) -> int:
     store = web_store(connection)
     if person_id is not None:
-        return store.get_person(person_id).id
+        return store.people.get(person_id).id
     chosen = connection.cookies.get(PERSON_COOKIE, "")
     if chosen.isdigit():
         try:
-            return store.get_person(int(chosen)).id
+            return store.people.get(int(chosen)).id
         except ToelabError:
             pass  # removed since it was chosen: the default person again
     with _OPENING:
-        people = store.list_people()
+        people = store.people.all()
         for person in people:
             if person.display_name == DEFAULT_PERSON:
                 return person.id
         if people:
             return people[0].id
-        return store.add_person(DEFAULT_PERSON).id
+        return store.people.add(DEFAULT_PERSON).id
 
 
 def current_person_id(request: HTTPConnection, person_id: int | None = None) -> int:

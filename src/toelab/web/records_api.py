@@ -151,7 +151,7 @@ def people(request: Request, store: WebStore) -> People:
 
 @router.post("/api/people", dependencies=[Household], response_model=People)
 def people_add(new: NewPerson, request: Request, store: WebStore, _person_id: PersonId) -> JSONResponse:
-    person = store.add_person(new.display_name, diabetes=new.diabetes)
+    person = store.people.add(new.display_name, diabetes=new.diabetes)
     return _choose(_people(store, request, person.id), person.id)
 
 
@@ -268,7 +268,7 @@ def _plateaus(overview: PersonOverview) -> list[FigurePlateau]:
 
 
 def _tremor(store: Store, person_id: int) -> TremorTimeline:
-    lined = tremor_context.line_up(store.tremor_points(person_id))
+    lined = tremor_context.line_up(store.sessions.tremor_points(person_id))
     return TremorTimeline(
         timeline=[
             TremorReading(
@@ -326,12 +326,12 @@ class ExerciseDone(BaseModel):
 
 
 def _plan(store: Store, person_id: int, today: date) -> PlanToday:
-    stored = store.current_plan(person_id, today)
+    stored = store.plans.current(person_id, today)
     exercises = [ExerciseName(id=e.id, name=e.name) for e in EXERCISES]
     if stored is None:
         return PlanToday(plan=None, today=today.isoformat(), exercises=exercises)
-    done = {i.exercise_id: i.times_done for i in store.plan_items(stored.id) if i.day == today}
-    adherence = store.adherence(stored, until=today)
+    done = {i.exercise_id: i.times_done for i in store.plans.items(stored.id) if i.day == today}
+    adherence = store.plans.adherence(stored, until=today)
     return PlanToday(
         plan=PlanInfo(
             id=stored.id,
@@ -369,7 +369,7 @@ def _plan(store: Store, person_id: int, today: date) -> PlanToday:
                 pain=e.pain,
                 comment=e.comment,
             )
-            for e in reversed(store.exercise_log(person_id)[-20:])
+            for e in reversed(store.exercise_log.entries(person_id)[-20:])
         ],
     )
 
@@ -383,20 +383,20 @@ def plan(store: WebStore, person_id: PersonId) -> PlanToday:
 @router.post("/api/plan", response_model_exclude_unset=True)
 def plan_create(new: NewPlan, store: WebStore, person_id: PersonId) -> PlanToday:
     today = date.today()
-    store.create_plan(person_id, new.exercise_ids, today)
+    store.plans.create(person_id, new.exercise_ids, today)
     return _plan(store, person_id, today)
 
 
 @router.post("/api/plan/mark", response_model_exclude_unset=True)
 def plan_mark(mark: PlanMark, store: WebStore, person_id: PersonId) -> PlanToday:
     today = date.today()
-    stored = store.current_plan(person_id, today)
+    stored = store.plans.current(person_id, today)
     if stored is None:
         raise ToelabError("there is no plan yet", hint="choose the exercises of your plan first")
     if mark.done:
-        store.mark_done(stored, today, mark.exercise_id)
+        store.plans.mark_done(stored, today, mark.exercise_id)
     else:
-        store.mark_missed(stored, today, mark.exercise_id)
+        store.plans.mark_missed(stored, today, mark.exercise_id)
     return _plan(store, person_id, today)
 
 
@@ -424,7 +424,7 @@ class RedFlagAnswers(BaseModel):
 
 @router.get("/api/red-flags")
 def red_flags_now(store: WebStore, person_id: PersonId) -> RedFlags:
-    latest = store.latest_red_flag_answers(person_id)
+    latest = store.red_flag_answers.latest(person_id)
     return RedFlags(
         questions=[Question(id=q.id, text=q.text) for q in red_flags.QUESTIONS],
         flags=[_flag(f) for f in person_overview(store, person_id).flags],
@@ -436,7 +436,7 @@ def red_flags_now(store: WebStore, person_id: PersonId) -> RedFlags:
 
 @router.post("/api/red-flags")
 def red_flags_answer(given: RedFlagAnswers, store: WebStore, person_id: PersonId) -> RedFlags:
-    store.record_red_flag_answers(person_id, date.today(), given.answers)
+    store.red_flag_answers.record(person_id, date.today(), given.answers)
     return red_flags_now(store, person_id)
 
 
@@ -450,7 +450,7 @@ def _download(body: str | bytes, media_type: str, filename: str) -> Response:
 def _slug(store: Store, person_id: int) -> str:
     from toelab.report import report_path
 
-    person = store.get_person(person_id)
+    person = store.people.get(person_id)
     return report_path(store.home, person, pdf=False, session_id=None, today=date.today()).stem
 
 

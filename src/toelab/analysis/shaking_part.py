@@ -53,11 +53,11 @@ class PartsShaking:
 
     @property
     def headline(self) -> TremorResult:
-        """The shaking the test reports: the foot's when the foot is named, else the toes' own
-        analysis (when the parts are not told apart, the foot's track may carry the leak and the
-        jumps that made it unclear: its frequency read up to 0.28 Hz off where the toes' was
-        right, on videos made independently from real photos)."""
-        return self.foot if self.part == "foot" else self.each_toe
+        """The shaking the test reports: the foot's when the foot shakes, or when the parts are
+        not told apart and the foot's is the larger; else the toes'."""
+        if self.part == "foot" or (self.part is None and _size(self.foot) > _size(self.toes)):
+            return self.foot
+        return self.each_toe
 
 
 def _forefoot_shift(recording: Recording, foot: str) -> tuple[np.ndarray, np.ndarray] | None:

@@ -38,6 +38,12 @@ def test_page_and_protocols_are_served(client: TestClient):
     }
     assert any(not x["camera_judged"] for x in protocols["exercises"])
     assert protocols["red_flags"]
+    # how the page runs each test comes from its task in the registry
+    rules = {t["id"]: t["page"] for t in protocols["battery"]}
+    assert rules["big_toe_extension"]["view"] == "side" and rules["toe_isolation"]["view"] == "front"
+    assert rules["toe_isolation"]["one_recording"] and not rules["tremor"]["one_recording"]
+    assert not rules["tremor"]["live_target"] and rules["tremor"]["asks_context"]
+    assert rules["musical_toes"]["needs_beats"] and rules["musical_toes"]["end_cue"] == "Stop"
 
 
 def test_the_page_takes_its_words_from_the_package(client: TestClient):

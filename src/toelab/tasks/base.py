@@ -24,7 +24,7 @@ from toelab.protocols.sources import short_citations
 from toelab.recording import Recording
 from toelab.tasks.options import AnalysisOptions
 from toelab.tasks.series import Columns
-from toelab.vocabulary import Side, TaskName, as_side
+from toelab.vocabulary import Side, TaskName, View, as_side
 
 Row = tuple[str, str, str]  # (figure, value, what it means)
 
@@ -130,6 +130,23 @@ class Task(ABC):
     headline: ClassVar[str] = "Result"
     # the stored figure that stands for a withheld result (e.g. a FHIR Observation with no value)
     headline_figure: ClassVar[str] = ""
+    # how the page runs the test (``page_rules``): the camera's view, whether the live bars have
+    # target toes, whether all its steps are one recording, the word said when a step ends
+    camera_view: ClassVar[View] = "front"
+    live_target: ClassVar[bool] = True
+    steps_in_one_recording: ClassVar[bool] = False
+    step_end_cue: ClassVar[str] = "Down"
+
+    def page_rules(self) -> dict[str, Any]:
+        """What the page needs to run the test, so it never branches on a task's name."""
+        return {
+            "view": self.camera_view,
+            "live_target": self.live_target,
+            "one_recording": self.steps_in_one_recording,
+            "needs_beats": self.needs_beats,
+            "asks_context": self.uses_context,
+            "end_cue": self.step_end_cue,
+        }
 
     # --- measuring -------------------------------------------------------------------------
     @abstractmethod

@@ -123,6 +123,7 @@ def score_words(results: Mapping[str, Any]) -> str:
 
 class IsolationTask(Task):
     name = "isolation"
+    steps_in_one_recording = True  # the test's steps are one run; the target moves on
     title = "Toe isolation test"
     report_rank = 0
     headline = "Toe control score"

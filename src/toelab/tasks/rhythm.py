@@ -93,6 +93,7 @@ def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
 
 class RhythmTask(Task):
     name = "rhythm"
+    step_end_cue = "Stop"
     title = "Musical toes"
     report_rank = 2
     needs_beats = True

@@ -68,6 +68,7 @@ def top_seen(result: Any) -> bool:
 
 class RomTask(Task):
     name = "rom"
+    camera_view = "side"
     title = "Big-toe extension test"
     report_rank = 1
     headline = "Big-toe extension"

@@ -83,6 +83,8 @@ PART_WORDS = {
 
 class TremorTask(Task):
     name = "tremor"
+    live_target = False  # a hold, not a lift: no toe to aim at
+    step_end_cue = "Relax"
     title = "Tremor test"
     per_foot = False  # the shaking of the whole recording (one sensor, or the feet together)
     report_rank = 3

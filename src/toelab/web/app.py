@@ -49,10 +49,13 @@ STATIC = Path(__file__).parent / "static"
 def _protocols() -> Protocols:
     from toelab.protocols import BATTERY, EXERCISES
     from toelab.protocols.red_flags import FLAGS
+    from toelab.tasks import TASKS
 
     return Protocols.model_validate(
         {
-            "battery": [dataclasses.asdict(test) for test in BATTERY],
+            "battery": [
+                dataclasses.asdict(test) | {"page": TASKS[test.task].page_rules()} for test in BATTERY
+            ],
             "exercises": [dataclasses.asdict(exercise) for exercise in EXERCISES],
             "red_flags": [dataclasses.asdict(flag) | {"when": flag.when} for flag in FLAGS.values()],
         }

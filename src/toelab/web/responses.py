@@ -90,6 +90,17 @@ class TestCondition(Contract):
     parameters: list[tuple[str, str | Number]]
 
 
+class PageRules(Contract):
+    """How the page runs a test, from its task in the registry (``Task.page_rules``)."""
+
+    view: str
+    live_target: bool
+    one_recording: bool
+    needs_beats: bool
+    asks_context: bool
+    end_cue: str
+
+
 class TestProtocol(Contract):
     id: str
     name: str
@@ -99,6 +110,7 @@ class TestProtocol(Contract):
     conditions: list[TestCondition]
     measures: list[str]
     per_foot: bool
+    page: PageRules
 
 
 class Frequency(Contract):

@@ -47,7 +47,8 @@ function conditionParam(condition, key) {
 
 async function runTest(test) {
   if (!needPoints()) return;
-  const wantView = test.task === "rom" ? "side" : "front";
+  const rules = test.page; // how the test runs, from its task in the registry
+  const wantView = rules.view;
   if (state.view !== wantView) {
     say(`This test needs the camera ${wantView === "side" ? "at the side of the foot" : "in front of the toes"}: set up the camera with that view first.`);
     show("calibrate"); return;
@@ -71,10 +72,10 @@ async function runTest(test) {
   liveView($("#assess-live"), liveFeet(), 4);
   showPreview($("#assess-live"));
   // each step scores the toes it names; a test with no target (tremor) marks none
-  const stepToes = (condition) => (test.task === "tremor" || !condition.toes.length ? null : [...condition.toes]);
+  const stepToes = (condition) => (!rules.live_target || !condition.toes.length ? null : [...condition.toes]);
   state.liveTarget = { container: $("#assess-live"), toes: stepToes(test.conditions[0]) };
   $("#step-title").textContent = test.name;
-  const oneRecording = test.task === "isolation";
+  const oneRecording = rules.one_recording;
   // a step for both feet is left out when only one foot is in view, and the page says so
   const feet = liveFeet();
   const skipped = test.conditions.filter((c) => conditionParam(c, "feet") === "both" && feet.length < 2);
@@ -98,7 +99,7 @@ async function runTest(test) {
         const request = { task: test.task, points: state.points, label: `${test.name}${oneRecording ? "" : ` — ${condition.id.replaceAll("_", " ")}`}`,
           target: stepToes(condition) ?? [1], extra: { test_id: test.id, condition: oneRecording ? null : condition.id, run,
             last: oneRecording || i === conditions.length - 1, context: guide.context, step: condition.id } };
-        if (test.task === "rhythm") {
+        if (rules.needs_beats) {
           const bpm = 60000 / Number(conditionParam(condition, "interval_ms") || 600);
           const beats = await beat.metronome(bpm, duration, 4);
           request.beat_times_s = beats.page_s;
@@ -111,7 +112,7 @@ async function runTest(test) {
         beat.beep(880, 0.12);
       }
       $("#countdown").textContent = "";
-      await timed(duration, test.task === "tremor" ? "Relax" : test.task === "rhythm" ? "Stop" : "Down");
+      await timed(duration, rules.end_cue);
       pulse.stop();
       if (!oneRecording) summaries.push(await link.stop());
     }

@@ -68,7 +68,7 @@ export async function showGuide(test) {
   const panel = $("#guide");
   const body = [el("h3", { textContent: `Before you start: ${test.name}` }), renderSheet(sheet)];
   let form = null;
-  if (test.task === "tremor") {
+  if (test.page.asks_context) {
     contextQuestions ??= (await api("/api/tremor-context")).questions;
     const now = new Date().getHours();
     form = contextForm(contextQuestions);

@@ -33,7 +33,7 @@ export function renderSummary(record, { level = 3, shownAbove = new Set() } = {}
     const caption = foot === "null" || foot === "None" ? "" : footWord(foot) || `${foot} foot`;
     box.append(rowsTable(rows, caption));
     const figures = record.results?.feet?.[foot] ?? record.results;
-    if (record.task === "isolation" && figures?.toes) {
+    if (figures?.toes) { // a task with figures per toe
       const counts = figures.toes.map((t) => `${toeName(t.toe)} ${t.n_trials}`).join(", ");
       box.append(el("p", { class: "lifts", "data-foot": foot, textContent: `Lifts seen (toe on its own or leading): ${counts}.` }));
     }

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from toelab.backup import backup_to
 from toelab.paths import toelab_home
 from toelab.recording import Recording, RecordingMeta
 from toelab.store import open_store
+from toelab.store.backup import backup_to
 from toelab.web.sessions import save_session
 
 

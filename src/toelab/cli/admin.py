@@ -25,7 +25,7 @@ def db_upgrade() -> None:
 @app.command()
 def backup(out: Annotated[Path, typer.Argument(help="Archive to write (.tar.gz).")]) -> None:
     """Copy the database and the track files into one archive (safe while toelab is running)."""
-    from toelab.backup import backup_to
+    from toelab.store.backup import backup_to
 
     made = backup_to(out)
     console.print(f"backed up the {made.engine} database and {made.tracks} track files to {made.path}")
@@ -37,7 +37,7 @@ def restore(
     force: Annotated[bool, typer.Option("--force", help="Replace a database that holds data.")] = False,
 ) -> None:
     """Put the database and the track files back from a backup archive."""
-    from toelab.backup import restore_from
+    from toelab.store.backup import restore_from
 
     done = restore_from(archive, force=force)
     console.print(f"restored the {done.engine} database and {done.tracks} track files from {done.path}")

@@ -14,15 +14,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from store.conftest import _create_database, _database_url, _drop_database, postgresql_server  # noqa: F401
+from store.conftest import _create_database, _database_url, _drop_database
 from typer.testing import CliRunner
 
-from toelab import backup
-from toelab.backup import backup_to, restore_from
 from toelab.cli import app
 from toelab.errors import ToelabError
 from toelab.recording import Recording, RecordingMeta
-from toelab.store import Store, open_store
+from toelab.store import Store, backup, open_store
+from toelab.store.backup import backup_to, restore_from
 from toelab.store.tracks import content_sha256
 
 runner = CliRunner()

@@ -128,6 +128,15 @@ def test_short_recordings_warn_and_very_short_ones_are_refused():
         analyze_tremor(np.arange(10) / 30.0, np.zeros(10))
 
 
+def test_a_clip_just_under_the_minimum_does_not_read_as_meeting_it():
+    """60 frames at 30 fps span 1.97 s: "2.0 s … 2 s is the minimum" read as a contradiction."""
+    time_s = np.arange(60) / 30.0
+    with pytest.raises(ToelabError) as error:
+        analyze_tremor(time_s, np.sin(2 * np.pi * 6.0 * time_s))
+    assert "1.97 s from the first sample to the last" in error.value.message
+    assert "the least is 2 s from the first sample to the last" in (error.value.hint or "")
+
+
 def test_malformed_input_gives_a_clear_error():
     time_s = np.arange(300) / 60.0
     with pytest.raises(ToelabError, match="strictly increasing"):

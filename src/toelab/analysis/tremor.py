@@ -567,10 +567,13 @@ def _check_length(n_samples: int, duration_s: float, rate_hz: float) -> None:
             hint=f"record at {MIN_RATE_HZ:.0f} samples/s or more; 60 fps or more covers 2-18 Hz",
         )
     if duration_s < MIN_DURATION_S or n_samples < MIN_SAMPLES:
+        # the span from the first sample to the last: a 2 s clip at 30 fps spans 1.97 s, so it
+        # is shown to the hundredth, or "2.0 s" would read as meeting the 2 s minimum
         raise ToelabError(
-            f"the recording is too short for a tremor analysis ({duration_s:.1f} s, {n_samples} samples)",
+            f"the recording is too short for a tremor analysis ({duration_s:.2f} s from the first "
+            f"sample to the last, {n_samples} samples)",
             hint=f"record at least {RELIABLE_DURATION_S:.0f} s of steady holding "
-            f"({MIN_DURATION_S:.0f} s is the minimum)",
+            f"(the least is {MIN_DURATION_S:.0f} s from the first sample to the last)",
         )
 
 

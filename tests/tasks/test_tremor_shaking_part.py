@@ -9,6 +9,7 @@ import pytest
 from photovideo import load, render
 
 from toelab.analysis.shaking_part import foot_lies_above_the_toes, parts_shaking, which_part_shakes
+from toelab.analysis.tremor import tremor_from_recording
 from toelab.tasks import AnalysisOptions, run_task
 from toelab.track import parse_points, track_video
 
@@ -94,10 +95,11 @@ def test_no_part_is_named_when_the_foot_lies_below_the_toes_in_the_picture(tmp_p
     """Filmed from above with the toes pointing away, the tracker's foot would sit on the floor
     beyond the toes and a whole-foot shake would read as the toes': no part is named."""
     recording = tracked(tmp_path, "foot", 6.0)
-    assert parts_shaking(recording) is not None
+    each_toe = tremor_from_recording(recording)
+    assert parts_shaking(recording, each_toe) is not None
     (given,) = recording.meta.extra["points"]
     turned = dict(given, foot="right" if given["foot"] == "left" else "left")
     recording.meta.extra["points"] = [turned]
-    assert parts_shaking(recording) is None
+    assert parts_shaking(recording, each_toe) is None
     results = run_task(recording, AnalysisOptions(task="tremor")).results
     assert results["shaking_part"] is None and results["parts"] is None

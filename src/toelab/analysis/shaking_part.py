@@ -60,17 +60,14 @@ class PartsShaking:
         return self.each_toe
 
 
-def _forefoot_shift(recording: Recording, foot: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """The shift (px) of the centre of ``foot``'s toes' first-frame points, frame by frame."""
+def _forefoot_shift(
+    recording: Recording, foot: str, centre: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The shift (px) the foot's motion gives ``centre`` (first-frame pixels), frame by frame."""
     names = [f"{foot}_foot_{q}" for q in ("dx_px", "dy_px", "rotation_deg", "scale")]
-    toes = [xy for name, xy in recording.landmarks.items() if name.startswith(f"{foot}_")]
-    if not toes or any(n not in recording.signals for n in names):
+    if any(n not in recording.signals for n in names):
         return None
-    # each toe where it was first seen (front-view landmarks are first-frame pixels of the foot)
-    seen = [xy[np.isfinite(xy).all(axis=1)][0] for xy in toes if np.isfinite(xy).all(axis=1).any()]
-    if not seen:
-        return None
-    cx, cy = np.mean(seen, axis=0)[:2]
+    cx, cy = centre
     dx, dy, turn_deg, scale = (np.asarray(recording.signals[n], float) for n in names)
     a, b = scale * np.cos(np.radians(turn_deg)), scale * np.sin(np.radians(turn_deg))
     return a * cx - b * cy + dx - cx, b * cx + a * cy + dy - cy
@@ -83,17 +80,18 @@ def centre_motions(recording: Recording) -> Recording | None:
     landmark file)."""
     signals: dict[str, np.ndarray] = {}
     for foot in recording.feet():
-        shift = _forefoot_shift(recording, foot)
-        if shift is None:
-            continue
-        signals[f"{foot}_forefoot_x_px"], signals[f"{foot}_forefoot_y_px"] = shift
-        # each toe's motion from where it was first seen, so a toe lost for a while does not
-        # move the mean of the others
-        moved = []
+        # each toe where it was first seen (front-view landmarks are first-frame pixels of the
+        # foot) and its motion from there, so a toe lost for a while does not move the mean
+        firsts, moved = [], []
         for name, xy in recording.landmarks.items():
             seen = np.isfinite(xy[:, :2]).all(axis=1)
             if name.startswith(f"{foot}_") and seen.any():
-                moved.append(xy[:, :2] - xy[np.argmax(seen), :2])
+                firsts.append(xy[np.argmax(seen), :2])
+                moved.append(xy[:, :2] - firsts[-1])
+        shift = _forefoot_shift(recording, foot, np.mean(firsts, axis=0)) if firsts else None
+        if shift is None:
+            continue
+        signals[f"{foot}_forefoot_x_px"], signals[f"{foot}_forefoot_y_px"] = shift
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a frame with no toe: no mean
             mean = np.nanmean(np.stack(moved), axis=0)
@@ -148,18 +146,18 @@ def _feet_in_the_picture_as_tracked(recording: Recording) -> bool:
     return bool(fronts) and all(foot_lies_above_the_toes(p) for p in fronts)
 
 
-def parts_shaking(recording: Recording) -> PartsShaking | None:
+def parts_shaking(recording: Recording, each_toe: TremorResult) -> PartsShaking | None:
     """Both parts' shaking in a tracked front-view video; None when the recording does not hold
     the foot's own motion (a sensor, a landmark file, the side view) or when the toe points
     say the foot lies below the toes in the picture (filmed from above with the toes pointing
-    away: the foot's own motion is then not where the tracker reads it, so no part is named)."""
+    away: the foot's own motion is then not where the tracker reads it, so no part is named).
+    ``each_toe`` is the test's own analysis of the toes' motion (``tremor_from_recording``)."""
     if recording.meta.view != "front" or not _feet_in_the_picture_as_tracked(recording):
         return None
     centre = centre_motions(recording)
     if centre is None:
         return None
     names = sorted(centre.signals)
-    each_toe = tremor_from_recording(recording)  # the test's own analysis: its refusals stand
     try:
         foot = tremor_from_recording(centre, channels=[n for n in names if "_forefoot_" in n])
         toes = tremor_from_recording(centre, channels=[n for n in names if "_toes_" in n])

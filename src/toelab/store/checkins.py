@@ -21,6 +21,7 @@ from toelab.store.models import (
 )
 from toelab.store.records import Person
 from toelab.store.repository import Store
+from toelab.store.unit_of_work import person_row
 
 # where it hurt: the parts of the foot and leg the exercises load
 AREAS = ("big_toe", "small_toes", "ball_of_foot", "arch", "heel", "ankle", "calf", "elsewhere")
@@ -92,10 +93,6 @@ def _checkin(row: CheckInModel) -> CheckIn:
     )
 
 
-def _person_id(store: Store, person: int | str | Person) -> int:
-    return store.people.get(person.id if isinstance(person, Person) else person).id
-
-
 def add_checkin(
     store: Store,
     person: int | str | Person,
@@ -119,8 +116,8 @@ def add_checkin(
     when = at or utc_now()
     if when.tzinfo is None:
         raise ToelabError("a check-in's time must carry a time zone")
-    person_id = _person_id(store, person)
     with store.work.transaction() as s:
+        person_id = person_row(s, person).id
         if session_id is not None:
             session = s.get(SessionModel, session_id)
             if session is None or session.person_id != person_id:
@@ -140,8 +137,8 @@ def add_checkin(
 
 def checkins(store: Store, person: int | str | Person) -> list[CheckIn]:
     """A person's check-ins, oldest first."""
-    person_id = _person_id(store, person)
     with store.work.transaction() as s:
+        person_id = person_row(s, person).id
         query = select(CheckInModel).where(CheckInModel.person_id == person_id)
         return [_checkin(r) for r in s.scalars(query.order_by(CheckInModel.at, CheckInModel.id))]
 
@@ -170,8 +167,8 @@ def add_note(
     text = text.strip()
     if not text or len(text) > MAX_NOTE_CHARACTERS:
         raise ToelabError(f"a note needs 1 to {MAX_NOTE_CHARACTERS} characters")
-    person_id = _person_id(store, person)
     with store.work.transaction() as s:
+        person_id = person_row(s, person).id
         row = PatientNoteModel(
             person_id=person_id, author_id=author_id, author=author, text=text, created_at=utc_now()
         )
@@ -181,8 +178,8 @@ def add_note(
 
 def notes(store: Store, person: int | str | Person, *, unseen_only: bool = False) -> list[PatientNote]:
     """Notes to a person, newest first."""
-    person_id = _person_id(store, person)
     with store.work.transaction() as s:
+        person_id = person_row(s, person).id
         query = select(PatientNoteModel).where(PatientNoteModel.person_id == person_id)
         if unseen_only:
             query = query.where(PatientNoteModel.seen_at.is_(None))
@@ -194,9 +191,9 @@ def notes(store: Store, person: int | str | Person, *, unseen_only: bool = False
 
 def mark_notes_seen(store: Store, person: int | str | Person, note_ids: list[int]) -> int:
     """The patient has read these notes; returns how many were newly marked."""
-    person_id = _person_id(store, person)
     now = utc_now()
     with store.work.transaction() as s:
+        person_id = person_row(s, person).id
         rows = s.scalars(
             select(PatientNoteModel).where(
                 PatientNoteModel.person_id == person_id,
@@ -216,8 +213,8 @@ def _choice(row: ExerciseLevelModel) -> LevelChoice:
 
 def level_choices(store: Store, person: int | str | Person) -> dict[str, LevelChoice]:
     """The level each exercise is practised at, when one was ever accepted."""
-    person_id = _person_id(store, person)
     with store.work.transaction() as s:
+        person_id = person_row(s, person).id
         query = select(ExerciseLevelModel).where(ExerciseLevelModel.person_id == person_id)
         rows = s.scalars(query.order_by(ExerciseLevelModel.accepted_at, ExerciseLevelModel.id))
         return {row.exercise_id: _choice(row) for row in rows}
@@ -228,8 +225,8 @@ def accept_level(
 ) -> LevelChoice:
     """Keep that a person now practises ``exercise_id`` at ``level_id``."""
     get_exercise(exercise_id).level(level_id)
-    person_id = _person_id(store, person)
     with store.work.transaction() as s:
+        person_id = person_row(s, person).id
         row = ExerciseLevelModel(
             person_id=person_id,
             exercise_id=exercise_id,

@@ -98,9 +98,10 @@ class TremorTask(Task):
 
         # a tracked video holds the foot's own motion and the toes' motion against it: both
         # are analysed and the part that shakes is named (analysis.shaking_part)
-        parts = parts_shaking(recording)
+        each_toe = tremor_from_recording(recording)  # the test's own analysis: its refusals stand
+        parts = parts_shaking(recording, each_toe)
         if parts is None:
-            return tremor_from_recording(recording)
+            return each_toe
         return replace(
             parts.headline,
             shaking_part=parts.part,

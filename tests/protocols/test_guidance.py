@@ -358,6 +358,22 @@ def test_5_hz_says_what_it_means_and_what_it_does_not() -> None:
     assert "times a second" in frequency.meaning and "does not tell the cause" in frequency.meaning
 
 
+def test_an_irregular_movement_gives_no_shaking_rate_to_read_or_trend() -> None:
+    from toelab.analysis.tremor import analyze_tremor
+    from toelab.synthetic.tremor import twitch_signal
+    from toelab.tasks import get_task
+
+    result = analyze_tremor(*twitch_signal(12.0, 60.0, seed=1))
+    assert result.classification == "irregular" and result.dominant_frequency_hz is not None
+    rows = {e.figure: e for e in explain("tremor", result.as_dict())}
+    assert "Dominant frequency" not in rows
+    assert "not how many times a second" in rows["Strongest frequency"].meaning
+    task = get_task("tremor")
+    assert "tremor_frequency_hz" not in [f.name for f in task.figures(result, None)]
+    rhythmic = dataclasses.replace(result, classification="rhythmic")
+    assert "tremor_frequency_hz" in [f.name for f in task.figures(rhythmic, None)]
+
+
 def test_a_rhythm_at_rest_carries_the_advice_to_see_a_doctor() -> None:
     rows = rows_for("tremor", SAMPLE_RESULTS["tremor"][0], condition="rest")
     assert rows[-1][0] == "When to see someone" and "neurologist" in rows[-1][1]

@@ -20,6 +20,10 @@ from toelab.recording import Recording
 # features the tracker still holds, lowered by their forward-backward error
 # (toelab.track.tracker). The same line marks poorly tracked points in the video warnings.
 GOOD_CONFIDENCE = 0.3
+# toelab's own floor for a camera: below a twentieth of a pixel tracked points move with image
+# noise alone (a still foot's points wander 0.005-0.01 px RMS over 1-20 Hz), so a smaller
+# movement is not told apart from none
+SMALLEST_SEEN_PX = 0.05
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ from typing import Any
 import numpy as np
 from scipy import fft, signal, stats
 
-from toelab.analysis.quality import Quality, quality_keys
+from toelab.analysis.quality import SMALLEST_SEEN_PX, Quality, quality_keys
 from toelab.analysis.spectral import (
     UniformSeries,
     band_power,
@@ -378,6 +378,9 @@ def analyze_tremor(
     ):
         classification = "irregular"
     else:
+        classification = "none"
+    # movement of tracked points within a camera's own noise has no pattern to name
+    if unit == "px" and math.sqrt(total) < SMALLEST_SEEN_PX:
         classification = "none"
 
     dominant_hz = None if classification == "none" else f0

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from toelab.analysis.quality import Need, Quality, good_share_pct, judge
+from toelab.analysis.quality import SMALLEST_SEEN_PX, Need, Quality, good_share_pct, judge
 from toelab.protocols.cards import Findings
 from toelab.protocols.red_flags import FLAGS, RestTremorReading
 from toelab.recording import Recording
@@ -21,9 +21,6 @@ from toelab.vocabulary import Side
 # Deuschl, Bain & Brin 1998 (Mov Disord 13 Suppl 3:2): the fine shaking everyone has
 # (physiological tremor) lies at 8–12 Hz
 PHYSIOLOGICAL_LOW_HZ = 8.0
-# toelab's own floor: below a twentieth of a pixel a camera's tracked points move with
-# image noise alone, so a smaller amplitude is not told apart from none
-SMALLEST_SEEN_PX = 0.05
 # Shannon 1949: below this frame rate a camera cannot see shaking across the 3–12 Hz band
 LOW_FRAME_RATE_HZ = 24.0
 # A peak above this share of the Nyquist frequency may be a faster shaking folded down
@@ -146,7 +143,9 @@ class TremorTask(Task):
         if result.amplitude is None:
             return []
         figures = [ResultFigure("tremor_amplitude", float(result.amplitude), result.amplitude_unit, foot)]
-        if result.dominant_frequency_hz is not None:
+        # a frequency is a shaking rate only for a rhythm: an irregular movement's strongest
+        # frequency is not trended or compared
+        if result.dominant_frequency_hz is not None and result.classification == "rhythmic":
             figures.append(
                 ResultFigure("tremor_frequency_hz", float(result.dominant_frequency_hz), "Hz", foot)
             )
@@ -216,7 +215,17 @@ class TremorTask(Task):
         part = results.get("shaking_part")
         if results.get("parts") is not None and (part is not None or rhythmic):
             rows.append(Explanation("Which part shakes", *PART_WORDS[part]))
-        if frequency is not None:
+        if frequency is not None and kind == "irregular":
+            # no rhythm: the spectrum's peak is where the movement was strongest, not a rate
+            rows.append(
+                Explanation(
+                    "Strongest frequency",
+                    fmt(frequency, "Hz", 2),
+                    "where the movement was strongest. It had no regular rhythm, so this is not "
+                    "how many times a second the foot shook",
+                )
+            )
+        elif frequency is not None:
             words = (
                 "how many times a second the foot shook. The same range holds many kinds of shaking, "
                 "also shaking from tired muscles, caffeine or stress. This number alone does not tell "

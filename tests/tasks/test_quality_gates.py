@@ -113,6 +113,26 @@ def test_a_left_foot_lost_in_the_first_second_gives_no_toe_control_score():
     text = _rows_text("isolation", results)
     assert "not measured" in text and "never lifted" not in text and "0 / 100" not in text
     assert figures_of(get_task("isolation"), outcome) == []
+    assert results["not_measured_reason"].startswith("No toe was tracked well")
+    assert "toe(s)" not in results["not_measured_reason"]
+
+
+@pytest.mark.parametrize(("foot_width_px", "measured"), [(60.0, False), (90.0, True)])
+def test_toes_too_small_on_the_picture_give_no_index_and_say_come_closer(foot_width_px, measured):
+    # toes 12 px wide (a foot 60 px across) hold too few features of their own to follow
+    recording, _ = isolation_recording(DEMO_CO_MOVEMENT, seed=4)
+    recording.meta.source = "video"
+    recording.meta.extra["foot_width_px"] = {"right": foot_width_px}
+    results = run_task(recording, AnalysisOptions("isolation")).results
+    assert results["measured"] is measured
+    assert results["quality"]["toe_width_px"] == foot_width_px / 5
+    if not measured:
+        assert results["toe_control_score"] is None
+        assert "too small on the picture (about 12 pixels wide" in results["not_measured_reason"]
+        assert results["how_to_redo"].startswith("Bring the camera closer")
+    # a landmark file's points are not judged by the tracker's line
+    recording.meta.source = "deeplabcut"
+    assert run_task(recording, AnalysisOptions("isolation")).results["measured"] is True
 
 
 def test_a_lost_toe_gets_no_index_and_the_score_covers_the_others():

@@ -8,7 +8,7 @@ figures are withheld (``None``) and the reason is said in plain words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,10 @@ GOOD_CONFIDENCE = 0.3
 # noise alone (a still foot's points wander 0.005-0.01 px RMS over 1-20 Hz), so a smaller
 # movement is not told apart from none
 SMALLEST_SEEN_PX = 0.05
+# toelab's tracker follows each toe from the texture inside a patch about the toe's width: under
+# 15 px a toe holds too few features of its own and its neighbours' edges fill the flow window.
+# The same line as the camera set-up check (toelab.track.setup_check).
+MIN_TOE_WIDTH_PX = 15.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,33 @@ class Quality:
             out["not_measured_reason"] = self.reason
             out["how_to_redo"] = self.redo
         return out
+
+
+def toe_width_px(recording: Recording, foot: str | None) -> float | None:
+    """A toe's width on the picture (a fifth of the foot's width) where toelab's tracker followed
+    the toes of a video in the front view; None for any other recording (the line is the
+    tracker's, not a file's)."""
+    widths = recording.meta.extra.get("foot_width_px") if recording.meta.source == "video" else None
+    if not widths:
+        return None
+    sizes = [float(w) for side, w in widths.items() if foot in (None, "both", side)]
+    return round(min(sizes) / 5.0, 1) if sizes else None
+
+
+def toe_size_needs(figures: Mapping[str, Any]) -> list[Need]:
+    """Toes wide enough to follow, where ``figures`` holds a ``toe_width_px`` (tracked videos)."""
+    width = figures.get("toe_width_px")
+    if width is None:
+        return []
+    return [
+        Need(
+            "toe_width_px",
+            MIN_TOE_WIDTH_PX,
+            f"the toes are too small on the picture (about {width:.0f} pixels wide; "
+            f"{MIN_TOE_WIDTH_PX:.0f} are needed to follow each toe)",
+            "bring the camera closer to the toes (about 30–40 cm), or film at a higher resolution",
+        )
+    ]
 
 
 def judge(figures: dict[str, Any], needs: Sequence[Need]) -> Quality:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from toelab.analysis.individuation import FOLLOWS_BY_HALF, INDEPENDENT_II, MIN_SCORED_TOES, N_TOES
-from toelab.analysis.quality import Need, Quality, good_share_pct, judge
+from toelab.analysis.quality import Need, Quality, good_share_pct, judge, toe_size_needs, toe_width_px
 from toelab.protocols.cards import Findings
 from toelab.protocols.sources import TOELAB_RULE
 from toelab.recording import Recording
@@ -34,13 +34,21 @@ def toe_coverage(recording: Recording, foot: str | None) -> dict[int, float]:
     return {t: good_share_pct(recording, [n]) for t, n in names.items() if n is not None}
 
 
+def _only(count: int, verb: tuple[str, str]) -> str:
+    """``no toe was``, ``only 1 toe was``, ``only 2 toes were`` (verb: singular, plural)."""
+    if count <= 0:
+        return f"no toe {verb[0]}"
+    return f"only {count} toe {verb[0]}" if count == 1 else f"only {count} toes {verb[1]}"
+
+
 def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
     """Two toes tracked, to compare one with another, and at least one lift to judge."""
     return (
         Need(
             "toes_measured",
             2,
-            f"only {figures.get('toes_measured', 0)} toe(s) were tracked well (two are needed to compare)",
+            f"{_only(figures.get('toes_measured', 0), ('was', 'were'))} tracked well "
+            "(two are needed to compare)",
             _REDO_TRACKING,
         ),
         Need(
@@ -52,7 +60,7 @@ def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
         Need(
             "toes_with_index",
             MIN_SCORED_TOES,
-            f"only {figures.get('toes_with_index', 0)} toe(s) gave a repeatable index "
+            f"{_only(figures.get('toes_with_index', 0), ('gave', 'gave'))} a repeatable index "
             f"({MIN_SCORED_TOES} are needed for a score)",
             "lift each toe on its own 3 times, slowly, with the camera still and the toes in good light",
         ),
@@ -149,8 +157,9 @@ class IsolationTask(Task):
             "toes_measured": len(good),
             "lifts": len(result.trials),
             "toes_with_index": sum(t.individuation_index is not None for t in result.toes),
+            "toe_width_px": toe_width_px(recording, foot),
         }
-        return judge(figures, _needs(figures))
+        return judge(figures, [*toe_size_needs(figures), *_needs(figures)])
 
     def withhold(self, result: Any) -> Any:
         quality = result.quality

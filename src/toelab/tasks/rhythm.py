@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from toelab.analysis.quality import Need, Quality, good_share_pct, judge
+from toelab.analysis.quality import Need, Quality, good_share_pct, judge, toe_size_needs, toe_width_px
 from toelab.errors import ToelabError
 from toelab.protocols.cards import Findings
 from toelab.recording import Recording
@@ -128,8 +128,9 @@ class RhythmTask(Task):
             "beats": result.n_beats,
             "hits": result.hits,
             "hit_share_pct": None if not result.n_beats else round(100.0 * result.hits / result.n_beats, 1),
+            "toe_width_px": toe_width_px(recording, foot),
         }
-        return judge(figures, _needs(figures))
+        return judge(figures, [*toe_size_needs(figures), *_needs(figures)])
 
     # the counts stay (they are what the reason speaks of); no timing figure is built
     withheld_fields: ClassVar[Mapping[str, Any]] = {

@@ -9,7 +9,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from toelab.analysis.quality import SMALLEST_SEEN_PX, Need, Quality, good_share_pct, judge
+from toelab.analysis.quality import (
+    SMALLEST_SEEN_PX,
+    Need,
+    Quality,
+    good_share_pct,
+    judge,
+    toe_size_needs,
+    toe_width_px,
+)
 from toelab.protocols.cards import Findings
 from toelab.protocols.red_flags import FLAGS, RestTremorReading
 from toelab.recording import Recording
@@ -124,8 +132,9 @@ class TremorTask(Task):
             "frequency_headroom_hz": None
             if dominant is None
             else round(ALIAS_MARGIN * nyquist_hz - dominant, 3),
+            "toe_width_px": toe_width_px(recording, foot) if landmarks else None,
         }
-        return judge(figures, _needs(figures))
+        return judge(figures, [*toe_size_needs(figures), *_needs(figures)])
 
     # no frequency, size or pattern: nothing to flag, band to name or trend to draw
     withheld_fields: ClassVar[Mapping[str, Any]] = {

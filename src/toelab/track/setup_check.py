@@ -20,17 +20,14 @@ from typing import Any
 import cv2
 import numpy as np
 
-from toelab.analysis.quality import Need, Quality, good_share_pct, judge
+from toelab.analysis.quality import MIN_TOE_WIDTH_PX, Need, Quality, good_share_pct, judge
 from toelab.errors import ToelabError
 from toelab.recording import Recording, RecordingMeta
 from toelab.tasks.isolation import TOE_GOOD_FRAMES_PCT
 from toelab.track.points import VIEW_POINTS, FootPoints
 from toelab.track.tracker import ToeTracker
 
-# A toe narrower than this on the picture has too few pixels for its features to be tracked
-# reliably (the tracker's patches are a few pixels across); a toe's width is taken as a fifth
-# of the foot's width.
-MIN_TOE_WIDTH_PX = 15.0
+# a toe's width is taken as a fifth of the foot's width; MIN_TOE_WIDTH_PX is the tracker's line
 # Mean brightness (0–255) over the forefoot below which the picture is too dark for the
 # tracker's features, and the share of forefoot pixels that may be blown out white.
 MIN_BRIGHTNESS = 50.0

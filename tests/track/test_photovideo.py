@@ -148,28 +148,3 @@ def test_the_tracker_follows_a_toe_lift_on_a_scanned_foot_within_1_5_px(tracked_
     measured = recording.landmarks[name][:, 1]
     true = truth.points[name][:, 1]
     assert np.nanmax(np.abs((measured - measured[0]) - (true - true[0]))) < 1.5
-
-
-
-def test_crowded_toes_17_px_apart_keep_their_own_individuation(tmp_path):
-    # toes 17-19 px apart (FOUND_itw_3): with a flow window wider than the toe, the 4th toe's
-    # features held the lifting 3rd toe's edge; it read as following the 3rd by 49 % (truth
-    # 3 %) and the 3rd toe's index came out 0.11 low
-    from test_video_accuracy import IsolationPlan, co_movement_matrix, isolation_plan
-
-    from toelab.synthetic.movement import individuation_truth
-    from toelab.tasks import AnalysisOptions, run_task
-
-    foot = load("FOUND_itw_3")
-    nominal = co_movement_matrix()
-    drive = isolation_plan(nominal, reps=3)
-    drive = IsolationPlan(nominal, drive.peaks_s, drive.instructed, 0.065 * foot.foot_width_px)
-    path = tmp_path / "crowded.mp4"
-    truth = render(path, foot, toe_drive=drive.heights, duration_s=drive.duration_s, seed=0)
-    recording = track_video(path, parse_points(truth.first_points)).recording
-    result = run_task(recording, AnalysisOptions(task="isolation")).by_foot[foot.foot]
-    wanted = individuation_truth(nominal @ truth.leak)
-    given = {t.toe: t.individuation_index for t in result.toes if t.individuation_index is not None}
-    assert len(given) >= 4
-    for toe, index in given.items():
-        assert index == pytest.approx(wanted[toe - 1], abs=0.07), (toe, index, wanted[toe - 1])

@@ -34,12 +34,6 @@ from toelab.errors import ToelabError
 from toelab.track.points import VIEW_POINTS, FootPoints
 
 _LK_WINDOW = (11, 11)
-# A toe's flow window shrinks with the gap to its nearest neighbour: an 11 px window on toes
-# 17 px apart holds the lifting neighbour's edge, and the still toe's features rose with it
-# (a 4th toe read as following the 3rd by 49 % for a true 3 %). About 0.42 of the gap, odd,
-# 7 px at least (a smaller window loses the toe to noise).
-_TOE_WINDOW_PER_GAP = 0.42
-_MIN_TOE_WINDOW = 7
 _LK_LEVELS = 2
 _LK_CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.01)
 # flow that refines a predicted position (matching first-frame features into a later frame):
@@ -73,62 +67,21 @@ _REFERENCE_MARGIN_PX = 16
 
 
 def _guided_flow(
-    before: np.ndarray,
-    after: np.ndarray,
-    points: np.ndarray,
-    guess: np.ndarray,
-    windows: np.ndarray | None = None,
+    before: np.ndarray, after: np.ndarray, points: np.ndarray, guess: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Lucas–Kanade flow of ``points`` from ``before`` to ``after``, starting at ``guess`` and on
-    the full-resolution image only: the found points and their status (1 = found). ``windows``
-    gives each point's flow window (px; the default window where None)."""
-    found = np.empty_like(guess)
-    status = np.zeros((len(points), 1), np.uint8)
-    for window, at in _by_window(windows, len(points)):
-        found[at], status[at], _ = cv2.calcOpticalFlowPyrLK(
-            before,
-            after,
-            points[at],
-            guess[at].copy(),
-            winSize=(window, window),
-            maxLevel=0,
-            criteria=_LK_CRITERIA,
-            flags=cv2.OPTFLOW_USE_INITIAL_FLOW,
-        )
+    the full-resolution image only: the found points and their status (1 = found)."""
+    found, status, _ = cv2.calcOpticalFlowPyrLK(
+        before,
+        after,
+        points,
+        guess,
+        winSize=_LK_WINDOW,
+        maxLevel=0,
+        criteria=_LK_CRITERIA,
+        flags=cv2.OPTFLOW_USE_INITIAL_FLOW,
+    )
     return found, status
-
-
-def _pyramid_flow(
-    before: np.ndarray, after: np.ndarray, points: np.ndarray, windows: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pyramidal Lucas–Kanade flow of ``points`` (n, 1, 2) with each point's window: found, status."""
-    found = np.empty_like(points)
-    status = np.zeros((len(points), 1), np.uint8)
-    for window, at in _by_window(windows, len(points)):
-        found[at], status[at], _ = cv2.calcOpticalFlowPyrLK(
-            before,
-            after,
-            points[at],
-            None,
-            winSize=(window, window),
-            maxLevel=_LK_LEVELS,
-            criteria=_LK_CRITERIA,
-        )
-    return found, status
-
-
-def _by_window(windows: np.ndarray | None, n: int) -> list[tuple[int, np.ndarray | slice]]:
-    """The points sharing each flow window: one call per window size (usually one)."""
-    if windows is None or not n:
-        return [(_LK_WINDOW[0], slice(None))] if n else []
-    return [(int(w), np.flatnonzero(windows == w)) for w in np.unique(windows)]
-
-
-def _toe_windows(spacings_px: np.ndarray) -> np.ndarray:
-    """Each toe's flow window (odd, px) from the gap to its nearest neighbour."""
-    window = np.floor(_TOE_WINDOW_PER_GAP * np.asarray(spacings_px, float))
-    window -= window % 2 == 0
-    return np.clip(window, _MIN_TOE_WINDOW, _LK_WINDOW[0]).astype(int)
 
 
 @dataclass(frozen=True)
@@ -335,17 +288,9 @@ class _Toes:
     that do not move with it, then corrected from its first-frame features matched into the
     frame."""
 
-    def __init__(
-        self,
-        names: list[str],
-        polygons: np.ndarray,
-        min_distances: np.ndarray,
-        target: int,
-        windows: np.ndarray,
-    ):
+    def __init__(self, names: list[str], polygons: np.ndarray, min_distances: np.ndarray, target: int):
         n = len(names)
         self.names = names
-        self.windows = windows  # each toe's flow window (px)
         self.polygons = polygons  # (n, 4, 2) first-frame foot coordinates
         self.min_distances = min_distances
         self.target = target
@@ -390,13 +335,6 @@ class _Toes:
 
     def current(self) -> np.ndarray:
         return self.pts[self.valid]
-
-    def current_windows(self) -> np.ndarray:
-        """The flow window of each feature in ``current`` (its toe's)."""
-        return np.broadcast_to(self.windows[:, None], self.valid.shape)[self.valid]
-
-    def reference_windows(self) -> np.ndarray:
-        return self.windows[self.reference_toe]
 
     def take_flow(self, nxt: np.ndarray, flow: np.ndarray, fb: np.ndarray, good: np.ndarray) -> None:
         """Move the features by their frame-to-frame flow (given for the valid slots in order)."""
@@ -510,21 +448,14 @@ class _Foot:
                 4.0,
             )
             nails = self.first_points
-            boxes, min_distances, spacings = [], [], []
+            boxes, min_distances = [], []
             for i in range(len(nails)):
                 others = np.delete(nails, i, axis=0)
                 spacing = float(np.min(np.linalg.norm(others - nails[i], axis=1)))
                 half = 0.4 * spacing
                 boxes.append(_box(nails[i], along, up, -half, half, -0.35 * spacing, 0.45 * spacing))
                 min_distances.append(max(2.0, spacing / 12))
-                spacings.append(spacing)
-            self.toes = _Toes(
-                list(VIEW_POINTS["front"]),
-                np.array(boxes),
-                np.array(min_distances),
-                16,
-                _toe_windows(np.array(spacings)),
-            )
+            self.toes = _Toes(list(VIEW_POINTS["front"]), np.array(boxes), np.array(min_distances), 16)
         else:
             along = p["mtp1"] - p["heel"]
             length = float(np.linalg.norm(along))
@@ -668,12 +599,6 @@ class ToeTracker:
         groups = self._groups
         current = [g.current() if isinstance(g, _Toes) else g.pts for g in groups]
         counts = [len(c) for c in current]
-        windows = self._windows(
-            [
-                g.current_windows() if isinstance(g, _Toes) else np.full(len(g.pts), _LK_WINDOW[0])
-                for g in groups
-            ]
-        )
         if sum(counts):
             prev = np.vstack(current)
             # optical flow on the part of the image around the feet only (much faster)
@@ -681,8 +606,12 @@ class ToeTracker:
             x1, y1 = np.ceil(prev.max(axis=0) + _CROP_MARGIN_PX).astype(int)
             before, after = self._previous[y0:y1, x0:x1], gray[y0:y1, x0:x1]
             prev = (prev - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
-            nxt, status = _pyramid_flow(before, after, prev, windows)
-            back, status_back = _pyramid_flow(after, before, nxt, windows)
+            nxt, status, _ = cv2.calcOpticalFlowPyrLK(
+                before, after, prev, None, winSize=_LK_WINDOW, maxLevel=_LK_LEVELS, criteria=_LK_CRITERIA
+            )
+            back, status_back, _ = cv2.calcOpticalFlowPyrLK(
+                after, before, nxt, None, winSize=_LK_WINDOW, maxLevel=_LK_LEVELS, criteria=_LK_CRITERIA
+            )
             fb = _lengths(back - prev)
             good = (status.ravel() == 1) & (status_back.ravel() == 1) & (fb < _FB_MAX_PX)
             nxt = nxt.reshape(-1, 2) + (x0, y0)
@@ -717,12 +646,6 @@ class ToeTracker:
                 for toe in np.flatnonzero(counts < _RESEED_FRACTION * foot.toes.target):
                     foot.toes.seed(int(toe), gray, foot.to_image)
 
-    @staticmethod
-    def _windows(parts: list[np.ndarray]) -> np.ndarray | None:
-        """Each feature's flow window, or None where all use the default (one flow call)."""
-        windows = np.concatenate(parts) if parts else np.zeros(0, int)
-        return None if (windows == _LK_WINDOW[0]).all() else windows
-
     def _match_references(self, gray: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """The first-frame features of every foot body and toe matched straight into this frame:
         ``{id(part): (found, good)}``, ``found`` in image pixels for each first-frame feature and
@@ -733,17 +656,13 @@ class ToeTracker:
         # where the last frame's estimate puts them, moved on by this frame's flow
         parts: list[tuple[object, int]] = []
         predicted: list[np.ndarray] = []
-        window_parts: list[np.ndarray] = []
         for foot in self.feet:
             body = foot.regions["foot"]
             predicted.append(_apply(foot.to_image, body.reference) + body.flow_shift)
             parts.append((body, len(body.reference)))
-            window_parts.append(np.full(len(body.reference), _LK_WINDOW[0]))
             if foot.toes is not None:
                 predicted.append(foot.toes.predicted_reference(foot.to_image))
                 parts.append((foot.toes, len(foot.toes.reference)))
-                window_parts.append(foot.toes.reference_windows())
-        windows = self._windows(window_parts)
         predicted_xy = np.vstack(predicted)
         both = np.vstack([reference, predicted_xy])
         x0, y0 = np.maximum(np.floor(both.min(axis=0) - _REFERENCE_MARGIN_PX).astype(int), 0)
@@ -751,8 +670,8 @@ class ToeTracker:
         first, now = self._first[y0:y1, x0:x1], gray[y0:y1, x0:x1]
         start = (reference - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
         guess = (predicted_xy - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
-        found, status = _guided_flow(first, now, start, guess, windows)
-        back, status_back = _guided_flow(now, first, found, start.copy(), windows)
+        found, status = _guided_flow(first, now, start, guess)
+        back, status_back = _guided_flow(now, first, found, start.copy())
         fb = _lengths(back - start)
         good = (status.ravel() == 1) & (status_back.ravel() == 1) & (fb < _FB_MAX_PX)
         found = found.reshape(-1, 2) + (x0, y0)

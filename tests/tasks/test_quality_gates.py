@@ -135,6 +135,29 @@ def test_toes_too_small_on_the_picture_give_no_index_and_say_come_closer(foot_wi
     assert run_task(recording, AnalysisOptions("isolation")).results["measured"] is True
 
 
+def test_toes_too_close_together_give_no_index_and_the_score_covers_the_others():
+    # a 4th toe 17 px from the 3rd read the 3rd's lift as its own on real-photo videos
+    recording, _ = isolation_recording(np.eye(5), seed=2)
+    xs = {1: 300.0, 2: 270.0, 3: 240.0, 4: 223.0, 5: 190.0}
+    points = {"view": "front", "foot": "right", **{f"toe{t}": [x, 400.0] for t, x in xs.items()}}
+    recording.meta.extra.update(points=[points], foot_width_px={"right": 140.0})
+    recording.meta.source = "video"
+    results = run_task(recording, AnalysisOptions("isolation")).results
+    toes = {t["toe"]: t for t in results["toes"]}
+    assert results["measured"] is True
+    assert results["quality"]["toe_gap_px_by_toe"]["4"] == [3, 17.0]
+    for toe, neighbour in ((3, "4th"), (4, "3rd")):
+        assert toes[toe]["measured"] is False and toes[toe]["individuation_index"] is None
+        assert f"only 17 pixels from the {neighbour} toe" in toes[toe]["not_measured_reason"]
+    kept = [toes[t]["individuation_index"] for t in (1, 2, 5)]
+    assert all(v > 0.9 for v in kept)
+    assert results["toe_control_score"] == pytest.approx(100 * np.mean(kept))
+    # spread 25 px apart, every toe keeps its index
+    points.update(toe4=[215.0, 400.0], toe5=[185.0, 400.0])
+    results = run_task(recording, AnalysisOptions("isolation")).results
+    assert all(t["measured"] is True for t in results["toes"])
+
+
 def test_a_lost_toe_gets_no_index_and_the_score_covers_the_others():
     recording, truth = isolation_recording(np.eye(5), seed=2)
     keep = np.zeros(recording.n_samples, dtype=bool)

@@ -22,6 +22,13 @@ from toelab.vocabulary import Side, foot_label, toe_name
 # co-movement would be read from positions the tracker was not sure of (toelab's line, the
 # same as the other tasks').
 TOE_GOOD_FRAMES_PCT = 50.0
+# toelab's tracker follows each toe from features within 0.4 of the gap to its nearest
+# neighbour, and the flow window around each feature (11 px, twice that on the coarser level)
+# then reaches into the neighbour: on videos made from real foot photos, toes 17-19 px apart
+# read a lifting neighbour's motion as their own (a 4th toe "followed" the 3rd by 49 % of its
+# lift for a true 3 %, an index 0.11 off), toes 23 px apart or more did not. Below this line a
+# toe's index is not given (toelab's line).
+MIN_TOE_GAP_PX = 20.0
 _REDO_TRACKING = (
     "film the toes from the front, close, in bright even light, with all five toes in view and the "
     "foot still on the floor"
@@ -32,6 +39,34 @@ def toe_coverage(recording: Recording, foot: str | None) -> dict[int, float]:
     """Per tracked toe, the share of frames (%) on which it was tracked well."""
     names = {t: recording.find_landmark(f"toe{t}", foot) for t in range(1, N_TOES + 1)}
     return {t: good_share_pct(recording, [n]) for t, n in names.items() if n is not None}
+
+
+def toe_gaps_px(recording: Recording, foot: str | None) -> dict[int, tuple[int, float]]:
+    """A video tracked by toelab in the front view: each toe's nearest neighbour and their
+    distance (px) where the toe points were set; empty for any other recording."""
+    if recording.meta.source != "video":
+        return {}
+    sets = [
+        p
+        for p in recording.meta.extra.get("points") or []
+        if p.get("view") == "front" and foot in (None, "both", p.get("foot"))
+    ]
+    if not sets:
+        return {}
+    points = {t: np.asarray(sets[0][f"toe{t}"], float) for t in range(1, N_TOES + 1) if f"toe{t}" in sets[0]}
+    gaps = {}
+    for toe, at in points.items():
+        distance, nearest = min(
+            (float(np.linalg.norm(at - other)), t) for t, other in points.items() if t != toe
+        )
+        gaps[toe] = (nearest, round(distance, 1))
+    return gaps
+
+
+def _crowded(figures: Mapping[str, Any]) -> dict[int, tuple[int, float]]:
+    """The toes whose nearest neighbour lies under ``MIN_TOE_GAP_PX`` away (from the quality figures)."""
+    gaps = figures.get("toe_gap_px_by_toe") or {}
+    return {int(t): (int(n), float(g)) for t, (n, g) in gaps.items() if g < MIN_TOE_GAP_PX}
 
 
 def _only(count: int, verb: tuple[str, str]) -> str:
@@ -152,13 +187,20 @@ class IsolationTask(Task):
     ) -> Quality:
         coverage = toe_coverage(recording, foot)
         good = [t for t, share in coverage.items() if share >= TOE_GOOD_FRAMES_PCT]
-        figures = {
+        gaps = toe_gaps_px(recording, foot)
+        figures: dict[str, Any] = {
             "good_frames_pct_by_toe": {str(t): share for t, share in coverage.items()},
             "toes_measured": len(good),
             "lifts": len(result.trials),
-            "toes_with_index": sum(t.individuation_index is not None for t in result.toes),
             "toe_width_px": toe_width_px(recording, foot),
         }
+        if gaps:
+            # each toe's nearest neighbour and the gap to it (px): [toe, px]
+            figures["toe_gap_px_by_toe"] = {str(t): [n, g] for t, (n, g) in gaps.items()}
+        crowded = _crowded(figures)
+        figures["toes_with_index"] = sum(
+            t.individuation_index is not None and t.toe not in crowded for t in result.toes
+        )
         return judge(figures, [*toe_size_needs(figures), *_needs(figures)])
 
     def withhold(self, result: Any) -> Any:
@@ -166,12 +208,20 @@ class IsolationTask(Task):
         if quality is None:
             return result
         coverage = quality.figures.get("good_frames_pct_by_toe", {})
+        crowded = _crowded(quality.figures)
         whole = None if quality.measured else f"{quality.reason} — {quality.redo}"
         toes = []
         for toe in result.toes:
             share = coverage.get(str(toe.toe))
             if whole is not None:
                 why = whole
+            elif toe.toe in crowded and toe.individuation_index is not None:
+                neighbour, gap = crowded[toe.toe]
+                why = (
+                    f"it lies only {gap:.0f} pixels from the {toe_name(neighbour)} on the picture "
+                    f"({MIN_TOE_GAP_PX:.0f} are needed to tell their motions apart) — film closer "
+                    "(about 30–40 cm), or spread the toes"
+                )
             elif toe.measured or (toe.not_measured_reason and (share or 0.0) >= TOE_GOOD_FRAMES_PCT):
                 # measured, or not measured for a reason of its own lifts (said by the analysis)
                 toes.append(toe)
@@ -192,6 +242,10 @@ class IsolationTask(Task):
                 )
             )
         score = None if whole is not None else result.toe_control_score
+        if whole is None and crowded:
+            # the score covers the toes whose index stands
+            kept = [t.individuation_index for t in toes if t.individuation_index is not None]
+            score = 100.0 * float(np.mean(kept)) if len(kept) >= MIN_SCORED_TOES else None
         return replace(result, toes=tuple(toes), toe_control_score=score, notes=() if whole else result.notes)
 
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:

@@ -203,3 +203,18 @@ def test_an_untracked_toe_is_reported_not_guessed():
 def test_wrong_shape_is_explained():
     with pytest.raises(ToelabError, match="one column per toe"):
         analyze_individuation(np.arange(10.0), np.zeros((10, 4)))
+
+
+def test_a_toe_followed_by_one_whose_own_lift_is_unknown_gets_no_index():
+    # the little toe never lifts on its own and rises 60 % with the 4th: its own lift, the size
+    # its following is read against, is unknown, so the 4th toe's index cannot be read (left out
+    # of the mean, the 4th toe read as moving on its own)
+    pattern = np.eye(5)
+    pattern[3, 4] = 0.6
+    pattern[4, 4] = 0.0
+    recording, _ = isolation_recording(pattern, seed=5)
+    toes = {t.toe: t for t in individuation_from_recording(recording).toes}
+    assert toes[4].individuation_index is None and toes[4].measured is False
+    assert "the little toe rose with it, and how far cannot be read" in toes[4].not_measured_reason
+    assert toes[5].individuation_index is None
+    assert all(toes[t].individuation_index > 0.9 for t in (1, 2, 3))

@@ -78,6 +78,14 @@ MAX_LIFT_SPREAD = 0.14
 MAX_REST_NOISE_SHARE = 0.025
 # The toe control score compares toes: it needs an index for at least two of them.
 MIN_SCORED_TOES = 2
+# A toe whose own lifts give no reliable size (it led no lift, one, or lifts that disagree) has no
+# known reference, so how far it followed another toe is not known either: where it moved in
+# that toe's lifts (its excursion over this many times its rest noise, and over a tenth of the
+# leader's lift), the leader's index is not given. On videos of real feet such a toe was the
+# one whose track had slipped onto its neighbour: it "followed" by 103-128 % of its own lift, or,
+# never seen leading, was left out of the mean, and the leader's index came out 0.22-0.28 off.
+MOVED_NOISE_MULTIPLE = 5.0
+MOVED_LEADER_SHARE = 0.1
 # A typical lift's half-width (top to 10 % of its height), bounded: deliberate toe lifts take
 # a few tenths of a second to rise.
 MIN_HALF_WIDTH_S = 0.15
@@ -217,6 +225,44 @@ def _per_lift_indices(
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = own_trials[:, others] / reference[others]
     return [float(np.clip(1.0 - np.nanmean(row), 0.0, 1.0)) for row in shares]
+
+
+def _own_size_known(
+    excursions: np.ndarray, targets: np.ndarray, reference: np.ndarray, co: np.ndarray, tracked: list[int]
+) -> dict[int, str | None]:
+    """Per tracked toe, None when its own lifts give it a reliable size (the reference its
+    following is read against), else why not (``_not_enough``'s words)."""
+    known: dict[int, str | None] = {}
+    for j in tracked:
+        others = [k for k in range(N_TOES) if k != j and np.isfinite(co[j, k])]
+        own = excursions[targets == j]
+        known[j] = _not_enough(len(own), others, _per_lift_indices(own, reference, j, others))
+    return known
+
+
+def _unknown_follower(
+    own_trials: np.ndarray,
+    own_size: float,
+    rest_noise: np.ndarray,
+    own_size_known: dict[int, str | None],
+    toe: int,
+    tracked: list[int],
+) -> str | None:
+    """Why a toe's index cannot be read when a toe of unknown size moved in its lifts; else None."""
+    from toelab.vocabulary import toe_name
+
+    for j in tracked:
+        if j == toe or own_size_known.get(j) is None:
+            continue
+        moved = float(np.nanmean(own_trials[:, j])) if own_trials.size else 0.0
+        floor = max(MOVED_NOISE_MULTIPLE * float(np.nan_to_num(rest_noise[j])), MOVED_LEADER_SHARE * own_size)
+        if moved > floor:
+            return (
+                f"the {toe_name(j + 1)} rose with it, and how far cannot be read: the "
+                f"{toe_name(j + 1)}'s own lift was not measured (lift each toe on its own 3 times, "
+                "slowly, and check the overlay stays on the toes)"
+            )
+    return None
 
 
 def _not_enough(n_trials: int, others: list[int], per_lift: list[float]) -> str | None:
@@ -365,6 +411,7 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
         co[i, i] = 1.0
 
     rest_noise = _rest_noise(level, time_s, np.array([(a, b) for a, b, _ in epochs]).reshape(-1, 2))
+    own_size_known = _own_size_known(excursions, targets_arr, reference, co, tracked)
     lifted = [j for j in tracked if np.isfinite(reference[j])]
     clear_level = CLEAR_LIFT_FRACTION * float(np.median(reference[lifted])) if lifted else np.inf
     toes: list[ToeIndividuation] = []
@@ -377,7 +424,13 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
             continue
         per_lift = _per_lift_indices(excursions[targets_arr == i], reference, i, others)
         noise_pct = _rest_noise_pct(rest_noise, reference, others)
-        why = _not_enough(n_trials, others, per_lift) or _too_unsteady(noise_pct)
+        why = (
+            _not_enough(n_trials, others, per_lift)
+            or _too_unsteady(noise_pct)
+            or _unknown_follower(
+                excursions[targets_arr == i], reference[i], rest_noise, own_size_known, i, tracked
+            )
+        )
         if why is not None:
             warnings.append(f"toe {i + 1}: {why}")
             toes.append(

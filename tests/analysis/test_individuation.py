@@ -218,3 +218,19 @@ def test_a_toe_followed_by_one_whose_own_lift_is_unknown_gets_no_index():
     assert "the little toe rose with it, and how far cannot be read" in toes[4].not_measured_reason
     assert toes[5].individuation_index is None
     assert all(toes[t].individuation_index > 0.9 for t in (1, 2, 3))
+
+
+def test_a_toe_that_rose_higher_with_another_than_on_its_own_leaves_that_toe_without_an_index():
+    from toelab.analysis.individuation import _rose_higher
+
+    # the little toe went 60 % higher with the 4th than in its own lifts: its own lifts were not
+    # seen in full (or the test was not done as asked), and the 4th toe's index is not given
+    pattern = np.eye(5)
+    pattern[3, 4] = 1.6
+    recording, _ = isolation_recording(pattern, lift_height_px=[20, 20, 20, 20, 8], seed=6)
+    toes = {t.toe: t for t in individuation_from_recording(recording).toes}
+    assert toes[4].individuation_index is None and "the little toe rose" in toes[4].not_measured_reason
+    assert all(toes[t].individuation_index > 0.9 for t in (1, 2, 3))
+    shares = np.array([0.1, 0.2, 1.0, 0.3, 1.89])
+    assert "the little toe rose higher with it (189 % of its own lift)" in _rose_higher(shares, [0, 1, 3, 4])
+    assert _rose_higher(np.array([0.1, 0.2, 1.0, 0.3, 1.2]), [0, 1, 3, 4]) is None

@@ -28,6 +28,8 @@ SMALLEST_SEEN_PX = 0.05
 # 15 px a toe holds too few features of its own and its neighbours' edges fill the flow window.
 # The same line as the camera set-up check (toelab.track.setup_check).
 MIN_TOE_WIDTH_PX = 15.0
+# recordings whose points toelab's own tracker followed: a video file or the live camera
+TRACKED_SOURCES = ("video", "camera")
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,9 @@ class Quality:
 
 def toe_width_px(recording: Recording, foot: str | None) -> float | None:
     """A toe's width on the picture (a fifth of the foot's width) where toelab's tracker followed
-    the toes of a video in the front view; None for any other recording (the line is the
-    tracker's, not a file's)."""
-    widths = recording.meta.extra.get("foot_width_px") if recording.meta.source == "video" else None
+    the toes (a video or the live camera, front view); None for any other recording (the line
+    is the tracker's, not a landmark file's)."""
+    widths = recording.meta.extra.get("foot_width_px") if recording.meta.source in TRACKED_SOURCES else None
     if not widths:
         return None
     sizes = [float(w) for side, w in widths.items() if foot in (None, "both", side)]

@@ -9,7 +9,15 @@ from typing import Any
 import numpy as np
 
 from toelab.analysis.individuation import FOLLOWS_BY_HALF, INDEPENDENT_II, MIN_SCORED_TOES, N_TOES
-from toelab.analysis.quality import Need, Quality, good_share_pct, judge, toe_size_needs, toe_width_px
+from toelab.analysis.quality import (
+    TRACKED_SOURCES,
+    Need,
+    Quality,
+    good_share_pct,
+    judge,
+    toe_size_needs,
+    toe_width_px,
+)
 from toelab.protocols.cards import Findings
 from toelab.protocols.sources import TOELAB_RULE
 from toelab.recording import Recording
@@ -26,8 +34,9 @@ TOE_GOOD_FRAMES_PCT = 50.0
 # neighbour, and the flow window around each feature (11 px, twice that on the coarser level)
 # then reaches into the neighbour: on videos made from real foot photos, toes 17-19 px apart
 # read a lifting neighbour's motion as their own (a 4th toe "followed" the 3rd by 49 % of its
-# lift for a true 3 %, an index 0.11 off), toes 23 px apart or more did not. Below this line a
-# toe's index is not given (toelab's line).
+# lift for a true 3 %, an index 0.11 off). Below this line a toe's index is not given
+# (toelab's line). Wider gaps are not proof against it: one source's toes 23 px apart still did
+# on 3 of 6 conditions (README, video accuracy), while drawn toes 19 px apart are measured right.
 MIN_TOE_GAP_PX = 20.0
 _REDO_TRACKING = (
     "film the toes from the front, close, in bright even light, with all five toes in view and the "
@@ -44,7 +53,7 @@ def toe_coverage(recording: Recording, foot: str | None) -> dict[int, float]:
 def toe_gaps_px(recording: Recording, foot: str | None) -> dict[int, tuple[int, float]]:
     """A video tracked by toelab in the front view: each toe's nearest neighbour and their
     distance (px) where the toe points were set; empty for any other recording."""
-    if recording.meta.source != "video":
+    if recording.meta.source not in TRACKED_SOURCES:
         return {}
     sets = [
         p

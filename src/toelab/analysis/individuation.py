@@ -52,6 +52,7 @@ from toelab.analysis.lifts import LiftDetection, detect_lifts, toe_heights
 from toelab.analysis.quality import Quality, quality_keys
 from toelab.errors import ToelabError
 from toelab.recording import Recording
+from toelab.vocabulary import toe_name
 
 INDEPENDENT_II = 0.7
 CO_MOVED_FRACTION = 0.25
@@ -232,6 +233,12 @@ def _per_lift_indices(
     return [float(np.clip(1.0 - np.nanmean(row), 0.0, 1.0)) for row in shares]
 
 
+def toe_control_score(indices: Collection[float]) -> float | None:
+    """100 × the mean individuation index of the toes that have one; None under
+    ``MIN_SCORED_TOES`` (one toe is no "control score": it needs toes to compare)."""
+    return 100.0 * float(np.mean(list(indices))) if len(indices) >= MIN_SCORED_TOES else None
+
+
 def _own_size_known(
     excursions: np.ndarray, targets: np.ndarray, reference: np.ndarray, co: np.ndarray, tracked: list[int]
 ) -> dict[int, str | None]:
@@ -254,8 +261,6 @@ def _unknown_follower(
     tracked: list[int],
 ) -> str | None:
     """Why a toe's index cannot be read when a toe of unknown size moved in its lifts; else None."""
-    from toelab.vocabulary import toe_name
-
     for j in tracked:
         if j == toe or own_size_known.get(j) is None:
             continue
@@ -272,8 +277,6 @@ def _unknown_follower(
 
 def _rose_higher(shares: np.ndarray, others: list[int]) -> str | None:
     """Why a toe's index cannot be read when another toe rose higher with it than on its own."""
-    from toelab.vocabulary import toe_name
-
     for j in others:
         if shares[j] > MAX_FOLLOW_SHARE:
             return (
@@ -444,7 +447,7 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
         per_lift = _per_lift_indices(excursions[targets_arr == i], reference, i, others)
         noise_pct = _rest_noise_pct(rest_noise, reference, others)
         why = (
-            _not_enough(n_trials, others, per_lift)
+            own_size_known[i]  # _not_enough of its own lifts
             or _too_unsteady(noise_pct)
             or _unknown_follower(
                 excursions[targets_arr == i], reference[i], rest_noise, own_size_known, i, tracked
@@ -492,8 +495,7 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
                 "the little toe followed the fourth toe; this is common (they share tendons) "
                 "and not a concern"
             )
-    # one toe is no "control score": it needs toes to compare (see MIN_SCORED_TOES)
-    score = 100.0 * float(np.mean(scores)) if len(scores) >= MIN_SCORED_TOES else None
+    score = toe_control_score(scores)
     trials = tuple(
         Trial(
             float(start),

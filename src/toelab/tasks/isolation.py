@@ -8,7 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from toelab.analysis.individuation import FOLLOWS_BY_HALF, INDEPENDENT_II, MIN_SCORED_TOES, N_TOES
+from toelab.analysis.individuation import (
+    FOLLOWS_BY_HALF,
+    INDEPENDENT_II,
+    MIN_SCORED_TOES,
+    N_TOES,
+    toe_control_score,
+)
 from toelab.analysis.quality import (
     TRACKED_SOURCES,
     Need,
@@ -253,8 +259,9 @@ class IsolationTask(Task):
         score = None if whole is not None else result.toe_control_score
         if whole is None and crowded:
             # the score covers the toes whose index stands
-            kept = [t.individuation_index for t in toes if t.individuation_index is not None]
-            score = 100.0 * float(np.mean(kept)) if len(kept) >= MIN_SCORED_TOES else None
+            score = toe_control_score(
+                [t.individuation_index for t in toes if t.individuation_index is not None]
+            )
         return replace(result, toes=tuple(toes), toe_control_score=score, notes=() if whole else result.notes)
 
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:

@@ -631,3 +631,11 @@ def test_context_needs_a_person_and_the_tremor_task(tmp_path) -> None:
     assert alone.exit_code == 2 and "--person" in alone.stderr
     rom = runner.invoke(app, [*args, "--task", "rom", "--person", "Ann"])
     assert rom.exit_code == 2 and "tremor task" in rom.stderr
+
+
+def test_no_shaking_shows_no_share_of_power_from_noise() -> None:
+    rows = {e.figure: e for e in explain("tremor", {"classification": "none", "band_power_fraction": 0.21})}
+    assert rows["Power in 3–12 Hz"].value == "—"
+    shaking = {"classification": "rhythmic", "band_power_fraction": 0.21}
+    rhythmic = {e.figure: e for e in explain("tremor", shaking)}
+    assert rhythmic["Power in 3–12 Hz"].value == "21 %"

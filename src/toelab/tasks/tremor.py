@@ -265,7 +265,8 @@ class TremorTask(Task):
                 "same way",
             )
         )
-        fraction = results.get("band_power_fraction")
+        # with no shaking found, the share is one of noise: not a figure about the foot
+        fraction = None if kind == "none" else results.get("band_power_fraction")
         rows.append(
             Explanation(
                 "Power in 3–12 Hz",

@@ -10,9 +10,10 @@ photo warped by a smooth map whose motion is chosen, so the truth is exact:
   marked points for a photo) is a layer over the floor; the floor under it is filled by
   inpainting. A toe that lifts uncovers floor; the floor itself never moves with a toe.
 * **Toe lifts** (top views): toe ``i`` moves towards the ankle by ``drive[i]`` px. Its
-  weight is 1 over the distal part of the toe (one toe spacing back from the marked point,
-  0.8 of half the spacing to each side) and falls smoothly to 0 towards the toe's base and
-  its neighbours, so the skin at the base stretches and the toe itself moves rigidly. The
+  weight is 1 over the distal part of the toe (one toe spacing back from the marked point
+  along the toes' direction marked by eye on the picture, and 0.8 of half the spacing to
+  each side) and falls smoothly to 0 towards the toe's base and its
+  neighbours, so the skin at the base stretches and the toe itself moves rigidly. The
   weights of toe ``i`` at the other marked points (``Scene.leak``) are small but not always
   0 where toes overlap in an oblique view; the truth of each point is the sum of every
   toe's motion weighted there, so it stays exact.
@@ -167,6 +168,8 @@ class FootImage:
     image: np.ndarray  # (h, w, 3) float32 BGR
     alpha: np.ndarray  # (h, w) float32 0..1, the foot layer
     background: np.ndarray  # (h, w, 3) float32, the floor with the foot inpainted away
+    # top views: unit direction from the toe points back along the toes (marked by eye)
+    toe_axis: np.ndarray = field(default_factory=lambda: np.array([0.0, -1.0]))
 
     @property
     def size(self) -> tuple[int, int]:
@@ -189,6 +192,12 @@ def load(name: str, mirror: bool = False) -> FootImage:
     size = (image.shape[1], image.shape[0])
     turn = int(entry["turn_cw_deg"])
     points = _turn_points({k: np.asarray(v, float) for k, v in entry["points"].items()}, turn, size)
+    toe_axis = np.array([0.0, -1.0])
+    if "toe_axis_deg" in entry:
+        # the marked direction, turned like the points (two points along it, turned)
+        angle = np.radians(float(entry["toe_axis_deg"]))
+        ends = _turn_points({"from": np.zeros(2), "to": np.array([np.cos(angle), np.sin(angle)])}, turn, size)
+        toe_axis = (ends["to"] - ends["from"]) / np.linalg.norm(ends["to"] - ends["from"])
     if turn:
         image = cv2.rotate(image, _ROTATE[turn])
     if entry["mask"]:
@@ -200,6 +209,7 @@ def load(name: str, mirror: bool = False) -> FootImage:
     if mirror:
         image, alpha = cv2.flip(image, 1), cv2.flip(alpha, 1)
         points = {k: np.array([image.shape[1] - 1 - p[0], p[1]]) for k, p in points.items()}
+        toe_axis = toe_axis * (-1.0, 1.0)
         foot = "left" if foot == "right" else "right"
     background = _floor_under(image, alpha)
     return FootImage(
@@ -214,6 +224,7 @@ def load(name: str, mirror: bool = False) -> FootImage:
         image.astype(np.float32),
         alpha,
         background.astype(np.float32),
+        toe_axis,
     )
 
 
@@ -244,14 +255,16 @@ class ToeWarp:
     """Each toe's weight over the image (top view); the toes move along -y (towards the ankle).
 
     A toe's region is the part of the foot nearer to its axis (from the marked point one toe
-    spacing back towards the ankle) than to any other toe's, with a soft border ``band_px``
-    wide, and fades out towards the toe's base over ``fall_px``. Both are at least three times
-    the largest motion, so the warp never folds."""
+    spacing back along the toe, in the direction marked by eye on the picture,
+    ``FootImage.toe_axis``) than to any other toe's, with a soft border ``band_px`` wide, and
+    fades out towards the toe's base over ``fall_px``. Both are at least three times the
+    largest motion, so the warp never folds."""
 
     tips: np.ndarray  # (5, 2)
     spacing_px: np.ndarray  # (5,) distance to the nearest other toe point
     band_px: float
     fall_px: np.ndarray  # (5,)
+    back: np.ndarray  # (2,) unit direction from the toe points back along the toes
 
     @classmethod
     def for_foot(cls, foot: FootImage, max_drive_px: float) -> ToeWarp:
@@ -259,15 +272,24 @@ class ToeWarp:
         distance = np.linalg.norm(tips[:, None] - tips[None], axis=-1)
         np.fill_diagonal(distance, np.inf)
         spacing = distance.min(axis=1)
-        return cls(tips, spacing, max(3.0 * max_drive_px, 4.0), np.maximum(spacing, 3.0 * max_drive_px))
+        return cls(
+            tips,
+            spacing,
+            max(3.0 * max_drive_px, 4.0),
+            np.maximum(spacing, 3.0 * max_drive_px),
+            foot.toe_axis,
+        )
 
     def _weights(self, xy: np.ndarray) -> np.ndarray:
-        dx = xy[None, :, 0] - self.tips[:, 0, None]
-        dy = xy[None, :, 1] - self.tips[:, 1, None]
+        rel_x = xy[None, :, 0] - self.tips[:, 0, None]
+        rel_y = xy[None, :, 1] - self.tips[:, 1, None]
+        bx, by = self.back
+        across = -rel_x * by + rel_y * bx
+        dy = -(rel_x * bx + rel_y * by)  # along the axis, < 0 towards the forefoot
         rigid = self.spacing_px[:, None]
-        # distance to the toe's axis segment (the point and ``rigid`` px up from it)
+        # distance to the toe's axis segment (the point and ``rigid`` px back from it)
         gap_y = np.maximum(np.maximum(dy, 0.0), -dy - rigid)
-        axis = np.hypot(dx, gap_y)
+        axis = np.hypot(across, gap_y)
         own = np.ones_like(axis)
         for j in range(len(self.tips)):
             others = np.delete(np.arange(len(self.tips)), j)

@@ -147,7 +147,8 @@ def test_live_tracker_gives_the_same_tracks_as_the_file(isolation):
     path, truth, result = isolation
     frames = iter_frames(path, gray=True)
     t0, first = next(frames)
-    tracker = ToeTracker(parse_points(truth.first_points), first, t0)
+    _, first_colour = next(iter_frames(path, gray=False))
+    tracker = ToeTracker(parse_points(truth.first_points), first, t0, first_colour=first_colour)
     ys = [tracker.initial_state.points["right_toe2"].xy[1]]
     ys += [tracker.update(frame, t).points["right_toe2"].xy[1] for t, frame in frames]
     np.testing.assert_allclose(ys, result.recording.landmarks["right_toe2"][:, 1], atol=1e-6)

@@ -37,8 +37,7 @@ _MIN_BLOB_SHARE = 0.002
 _RETAKE = "take the picture again"
 _TOES_HIDDEN = (
     "five separate toes could not be made out (toes hidden, curled or pressed together, or the "
-    "floor too like the skin): click the toe points, or spread the toes on a plain floor and "
-    + _RETAKE
+    "floor too like the skin): click the toe points, or spread the toes on a plain floor and " + _RETAKE
 )
 _POINTS_HINT = (
     'expected {"view": "front", "foot": "right", "toe1": [x, y], ..., "toe5": [x, y]} or '

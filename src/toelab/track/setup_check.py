@@ -148,9 +148,7 @@ def _in_view_pct(xy: np.ndarray, size: tuple[int, int], margin_px: float) -> flo
     return round(100.0 * float(inside.mean()), 1)
 
 
-def _find_forefoot(
-    still: np.ndarray, now: np.ndarray, box: tuple[int, ...]
-) -> tuple[float, np.ndarray]:
+def _find_forefoot(still: np.ndarray, now: np.ndarray, box: tuple[int, ...]) -> tuple[float, np.ndarray]:
     """How well the set-up picture's forefoot (``box``) matches its best place in ``now``
     (normalised correlation, -1..1) and how far that place is from where it was (dx, dy px)."""
     x0, y0, x1, y1 = box
@@ -183,7 +181,7 @@ def check_setup(
         raise ToelabError("the frame times of the set-up check must increase")
     toe_width_px = min(fp.size_px for fp in points) / N_TOES
 
-    tracker = ToeTracker(list(points), still_gray, 0.0)
+    tracker = ToeTracker(list(points), still_gray, 0.0, first_colour=still if still.ndim == 3 else None)
     names = [fp.landmark(p) for fp in points for p in VIEW_POINTS[fp.view]]
     xy = np.full((len(grays), len(names), 2), np.nan)
     confidence = np.zeros((len(grays), len(names)))

@@ -20,6 +20,13 @@ agree with the frame-to-frame estimate ("drift correction" against the first tem
 Matthews, Ishikawa & Baker 2004, IEEE TPAMI 26:810). The hallux in the side view turns too
 far for its first-frame look to match directly, so the frame is first warped back by the
 hallux's current estimate and only the small remaining error is matched and corrected.
+
+Where colour tells the foot's skin from the floor (``toe_regions``), each toe's features are
+looked for on its own skin only, not on the floor beyond its tip or beside it, nor on a
+neighbour. A narrow toe, whose skin fills little of its box (a little toe, or toes seen from
+further away), is followed by matching its own first-frame pixels, masked to its skin, on the
+frame warped back into the foot's first-frame pixels: a busy floor's corners outnumber its own
+features, and flow windows larger than the toe follow the floor instead of the toe.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ import numpy as np
 from toelab.analysis.rom import hallux_extension_deg
 from toelab.errors import ToelabError
 from toelab.track.points import VIEW_POINTS, FootPoints
+from toelab.track.toe_regions import SkinModel, skin_model
 
 _LK_WINDOW = (11, 11)
 _LK_LEVELS = 2
@@ -64,6 +72,21 @@ _CROP_MARGIN_PX = 64
 # _REFERENCE_GATE_PX from it, so the flow window and a little more suffice (the flow's cost
 # includes filtering the whole crop, so a tight crop is much faster)
 _REFERENCE_MARGIN_PX = 16
+# a toe whose skin fills less than this share of its box is narrow: the floor in its box would
+# outvote it, so it is followed by matching its own pixels (see _Toes.match_looks)
+NARROW_SKIN_SHARE = 0.6
+_MIN_LOOK_PIXELS = 12
+# how far (px, first-frame pixels of the foot) a narrow toe is looked for around its last match
+_LOOK_SEARCH_PX = 4
+# a match whose remaining RMS difference exceeds this share of the look's own contrast is lost
+_LOOK_MAX_RMS_SHARE = 0.6
+# a toe whose skin holds fewer features than this on the first frame adds its outline's
+_MIN_OWN_FEATURES = 2 * _MIN_FEATURES
+# the pixels the corner measure of a feature reads (``blockSize`` of ``_find_features``)
+_CORNER_BLOCK = 5
+_CORNER_BLOCK_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (_CORNER_BLOCK, _CORNER_BLOCK))
+# a toe's outline: the pixels up to this far outside its skin
+_OUTLINE_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
 
 
 def _guided_flow(
@@ -182,10 +205,17 @@ def _translation(shift: np.ndarray) -> np.ndarray:
 
 
 def _find_features(
-    gray: np.ndarray, outline: np.ndarray, existing: np.ndarray, want: int, min_distance: float
+    gray: np.ndarray,
+    outline: np.ndarray,
+    existing: np.ndarray,
+    want: int,
+    min_distance: float,
+    allowed: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray | None:
     """Up to ``want`` good features (Shi-Tomasi) inside ``outline`` (image pixels), at least
-    ``min_distance`` from each other and from the ``existing`` ones; None when there are none."""
+    ``min_distance`` from each other and from the ``existing`` ones; None when there are none.
+
+    ``allowed`` (mask, image -> mask transform) narrows the search to the mask's non-zero pixels."""
     x0, y0 = np.floor(outline.min(axis=0)).astype(int)
     x1, y1 = np.ceil(outline.max(axis=0)).astype(int) + 1
     x0, y0 = max(x0, 0), max(y0, 0)
@@ -194,9 +224,22 @@ def _find_features(
         return None
     mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
     cv2.fillConvexPoly(mask, np.round(outline - (x0, y0)).astype(np.int32), 255)
+    if allowed is not None:
+        region, to_region = allowed
+        # each pixel of the search window looked up in the mask (nearest pixel)
+        window_to_region = _compose(to_region, _translation(np.array([x0, y0], float)))
+        mask &= cv2.warpAffine(
+            region,
+            window_to_region,
+            (x1 - x0, y1 - y0),
+            flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP,
+            borderValue=0,
+        )
     for point in existing:
         cv2.circle(mask, (int(point[0] - x0), int(point[1] - y0)), int(min_distance), 0, -1)
-    found = cv2.goodFeaturesToTrack(gray[y0:y1, x0:x1], want, 0.005, min_distance, mask=mask, blockSize=5)
+    found = cv2.goodFeaturesToTrack(
+        gray[y0:y1, x0:x1], want, 0.005, min_distance, mask=mask, blockSize=_CORNER_BLOCK
+    )
     if found is None:
         return None
     return found.reshape(-1, 2) + (x0, y0)
@@ -306,6 +349,87 @@ class _Toes:
         self.reference_toe = np.zeros(0, int)
         self.reference_slot = np.zeros(0, int)
         self.reference_count = np.zeros(n, int)
+        # each toe's own pixels (first-frame mask, first frame -> mask transform), where colour
+        # tells skin from floor; None: the whole box
+        self.regions: list[tuple[np.ndarray, np.ndarray] | None] = [None] * n
+        self.outlines: list[tuple[np.ndarray, np.ndarray] | None] = [None] * n
+        # a narrow toe (its box mostly floor) is followed by matching its own first-frame pixels:
+        # (mask, top-left corner in first-frame pixels) of its skin; the look, cut from the
+        # first frame, and the shift of its last match
+        self.narrow: list[tuple[np.ndarray, np.ndarray] | None] = [None] * n
+        self.looks: list[np.ndarray | None] = [None] * n
+        self.look_shift = np.zeros((n, 2))
+
+    def find_regions(self, model: SkinModel) -> None:
+        """Each toe's own pixels on the first frame (``toe_regions``): inside its skin, and, for
+        a toe whose skin shows too few features, its skin with its outline."""
+        corners = self.polygons.reshape(-1, 2)
+        x0, y0 = np.floor(corners.min(axis=0)).astype(int) - 2
+        x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + 3
+        labels = model.toe_labels((x0, y0, x1, y1))
+        to_region = _translation(np.array([-x0, -y0], float))
+        for toe in range(len(self.names)):
+            own = labels == toe
+            self.regions[toe] = (_inside(own), to_region)
+            self.outlines[toe] = (_with_outline(own), to_region)
+            box = np.zeros(own.shape, np.uint8)
+            cv2.fillConvexPoly(box, np.round(self.polygons[toe] - (x0, y0)).astype(np.int32), 1)
+            in_box = own & (box > 0)
+            if np.count_nonzero(in_box) < NARROW_SKIN_SHARE * np.count_nonzero(box):
+                # the toe's own pixels: its skin in its box, off its border by a pixel (the
+                # border blends with the floor)
+                skin = cv2.erode(in_box.astype(np.uint8), np.ones((3, 3), np.uint8))
+                rows, cols = np.nonzero(skin)
+                if len(rows) >= _MIN_LOOK_PIXELS:
+                    r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+                    self.narrow[toe] = (skin[r0:r1, c0:c1] * 255, np.array([x0 + c0, y0 + r0], float))
+
+    def cut_looks(self, gray: np.ndarray) -> None:
+        """The narrow toes' first-frame looks (the first frame, brightness-normalised)."""
+        for toe, narrow in enumerate(self.narrow):
+            if narrow is not None:
+                mask, corner = narrow
+                h, w = mask.shape
+                look = gray[int(corner[1]) : int(corner[1]) + h, int(corner[0]) : int(corner[0]) + w]
+                if look.shape == mask.shape:
+                    self.looks[toe] = look
+                else:
+                    self.narrow[toe] = None  # at the picture's edge
+
+    def match_looks(self, gray: np.ndarray, foot_to_image: np.ndarray) -> None:
+        """Each narrow toe's shift from its first-frame look, matched (over its own pixels only)
+        within ``_LOOK_SEARCH_PX`` of its last match on the frame warped back into the foot's
+        first-frame pixels; a toe whose look is not found there is marked lost."""
+        for toe, narrow in enumerate(self.narrow):
+            look = self.looks[toe]
+            if narrow is None or look is None:
+                continue
+            mask, corner = narrow
+            h, w = mask.shape
+            reach = _LOOK_SEARCH_PX
+            start = corner + self.look_shift[toe] - reach
+            # the patch: foot first-frame pixels from ``start`` on, sampled from this frame
+            patch = cv2.warpAffine(
+                gray,
+                _compose(foot_to_image, _translation(start)),
+                (w + 2 * reach, h + 2 * reach),
+                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                borderMode=cv2.BORDER_REPLICATE,
+            )
+            scores = cv2.matchTemplate(patch, look, cv2.TM_SQDIFF, mask=mask)
+            _, _, (bx, by), _ = cv2.minMaxLoc(scores)
+            offset = np.array([bx, by], float) + _parabola_peak(scores, bx, by) - reach
+            found = self.look_shift[toe] + offset
+            # how well it matched: the remaining difference against the look's own contrast
+            n = float(np.count_nonzero(mask))
+            rms = np.sqrt(max(float(scores[by, bx]), 0.0) / n)
+            contrast = float(np.std(look[mask > 0]))
+            if contrast < _HALLUX_LOOK_MIN_SD or rms > _LOOK_MAX_RMS_SHARE * contrast:
+                self.ok[toe] = False
+                continue
+            self.look_shift[toe] = found
+            self.shift[toe] = found
+            self.ok[toe] = True
 
     def seed(self, toe: int, gray: np.ndarray, foot_to_image: np.ndarray) -> None:
         """Fill the toe's free slots with features found inside its current outline."""
@@ -319,6 +443,7 @@ class _Toes:
             self.pts[toe][self.valid[toe]],
             len(free),
             self.min_distances[toe],
+            self._allowed(toe, to_image),
         )
         if found is None:
             return
@@ -327,6 +452,14 @@ class _Toes:
         self.anchors[toe, slots] = _apply(_affine_inverse(to_image), found)
         self.fb_error[toe, slots] = 0.0
         self.valid[toe, slots] = True
+
+    def _allowed(self, toe: int, to_image: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The toe's own pixels and the image -> mask transform, for a toe at ``to_image``."""
+        region = self.regions[toe]
+        if region is None:
+            return None
+        own, first_to_region = region
+        return own, _compose(first_to_region, _affine_inverse(to_image))
 
     def keep_first_frame_features(self) -> None:
         self.reference_toe, self.reference_slot = np.nonzero(self.valid)
@@ -405,6 +538,42 @@ class _Toes:
         return out
 
 
+def _parabola_peak(scores: np.ndarray, bx: int, by: int) -> np.ndarray:
+    """Sub-pixel offset of the lowest score at (bx, by) from a parabola through it and its neighbours."""
+    out = np.zeros(2)
+    for axis, (lo, mid, hi, inside) in enumerate(
+        (
+            (
+                scores[by, bx - 1] if bx > 0 else 0,
+                scores[by, bx],
+                scores[by, bx + 1] if bx + 1 < scores.shape[1] else 0,
+                0 < bx < scores.shape[1] - 1,
+            ),
+            (
+                scores[by - 1, bx] if by > 0 else 0,
+                scores[by, bx],
+                scores[by + 1, bx] if by + 1 < scores.shape[0] else 0,
+                0 < by < scores.shape[0] - 1,
+            ),
+        )
+    ):
+        curve = float(lo) - 2 * float(mid) + float(hi)
+        if inside and curve > 0:
+            out[axis] = 0.5 * (float(lo) - float(hi)) / curve
+    return out
+
+
+def _inside(mask: np.ndarray) -> np.ndarray:
+    """A mask (0/255) kept off its border by the corner measure's reach, so a busy floor's
+    strong corners next to it neither pass as its own nor set the bar for its own."""
+    return cv2.erode(np.where(mask, 255, 0).astype(np.uint8), _CORNER_BLOCK_KERNEL)
+
+
+def _with_outline(mask: np.ndarray) -> np.ndarray:
+    """A mask (0/255) with its outline: corners where the toe's edge meets the floor."""
+    return cv2.dilate(np.where(mask, 255, 0).astype(np.uint8), _OUTLINE_KERNEL)
+
+
 def _compose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The 2x3 transform a after b."""
     out = a[:, :2] @ b
@@ -456,6 +625,7 @@ class _Foot:
                 boxes.append(_box(nails[i], along, up, -half, half, -0.35 * spacing, 0.45 * spacing))
                 min_distances.append(max(2.0, spacing / 12))
             self.toes = _Toes(list(VIEW_POINTS["front"]), np.array(boxes), np.array(min_distances), 16)
+            self.toe_along, self.toe_up = along, up
         else:
             along = p["mtp1"] - p["heel"]
             length = float(np.linalg.norm(along))
@@ -488,6 +658,20 @@ class _Foot:
                 + np.outer(over_toe.ravel() * toe_len, over)
             ).astype(np.float32)
 
+    def use_colour(self, frame_bgr: np.ndarray) -> None:
+        """Front view: where colour tells the foot's skin from the floor, each toe's features are
+        looked for on its own skin."""
+        if self.toes is None:
+            return
+        points = self.first_points
+        gaps = np.array(
+            [np.min(np.linalg.norm(np.delete(points, i, axis=0) - p, axis=1)) for i, p in enumerate(points)]
+        )
+        model = skin_model(frame_bgr, points, gaps, self.toe_along, self.toe_up)
+        if model is None:
+            return
+        self.toes.find_regions(model)
+
     def all_regions(self) -> list[_Region]:
         return list(self.regions.values())
 
@@ -506,8 +690,10 @@ class _Foot:
 class ToeTracker:
     """Track toe points frame by frame: ``ToeTracker(points, first_frame, time_s).update(frame, time_s)``.
 
-    ``first_frame`` and later frames are BGR or grey images of the same size. The first
-    frame's state is available as ``initial_state``.
+    ``first_frame`` and later frames are BGR or grey images of the same size (grey ones made
+    the same way); ``first_colour``, the first frame in colour where ``first_frame`` is grey,
+    lets the toes' skin be told from the floor. The first frame's state is available as
+    ``initial_state``.
     """
 
     def __init__(
@@ -516,6 +702,7 @@ class ToeTracker:
         first_frame: np.ndarray,
         time_s: float,
         mm_per_px: float | None = None,
+        first_colour: np.ndarray | None = None,
     ):
         if not points:
             raise ToelabError("no foot points to track")
@@ -524,6 +711,10 @@ class ToeTracker:
         self.feet = [_Foot(p, mm_per_px) for p in points]
         self.view = points[0].view
         gray = self._gray(first_frame)
+        colour = first_colour if first_colour is not None else first_frame
+        if colour.ndim == 3 and colour.shape[:2] == gray.shape[:2]:
+            for foot in self.feet:
+                foot.use_colour(colour)
         self.frame_size = (gray.shape[1], gray.shape[0])
         self._reference_level = self._level(gray)
         gray = self._normalise(gray)
@@ -534,9 +725,19 @@ class ToeTracker:
                 region.seed(gray, foot.region_transform(region))
                 region.reference = region.anchors.copy()
             if foot.toes is not None:
-                for toe in range(len(foot.toes.names)):
-                    foot.toes.seed(toe, gray, foot.to_image)
+                toes = foot.toes
+                for toe in range(len(toes.names)):
+                    toes.seed(toe, gray, foot.to_image)
+                    # smooth or small: too few features inside its skin, so its outline's are
+                    # added (the toe's edge against the floor), and where even those are too
+                    # few, its box's
+                    for wider, enough in ((toes.outlines[toe], _MIN_OWN_FEATURES), (None, _MIN_FEATURES)):
+                        if toes.regions[toe] is None or toes.valid[toe].sum() >= enough:
+                            break
+                        toes.regions[toe] = wider
+                        toes.seed(toe, gray, foot.to_image)
                 foot.toes.keep_first_frame_features()
+                foot.toes.cut_looks(gray)
             if foot.hallux_band is not None:
                 foot.hallux_look = _standardised(_sample(gray, foot.hallux_band))
         # the first-frame features matched straight into each frame: every foot body's and toe's
@@ -701,6 +902,7 @@ class ToeTracker:
             foot.toes.follow_foot(to_foot)
             if id(foot.toes) in references:
                 foot.toes.correct(to_foot, *references[id(foot.toes)])
+            foot.toes.match_looks(gray, foot.to_image)
         for name, part in foot.regions.items():
             if name != "foot":
                 self._update_rigid(part, to_foot)

@@ -61,12 +61,18 @@ MAX_QUEUED = 2
 class LiveSession:
     """One run: the tracker, a live scorer per foot (front view) and the recorded tracks."""
 
-    def __init__(self, request: StartRequest, first_frame: np.ndarray, time_s: float):
+    def __init__(
+        self,
+        request: StartRequest,
+        first_frame: np.ndarray,
+        time_s: float,
+        first_colour: np.ndarray | None = None,
+    ):
         size = (first_frame.shape[1], first_frame.shape[0])
         self.request = request
         self.points = parse_points([p.to_json() for p in request.points], "calibration", size)
         self.view = self.points[0].view
-        self.tracker = ToeTracker(self.points, first_frame, time_s)
+        self.tracker = ToeTracker(self.points, first_frame, time_s, first_colour=first_colour)
         self.names = [fp.landmark(p) for fp in self.points for p in VIEW_POINTS[fp.view]]
         self.scorers = (
             {fp.foot: LiveScorer(request.target, request.hold_s) for fp in self.points}
@@ -231,6 +237,12 @@ def decode_frame(data: bytes) -> tuple[int, float, np.ndarray]:
     return seq, capture_ms / 1000.0, image
 
 
+def decode_colour(data: bytes) -> np.ndarray | None:
+    """The colour image of one binary frame message (the first frame of a run: its colours tell
+    the toes' skin from the floor); None when it cannot be read."""
+    return cv2.imdecode(np.frombuffer(data, np.uint8, offset=HEADER.size), cv2.IMREAD_COLOR)
+
+
 class LiveConnection:
     """Serves one WebSocket: frames to the worker thread, state back to the page."""
 
@@ -320,7 +332,7 @@ class LiveConnection:
         seq = HEADER.unpack_from(data)[0] if len(data) >= HEADER.size else None
         try:
             _, time_s, image = decode_frame(data)
-            reply = await loop.run_in_executor(self.worker, self._track, image, time_s)
+            reply = await loop.run_in_executor(self.worker, self._track, image, time_s, data)
         except ToelabError as error:
             reply = {"type": "error", "message": error.message, "hint": error.hint}
         except cv2.error:
@@ -333,11 +345,11 @@ class LiveConnection:
         reply.update(seq=seq, server_ms=1000.0 * (time.perf_counter() - received))
         await self._send(reply)
 
-    def _track(self, image: np.ndarray, time_s: float) -> dict[str, Any]:
+    def _track(self, image: np.ndarray, time_s: float, data: bytes) -> dict[str, Any]:
         """Runs in the worker thread."""
         if self.pending_start is not None:
             request, self.pending_start = self.pending_start, None
-            self.session = LiveSession(request, image, time_s)
+            self.session = LiveSession(request, image, time_s, first_colour=decode_colour(data))
             return self.session.last_state | {"started": True}
         if self.session is None:
             return {"type": "idle"}

@@ -5,11 +5,12 @@ Each toe (front view) or the hallux (side view) is a small region of good featur
 forward-backward check (Kalal et al. 2010, "Forward-backward error"), re-seeded when too
 few survive. Features on the foot behind the toes (front: the dorsum; side: the foot body
 between heel and MTP joint) give the foot's own motion (a turn and a shift, fitted with
-RANSAC), so camera shake and whole-foot motion are removed: a toe's displacement is relative
-to its foot. The foot's size on the picture is kept: fitted from the small patch behind the
-toes, a scale wandered by 1-5 % on noisy or drifting video (against 0.1 % true), which at the
-toes reads as 1-2 px of slow movement; a camera that stands, as the tests ask, does not change
-it, and a hand-held one changes it slowly (the lift detector's rest level follows that).
+RANSAC; in the side view also a scale), so camera shake and whole-foot motion are removed: a
+toe's displacement is relative to its foot. In the front view the foot's size on the picture
+is kept: fitted from the small patch behind the toes, a scale wandered by 1-5 % on noisy or
+drifting video (against 0.1 % true), which at the toes reads as 1-2 px of slow movement; a
+camera that stands, as the tests ask, does not change it, and a hand-held one changes it
+slowly (the lift detector's rest level follows that).
 Displacements are reported in pixels of the first frame, as a fraction of foot width
 (scale-free) and in millimetres when a scale is known.
 
@@ -675,6 +676,12 @@ class _Foot:
                 + np.outer(over_toe.ravel() * toe_len, over)
             ).astype(np.float32)
 
+    def fit_motion(self, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+        """The foot body's motion from its features: a turn and a shift in the front view, where
+        the patch behind the toes is too small to give the foot's size on the picture reliably;
+        a similarity in the side view, whose patch spans most of the foot."""
+        return _fit_rigid(src, dst) if self.toes is not None else _fit_similarity(src, dst)
+
     def use_colour(self, frame_bgr: np.ndarray) -> None:
         """Front view: where colour tells the foot's skin from the floor, each toe's features are
         looked for on its own skin."""
@@ -906,7 +913,7 @@ class ToeTracker:
     ) -> None:
         region = foot.regions["foot"]
         if len(region.pts) >= _MIN_FEATURES:
-            m, inliers = _fit_rigid(region.anchors, region.pts)
+            m, inliers = foot.fit_motion(region.anchors, region.pts)
             region.ok = m is not None
             if m is not None:
                 foot.to_image = m
@@ -936,7 +943,7 @@ class ToeTracker:
         near = _lengths(seen - _apply(foot.to_image, reference)) < _REFERENCE_GATE_PX
         if not _enough(region, int(near.sum())):
             return
-        m, _ = _fit_rigid(reference[near], seen[near])
+        m, _ = foot.fit_motion(reference[near], seen[near])
         if m is None:
             return
         if len(region.anchors):

@@ -239,31 +239,31 @@ def toe_control_score(indices: Collection[float]) -> float | None:
     return 100.0 * float(np.mean(list(indices))) if len(indices) >= MIN_SCORED_TOES else None
 
 
-def _own_size_known(
+def _own_lifts(
     excursions: np.ndarray, targets: np.ndarray, reference: np.ndarray, co: np.ndarray, tracked: list[int]
-) -> dict[int, str | None]:
-    """Per tracked toe, None when its own lifts give it a reliable size (the reference its
-    following is read against), else why not (``_not_enough``'s words)."""
-    known: dict[int, str | None] = {}
+) -> dict[int, tuple[list[float], str | None]]:
+    """Per tracked toe: the index each of its own lifts gives, and None when those lifts give it
+    a reliable size (the reference its following is read against), else why not
+    (``_not_enough``'s words)."""
+    lifts: dict[int, tuple[list[float], str | None]] = {}
     for j in tracked:
         others = [k for k in range(N_TOES) if k != j and np.isfinite(co[j, k])]
         own = excursions[targets == j]
-        known[j] = _not_enough(len(own), others, _per_lift_indices(own, reference, j, others))
-    return known
+        per_lift = _per_lift_indices(own, reference, j, others)
+        lifts[j] = (per_lift, _not_enough(len(own), others, per_lift))
+    return lifts
 
 
 def _unknown_follower(
     own_trials: np.ndarray,
     own_size: float,
     rest_noise: np.ndarray,
-    own_size_known: dict[int, str | None],
+    size_unknown: set[int],
     toe: int,
-    tracked: list[int],
 ) -> str | None:
-    """Why a toe's index cannot be read when a toe of unknown size moved in its lifts; else None."""
-    for j in tracked:
-        if j == toe or own_size_known.get(j) is None:
-            continue
+    """Why a toe's index cannot be read when a toe of unknown size (``size_unknown``) moved in
+    its lifts; else None."""
+    for j in sorted(size_unknown - {toe}):
         moved = float(np.nanmean(own_trials[:, j])) if own_trials.size else 0.0
         floor = max(MOVED_NOISE_MULTIPLE * float(np.nan_to_num(rest_noise[j])), MOVED_LEADER_SHARE * own_size)
         if moved > floor:
@@ -433,7 +433,8 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
         co[i, i] = 1.0
 
     rest_noise = _rest_noise(level, time_s, np.array([(a, b) for a, b, _ in epochs]).reshape(-1, 2))
-    own_size_known = _own_size_known(excursions, targets_arr, reference, co, tracked)
+    own_lifts = _own_lifts(excursions, targets_arr, reference, co, tracked)
+    size_unknown = {j for j, (_, why) in own_lifts.items() if why is not None}
     lifted = [j for j in tracked if np.isfinite(reference[j])]
     clear_level = CLEAR_LIFT_FRACTION * float(np.median(reference[lifted])) if lifted else np.inf
     toes: list[ToeIndividuation] = []
@@ -444,14 +445,12 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
         if i not in tracked:
             toes.append(ToeIndividuation(i + 1, None, None, (), 0, measured=False))
             continue
-        per_lift = _per_lift_indices(excursions[targets_arr == i], reference, i, others)
+        per_lift, own_why = own_lifts[i]
         noise_pct = _rest_noise_pct(rest_noise, reference, others)
         why = (
-            own_size_known[i]  # _not_enough of its own lifts
+            own_why
             or _too_unsteady(noise_pct)
-            or _unknown_follower(
-                excursions[targets_arr == i], reference[i], rest_noise, own_size_known, i, tracked
-            )
+            or _unknown_follower(excursions[targets_arr == i], reference[i], rest_noise, size_unknown, i)
             or _rose_higher(co[i], others)
         )
         if why is not None:

@@ -95,12 +95,4 @@ def read_still(path: str | Path) -> np.ndarray:
     # imported here: PyAV is only needed for videos
     from toelab.io.video import open_video
 
-    reader = open_video(path)
-    frames = reader.frames(gray=False)
-    try:
-        first = next(frames, None)
-    finally:
-        frames.close()
-    if first is None:
-        raise ToelabError("the video has no frames", path)
-    return first[1]
+    return open_video(path).first_frame()

@@ -61,6 +61,21 @@ class VideoReader:
     info: VideoInfo
     warnings: list[str] = field(default_factory=list)
     backend: str = "pyav"
+    # the first frame (BGR, upright), kept where opening the file decoded it
+    first_bgr: np.ndarray | None = field(default=None, repr=False)
+
+    def first_frame(self) -> np.ndarray:
+        """The first frame, BGR and upright (the one ``frames()`` yields first)."""
+        if self.first_bgr is not None:
+            return self.first_bgr
+        frames = self.frames(gray=False)
+        try:
+            first = next(frames, None)
+        finally:
+            frames.close()
+        if first is None:
+            raise ToelabError("the video has no frames", self.path)
+        return first[1]
 
     def frames(self, gray: bool = False) -> Generator[tuple[float, np.ndarray], None, None]:
         """Yield ``(time_s, frame)``: BGR ``(h, w, 3)`` uint8, or ``(h, w)`` luma when ``gray``."""
@@ -266,9 +281,15 @@ def _open_pyav(path: Path) -> VideoReader:
             has_audio=has_audio,
             codec=stream.codec_context.name,
         )
+        # kept only where ``frames()`` will yield it first too (it skips a frame with no time)
+        first_bgr = (
+            _rotate(_frame_to_array(first, False), rotation)
+            if _frame_time_s(first, 0, fps) is not None
+            else None
+        )
     finally:
         container.close()
-    return VideoReader(path, info)
+    return VideoReader(path, info, first_bgr=first_bgr)
 
 
 def _open_cv2(path: Path) -> VideoReader | None:

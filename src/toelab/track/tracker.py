@@ -67,8 +67,9 @@ _REFERENCE_GATE_PX = 1.5
 # lifted) and the tip is not measured on that frame. toelab's line: a tracked toe keeps 0.95
 # or more on drawn and photo-based videos; a pose left behind by a lifting toe falls to 0.35–0.65.
 _HALLUX_LOOK_MIN_NCC = 0.7
-# below this spread (grey levels) the toe's top has too little texture for the correlation
-_HALLUX_LOOK_MIN_SD = 2.0
+# below this spread (grey levels) a look (the big toe's top, a narrow toe's pixels) has too
+# little texture to be matched
+_LOOK_MIN_SD = 2.0
 # room around a turning part's first-frame features for the warped-back comparison
 _RIGID_MARGIN_PX = 12
 # room around the tracked features for motion between two frames and the flow window
@@ -187,15 +188,15 @@ def _fit_similarity(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray | None
 
 def _fit_rigid(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
     """As ``_fit_similarity``, with the scale kept at 1: the turn and shift that best take the
-    agreeing points of ``src`` onto ``dst`` (least squares, Umeyama 1991, IEEE TPAMI 13:376)."""
+    agreeing points of ``src`` onto ``dst``. In the plane the least-squares turn does not depend
+    on the scale (Umeyama 1991, IEEE TPAMI 13:376), so it is the similarity's; the shift keeps
+    where the similarity takes the agreeing points' centroid (onto theirs)."""
     m, agree = _fit_similarity(src, dst)
-    if m is None or agree.sum() < 2:
+    if m is None or not agree.any():
         return m, agree
-    a, b = np.asarray(src, float)[agree], np.asarray(dst, float)[agree]
-    a_mean, b_mean = a.mean(axis=0), b.mean(axis=0)
-    u, _, vt = np.linalg.svd((b - b_mean).T @ (a - a_mean))
-    turn = u @ np.diag([1.0, np.sign(np.linalg.det(u @ vt))]) @ vt
-    return np.hstack([turn, (b_mean - turn @ a_mean)[:, None]]), agree
+    turn = m[:, :2] / np.hypot(m[0, 0], m[1, 0])
+    centre = src[agree].mean(axis=0)
+    return np.hstack([turn, (m[:, :2] @ centre + m[:, 2] - turn @ centre)[:, None]]), agree
 
 
 def _affine_inverse(m: np.ndarray) -> np.ndarray:
@@ -276,7 +277,7 @@ def _sample(gray: np.ndarray, xy: np.ndarray) -> np.ndarray:
 def _standardised(values: np.ndarray) -> np.ndarray | None:
     """Zero mean, unit spread (for a correlation); None when there is too little texture."""
     spread = float(values.std())
-    if spread < _HALLUX_LOOK_MIN_SD:
+    if spread < _LOOK_MIN_SD:
         return None
     return (values - values.mean()) / spread
 
@@ -442,7 +443,7 @@ class _Toes:
             n = float(np.count_nonzero(mask))
             rms = np.sqrt(max(float(scores[by, bx]), 0.0) / n)
             contrast = float(np.std(look[mask > 0]))
-            if contrast < _HALLUX_LOOK_MIN_SD or rms > _LOOK_MAX_RMS_SHARE * contrast:
+            if contrast < _LOOK_MIN_SD or rms > _LOOK_MAX_RMS_SHARE * contrast:
                 self.ok[toe] = False
                 continue
             self.look_shift[toe] = found
@@ -557,27 +558,15 @@ class _Toes:
 
 
 def _parabola_peak(scores: np.ndarray, bx: int, by: int) -> np.ndarray:
-    """Sub-pixel offset of the lowest score at (bx, by) from a parabola through it and its neighbours."""
+    """Sub-pixel offset of the lowest score at (bx, by) from a parabola through it and its
+    neighbours along each axis (0 at the edge of ``scores``)."""
     out = np.zeros(2)
-    for axis, (lo, mid, hi, inside) in enumerate(
-        (
-            (
-                scores[by, bx - 1] if bx > 0 else 0,
-                scores[by, bx],
-                scores[by, bx + 1] if bx + 1 < scores.shape[1] else 0,
-                0 < bx < scores.shape[1] - 1,
-            ),
-            (
-                scores[by - 1, bx] if by > 0 else 0,
-                scores[by, bx],
-                scores[by + 1, bx] if by + 1 < scores.shape[0] else 0,
-                0 < by < scores.shape[0] - 1,
-            ),
-        )
-    ):
-        curve = float(lo) - 2 * float(mid) + float(hi)
-        if inside and curve > 0:
-            out[axis] = 0.5 * (float(lo) - float(hi)) / curve
+    for axis, (line, at) in enumerate(((scores[by, :], bx), (scores[:, bx], by))):
+        if 0 < at < len(line) - 1:
+            lo, mid, hi = (float(v) for v in line[at - 1 : at + 2])
+            curve = lo - 2 * mid + hi
+            if curve > 0:
+                out[axis] = 0.5 * (lo - hi) / curve
     return out
 
 
@@ -635,15 +624,16 @@ class _Foot:
                 4.0,
             )
             nails = self.first_points
-            boxes, min_distances = [], []
+            boxes, min_distances, gaps = [], [], []
             for i in range(len(nails)):
                 others = np.delete(nails, i, axis=0)
                 spacing = float(np.min(np.linalg.norm(others - nails[i], axis=1)))
+                gaps.append(spacing)
                 half = 0.4 * spacing
                 boxes.append(_box(nails[i], along, up, -half, half, -0.35 * spacing, 0.45 * spacing))
                 min_distances.append(max(2.0, spacing / 12))
             self.toes = _Toes(list(VIEW_POINTS["front"]), np.array(boxes), np.array(min_distances), 16)
-            self.toe_along, self.toe_up = along, up
+            self.toe_along, self.toe_up, self.toe_gaps = along, up, np.array(gaps)
         else:
             along = p["mtp1"] - p["heel"]
             length = float(np.linalg.norm(along))
@@ -687,11 +677,7 @@ class _Foot:
         looked for on its own skin."""
         if self.toes is None:
             return
-        points = self.first_points
-        gaps = np.array(
-            [np.min(np.linalg.norm(np.delete(points, i, axis=0) - p, axis=1)) for i, p in enumerate(points)]
-        )
-        model = skin_model(frame_bgr, points, gaps, self.toe_along, self.toe_up)
+        model = skin_model(frame_bgr, self.first_points, self.toe_gaps, self.toe_along, self.toe_up)
         if model is None:
             return
         self.toes.find_regions(model)

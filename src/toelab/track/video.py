@@ -78,13 +78,9 @@ def track_video(
     reader = open_video(path)
     proposal_confidence = None
     # the first frame in colour: for the proposal, and to tell the toes' skin from the floor
-    colour = reader.frames(gray=False)
-    first_colour = next(colour, None)
-    colour.close()
-    if first_colour is None:
-        raise ToelabError("the video has no frames", path)
+    first_colour = reader.first_frame()
     if points is None:
-        proposal = propose_points(first_colour[1], "front")
+        proposal = propose_points(first_colour, "front")
         proposal_confidence = proposal.confidence
         if not proposal.ok:
             raise ToelabError(proposal.message, path, hint="pass the toe points with --points FILE")
@@ -95,7 +91,7 @@ def track_video(
         raise ToelabError("the video has no frames", path)
     t0, first = first_grey
     points = _check_inside(points, first.shape[1], first.shape[0], path)
-    tracker = ToeTracker(points, first, t0, mm_per_px=mm_per_px, first_colour=first_colour[1])
+    tracker = ToeTracker(points, first, t0, mm_per_px=mm_per_px, first_colour=first_colour)
     names = tracker.landmark_names
     n_points, n_feet = len(names), len(points)
     rows = _Rows(1 + 3 * n_points + 4 * n_feet)

@@ -5,7 +5,8 @@ Each toe (front view) or the hallux (side view) is a small region of good featur
 forward-backward check (Kalal et al. 2010, "Forward-backward error"), re-seeded when too
 few survive. Features on the foot behind the toes (front: the dorsum; side: the foot body
 between heel and MTP joint) give the foot's own motion (a turn and a shift, fitted with
-RANSAC; in the side view also a scale), so camera shake and whole-foot motion are removed: a
+RANSAC; in the side view also a scale, then the body's picture is aligned as a turn and a
+shift), so camera shake and whole-foot motion are removed: a
 toe's displacement is relative to its foot. In the front view the foot's size on the picture
 is kept: fitted from the small patch behind the toes, a scale wandered by 1-5 % on noisy or
 drifting video (against 0.1 % true), which at the toes reads as 1-2 px of slow movement; a
@@ -22,9 +23,12 @@ features first found on the foot and on each toe are matched from the first fram
 into the current one, starting from where the frame-to-frame estimate puts them, and the
 foot's transform and each toe's shift are taken from those matches when enough of them
 agree with the frame-to-frame estimate ("drift correction" against the first template,
-Matthews, Ishikawa & Baker 2004, IEEE TPAMI 26:810). The hallux in the side view turns too
-far for its first-frame look to match directly, so the frame is first warped back by the
-hallux's current estimate and only the small remaining error is matched and corrected.
+Matthews, Ishikawa & Baker 2004, IEEE TPAMI 26:810). In the side view the foot body is also
+aligned as a whole with its first-frame picture, outline against the floor included (its
+features are few on smooth skin), and the hallux is a rigid segment turning about the MTP
+joint: its turn is the one under which its first-frame look matches the frame best, searched
+near the last frame's turn (a hidden toe is looked for over its whole arc, with a stricter
+line for a match far from where it was last seen).
 
 Where colour tells the foot's skin from the floor (``toe_regions``), each toe's features are
 looked for on its own skin only, not on the floor beyond its tip or beside it, nor on a
@@ -61,12 +65,31 @@ _REFERENCE_MIN_SHARE = 0.3
 # a first-frame match further than this from the frame-to-frame estimate is taken as a mismatch
 # (floor seen in a toe's box, a neighbouring toe): one frame's flow error is far below it
 _REFERENCE_GATE_PX = 1.5
-# The hallux's look: the first frame's pixels along the top of the big toe, carried by the
-# tracked turn into each frame, must still correlate with it at least this much; below it the
-# tracked pose no longer sits on the toe (features held by the floor or a shadow while the toe
-# lifted) and the tip is not measured on that frame. toelab's line: a tracked toe keeps 0.95
-# or more on drawn and photo-based videos; a pose left behind by a lifting toe falls to 0.35–0.65.
+# The hallux's look: the first frame's pixels along the top of the big toe. The hallux's turn
+# about the MTP joint is the one whose carried look correlates best with the frame; below this
+# line at the best turn the toe is not where any turn puts it (hidden, out of the picture) and
+# the tip is not measured on that frame. Measured on photo-based videos: a followed toe keeps
+# 0.72-0.98 (least at 70 deg, where its skin folds at the joint); a hidden or blurred one
+# reaches 0.70-0.71 at best, a pose left behind by a lifting toe 0.35-0.65.
 _HALLUX_LOOK_MIN_NCC = 0.7
+# where the look's band lies along the toe, as shares of the joint-to-tip length
+_HALLUX_BAND_ALONG = (0.2, 0.9)
+# the line for the best of the turns far from the last one found, where the toe may come back
+# after being hidden: the best of ~140 turns of an unrelated picture can pass 0.7 by chance
+# (a blurred or hidden toe reached 0.70-0.71 on photo-based videos); a toe found again near
+# its first pose matches 0.9 or more
+_HALLUX_REFIND_MIN_NCC = 0.85
+# the hallux's turn is searched this far either side of the last frame's (deg): a quick toe
+# raise reaches 60 deg in about a fifth of a second, 10 deg a frame at 30 fps
+_HALLUX_SEARCH_DEG = 12.0
+# a lost hallux is looked for over every turn from the first frame's pose up to this (deg):
+# more than a big toe's whole arc, from flexed to the ~65-75 deg of extension a normal toe
+# reaches (Root, Orien & Weed 1977), whatever its pose on the first frame
+_HALLUX_TURN_RANGE_DEG = 140.0
+# the side view's foot body alignment: iterations and step at which it stops, and the
+# correlation below which its result is not used (aligned bodies correlate 0.99 or more)
+_ECC_CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 30, 1e-4)
+_BODY_LOOK_MIN_ECC = 0.8
 # below this spread (grey levels) a look (the big toe's top, a narrow toe's pixels) has too
 # little texture to be matched
 _LOOK_MIN_SD = 2.0
@@ -280,6 +303,47 @@ def _standardised(values: np.ndarray) -> np.ndarray | None:
     if spread < _LOOK_MIN_SD:
         return None
     return (values - values.mean()) / spread
+
+
+def _turn_scores(foot: _Foot, gray: np.ndarray, turns_deg: np.ndarray) -> np.ndarray:
+    """Correlation of the hallux's first-frame look with this frame, for each turn about the
+    MTP joint (deg, in foot coordinates); -1 where the band has too little texture."""
+    assert foot.hallux_band is not None and foot.hallux_look is not None
+    mtp0 = foot.first_points[1]
+    radians = np.radians(turns_deg)
+    c, s = np.cos(radians)[:, None], np.sin(radians)[:, None]
+    offset = foot.hallux_band - mtp0
+    turned = np.stack([c * offset[:, 0] - s * offset[:, 1], s * offset[:, 0] + c * offset[:, 1]], axis=-1)
+    in_image = _apply(foot.to_image, turned + mtp0).astype(np.float32)  # (turns, band, 2)
+    values = cv2.remap(gray, in_image[..., 0], in_image[..., 1], cv2.INTER_LINEAR, borderValue=0).astype(
+        float
+    )
+    values -= values.mean(axis=1, keepdims=True)
+    spread = values.std(axis=1)
+    scores = values @ foot.hallux_look / (len(foot.hallux_look) * np.maximum(spread, 1e-9))
+    return np.where(spread < _LOOK_MIN_SD, -1.0, scores)
+
+
+def _cut_body_look(gray: np.ndarray, outline: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The first frame's pixels in the bounding box of ``outline``, at half size (float32, for
+    ``cv2.findTransformECC``), and the box's top-left corner; None when it leaves the picture."""
+    x0, y0 = np.floor(outline.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(outline.max(axis=0)).astype(int)
+    x0, y0 = max(int(x0), 0), max(int(y0), 0)
+    x1, y1 = min(int(x1), gray.shape[1]), min(int(y1), gray.shape[0])
+    if x1 - x0 < 16 or y1 - y0 < 16:
+        return None
+    crop = gray[y0:y1, x0:x1]
+    small = cv2.resize(crop, (crop.shape[1] // 2, crop.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    return small.astype(np.float32), np.array([x0, y0], float)
+
+
+def _tip_confidence(from_features: float, look_match: float | None) -> float:
+    """The hallux tip's confidence: the correlation of its look at the turn found, 0 where it
+    fell below the line; the features' confidence where there is no look to match."""
+    if look_match is None:
+        return from_features
+    return look_match if look_match >= _HALLUX_LOOK_MIN_NCC else 0.0
 
 
 def _feature_confidence(count: np.ndarray | int, target: int, fb_median: np.ndarray | float) -> np.ndarray:
@@ -605,8 +669,16 @@ class _Foot:
         self.regions: dict[str, _Region] = {}
         self.toes: _Toes | None = None
         self.hallux_band: np.ndarray | None = None  # side view: (n, 2) first-frame pixels
+        self.body_outline: np.ndarray | None = None  # side view: quadrilateral, first-frame pixels
+        # side view: the first frame's pixels around the body's outline (half size), their
+        # offset in the first frame
+        self.body_look: tuple[np.ndarray, np.ndarray] | None = None
         self.hallux_look: np.ndarray | None = None  # their standardised first-frame values
-        self.hallux_look_ok = True  # the tracked hallux still looks like the first frame's
+        # the hallux's turn about the MTP joint on the last frame it was found (deg), and how well
+        # its look matched there (None: no look to match, the features' pose is used)
+        self.hallux_turn_deg = 0.0
+        self.hallux_match: float | None = None
+        self.hallux_frames_lost = 0  # frames since the hallux was last found
         p = {k: np.asarray(v, float) for k, v in points.points.items()}
         # the points on the first frame, in VIEW_POINTS order
         self.first_points = np.array([p[name] for name in VIEW_POINTS[points.view]])
@@ -646,6 +718,13 @@ class _Foot:
                 40,
                 4.0,
             )
+            # the foot body's outline (the back of the heel, the sole, the top of the foot
+            # towards the toes) with the floor around it: the picture the body is aligned by;
+            # it stops a quarter of the foot short of the joint, where the skin folds and a toe
+            # raised steeply rises into the picture
+            self.body_outline = _box(
+                p["heel"], along, up, -0.1 * length, 0.75 * length, -0.06 * length, 0.35 * length
+            )
             toe = p["hallux_tip"] - p["mtp1"]
             toe_len = float(np.linalg.norm(toe))
             toe_dir = toe / toe_len
@@ -659,7 +738,9 @@ class _Foot:
             )
             # the top of the big toe (first-frame pixels): its look is checked on every frame
             over = toe_up if toe_up[1] <= 0 else -toe_up  # towards the top of the picture
-            along_toe, over_toe = np.meshgrid(np.linspace(0.2, 0.9, 24), np.linspace(0.03, 0.25, 8))
+            along_toe, over_toe = np.meshgrid(
+                np.linspace(*_HALLUX_BAND_ALONG, 24), np.linspace(0.03, 0.25, 8)
+            )
             self.hallux_band = (
                 p["mtp1"]
                 + np.outer(along_toe.ravel() * toe_len, toe_dir)
@@ -750,6 +831,8 @@ class ToeTracker:
                 foot.toes.cut_looks(gray)
             if foot.hallux_band is not None:
                 foot.hallux_look = _standardised(_sample(gray, foot.hallux_band))
+            if foot.body_outline is not None:
+                foot.body_look = _cut_body_look(gray, foot.body_outline)
         # the first-frame features matched straight into each frame: every foot body's and toe's
         # (a turning part is matched separately, after warping the frame back)
         self._matched_reference = np.vstack(
@@ -848,7 +931,7 @@ class ToeTracker:
         for foot in self.feet:
             self._update_foot(foot, references, gray)
             if foot.hallux_band is not None:
-                foot.hallux_look_ok = self._hallux_looks_right(foot, gray)
+                self._find_hallux_turn(foot, gray)
             for region in foot.all_regions():
                 if len(region.pts) < _RESEED_FRACTION * region.target:
                     region.seed(gray, foot.region_transform(region))
@@ -907,6 +990,8 @@ class ToeTracker:
         else:
             region.ok = False
         self._correct_foot(foot, references.get(id(region)))
+        if foot.body_look is not None:
+            self._align_body(foot, gray)
         to_foot = _affine_inverse(foot.to_image)
         if foot.toes is not None:
             foot.toes.follow_foot(to_foot)
@@ -937,6 +1022,44 @@ class ToeTracker:
                 np.float32
             )
         foot.to_image = m
+        region.ok = True
+
+    @staticmethod
+    def _align_body(foot: _Foot, gray: np.ndarray) -> None:
+        """Side view: align the foot body's first-frame picture, its outline against the floor
+        included, with this frame (enhanced correlation coefficient, Evangelidis & Psarakis 2008,
+        IEEE TPAMI 30:1858; a turn and a shift, from the features' estimate, at half size). The
+        body's features are few on smooth skin and span a thin strip, so their fitted turn and
+        size wander (1-2 deg, 5 %) and move the heel-to-joint line the angle is read from; the
+        outline holds them. Where the alignment fails or correlates poorly (the foot hidden,
+        moved out of the picture) the features' estimate stays."""
+        assert foot.body_look is not None
+        look, offset = foot.body_look
+        half = np.array([[0.5, 0, 0], [0, 0.5, 0]])
+        to_image = _compose(foot.to_image, np.array([[2.0, 0, offset[0]], [0, 2.0, offset[1]]]))
+        warp = _compose(half, to_image).astype(np.float32)
+        small = cv2.resize(
+            gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA
+        ).astype(np.float32)
+        try:
+            # no smoothing before the alignment (the last argument): the look is already half size
+            match, warp = cv2.findTransformECC(  # type: ignore[call-overload]
+                look, small, warp, cv2.MOTION_EUCLIDEAN, _ECC_CRITERIA, None, 1
+            )
+        except cv2.error:
+            return  # no convergence
+        if match < _BODY_LOOK_MIN_ECC:
+            return
+        found = _compose(
+            np.array([[2.0, 0, 0], [0, 2.0, 0]]),
+            _compose(warp.astype(float), np.array([[0.5, 0, -offset[0] / 2], [0, 0.5, -offset[1] / 2]])),
+        )
+        region = foot.regions["foot"]
+        if len(region.anchors):
+            region.anchors = _apply(_affine_inverse(found), _apply(foot.to_image, region.anchors)).astype(
+                np.float32
+            )
+        foot.to_image = found
         region.ok = True
 
     def _correct_rigid(self, foot: _Foot, part: _Region, gray: np.ndarray) -> None:
@@ -977,23 +1100,51 @@ class ToeTracker:
         part.ok = True
 
     @staticmethod
-    def _hallux_looks_right(foot: _Foot, gray: np.ndarray) -> bool:
-        """Whether the top of the big toe, carried into this frame by the pose the angle is read
-        from, still correlates with its first-frame look (see ``_HALLUX_LOOK_MIN_NCC``)."""
+    def _find_hallux_turn(foot: _Foot, gray: np.ndarray) -> None:
+        """The hallux as a rigid segment turning about the MTP joint: the turn whose carried
+        first-frame look (the top of the big toe) correlates best with this frame, searched
+        around the last frame's turn and the turn its features give (see ``_HALLUX_SEARCH_DEG``).
+        Features alone fail on smooth skin, where most of them sit on the floor beside the toe
+        and hold the pose still while the toe lifts. Below ``_HALLUX_LOOK_MIN_NCC`` at the best
+        turn the toe is not where any turn puts it, and the tip is not measured on that frame."""
         if foot.hallux_look is None or foot.hallux_band is None:
-            return True
+            foot.hallux_match = None
+            return
         mtp0, tip0 = foot.first_points[1], foot.first_points[2]
-        mtp, tip = _apply(foot.to_image, foot.side_points_in_foot()[1:])
-        before, after = tip0 - mtp0, tip - mtp
-        # the toe is rigid: its top turns with the angle about the joint, whatever the tip's
-        # distance from it
-        turn = np.arctan2(after[1], after[0]) - np.arctan2(before[1], before[0])
-        cos, sin = np.cos(turn), np.sin(turn)
-        band = (foot.hallux_band - mtp0) @ np.array([[cos, sin], [-sin, cos]]) + mtp
-        now = _standardised(_sample(gray, band))
-        if now is None:
-            return False  # the toe's top turned flat: it is not where the pose says
-        return float(np.mean(foot.hallux_look * now)) >= _HALLUX_LOOK_MIN_NCC
+        moved_tip = _apply(foot.regions["hallux_tip"].local, tip0[None])[0]
+        before, after = tip0 - mtp0, moved_tip - mtp0
+        from_features = np.degrees(np.arctan2(after[1], after[0]) - np.arctan2(before[1], before[0]))
+        from_features = (from_features + 180.0) % 360.0 - 180.0
+        # near the last turn found (wider the longer it has been lost) a match needs the usual
+        # line; anywhere else, where the toe may have come back to after being hidden, the best
+        # of many turns needs a stricter one not to be a chance likeness
+        reach = _HALLUX_SEARCH_DEG * min(1 + foot.hallux_frames_lost, 3)
+        near_last = foot.hallux_turn_deg + np.arange(-reach, reach + 0.5, 1.0)
+        anywhere = np.arange(-_HALLUX_TURN_RANGE_DEG, _HALLUX_TURN_RANGE_DEG + 1.0, 2.0)
+        candidates = np.concatenate(
+            [near_last, from_features + np.arange(-3.0, 3.5, 1.0)]
+            + ([anywhere] if foot.hallux_frames_lost else [])
+        )
+        far = np.abs(candidates - foot.hallux_turn_deg) > reach
+        scores = _turn_scores(foot, gray, candidates) - np.where(
+            far, _HALLUX_REFIND_MIN_NCC - _HALLUX_LOOK_MIN_NCC, 0.0
+        )
+        best = float(candidates[int(np.argmax(scores))])
+        fine = best + np.arange(-1.0, 1.05, 0.1)
+        fine_scores = _turn_scores(foot, gray, fine)
+        at = int(np.argmax(fine_scores))
+        turn = float(fine[at]) + 0.1 * float(_parabola_peak(-fine_scores[None, :], at, 0)[0])
+        match = float(fine_scores[at])
+        line = _HALLUX_REFIND_MIN_NCC if abs(turn - foot.hallux_turn_deg) > reach else _HALLUX_LOOK_MIN_NCC
+        foot.hallux_match = match if match >= line else min(match, _HALLUX_LOOK_MIN_NCC - 1e-3)
+        if match < line:
+            foot.hallux_frames_lost += 1
+            return
+        foot.hallux_frames_lost = 0
+        foot.hallux_turn_deg = turn
+        c, s = np.cos(np.radians(turn)), np.sin(np.radians(turn))
+        rotation = np.array([[c, -s], [s, c]])
+        foot.regions["hallux_tip"].local = np.hstack([rotation, (mtp0 - rotation @ mtp0)[:, None]])
 
     @staticmethod
     def _update_rigid(part: _Region, to_foot: np.ndarray) -> None:
@@ -1052,7 +1203,7 @@ class ToeTracker:
                 confidence[rows] = (
                     body_confidence,
                     body_confidence,
-                    hallux.confidence if foot.hallux_look_ok else 0.0,
+                    _tip_confidence(hallux.confidence, foot.hallux_match),
                 )
                 n_features[rows] = (len(foot_region.pts), len(foot_region.pts), len(hallux.pts))
             xy[rows][confidence[rows] == 0.0] = np.nan

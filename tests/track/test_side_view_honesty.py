@@ -49,11 +49,13 @@ def _angles(path: Path, first_points: dict, side: str):
 
 def _cover_the_toe(source: Path, out: Path, first_points: dict, how: str) -> None:
     """Re-encode ``source`` with the big toe and the floor around it covered on the HIDDEN frames:
-    by a flat patch (a hand, a cloth) or by a strong blur (the toe's shape still faintly seen)."""
+    by a flat patch (a hand, a cloth), a strong blur (the toe's shape still faintly seen) or
+    changing noise (on which the foot body's own features follow nothing)."""
     mtp, tip = np.array(first_points["mtp1"]), np.array(first_points["hallux_tip"])
     reach = 1.3 * float(np.linalg.norm(tip - mtp))
     x0, y0 = np.maximum(mtp - reach, 0).astype(int)
     x1, y1 = (mtp + reach).astype(int)
+    noise = np.random.default_rng(1)
     with av.open(str(out), "w") as container:
         stream = container.add_stream("libx264", rate=30)
         stream.pix_fmt = "yuv420p"
@@ -63,6 +65,8 @@ def _cover_the_toe(source: Path, out: Path, first_points: dict, how: str) -> Non
             if HIDDEN.start <= index < HIDDEN.stop:
                 if how == "flat":
                     frame[y0:y1, x0:x1] = (90, 110, 140)
+                elif how == "noise":
+                    frame[y0:y1, x0:x1] = noise.integers(0, 256, frame[y0:y1, x0:x1].shape)
                 else:
                     frame[y0:y1, x0:x1] = cv2.GaussianBlur(frame, (0, 0), 15)[y0:y1, x0:x1]
             for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="bgr24")):
@@ -80,7 +84,7 @@ def test_the_hallux_is_followed_through_its_lift(tmp_path, name):
     assert result.max_extension_deg == pytest.approx(float(np.max(truth.hallux_angle_deg)), abs=3.0)
 
 
-@pytest.mark.parametrize("how", ["flat", "blur"])
+@pytest.mark.parametrize("how", ["flat", "blur", "noise"])
 def test_a_hidden_hallux_gives_no_angle_and_is_found_again(tmp_path, how):
     foot, path, truth = _video(tmp_path, "003")
     covered = tmp_path / f"covered_{how}.mp4"

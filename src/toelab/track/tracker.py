@@ -338,6 +338,33 @@ def _cut_body_look(gray: np.ndarray, outline: np.ndarray) -> tuple[np.ndarray, n
     return small.astype(np.float32), np.array([x0, y0], float)
 
 
+def _aligned_body(
+    body_look: tuple[np.ndarray, np.ndarray], small: np.ndarray, start: np.ndarray
+) -> np.ndarray | None:
+    """The side view's foot body transform (first-frame pixels -> image) under which its look
+    matches ``small`` (the frame at half size), aligned from ``start``; None where it does not
+    converge or correlates below ``_BODY_LOOK_MIN_ECC``."""
+    look, offset = body_look
+    # the look's half-size pixels -> the frame's half-size pixels
+    warp = _compose(
+        np.array([[0.5, 0, 0], [0, 0.5, 0]]),
+        _compose(start, np.array([[2.0, 0, offset[0]], [0, 2.0, offset[1]]])),
+    )
+    try:
+        # no smoothing before the alignment (the last argument): the look is already half size
+        match, warp = cv2.findTransformECC(  # type: ignore[call-overload]
+            look, small, warp.astype(np.float32), cv2.MOTION_EUCLIDEAN, _ECC_CRITERIA, None, 1
+        )
+    except cv2.error:
+        return None  # no convergence
+    if match < _BODY_LOOK_MIN_ECC:
+        return None
+    return _compose(
+        np.array([[2.0, 0, 0], [0, 2.0, 0]]),
+        _compose(warp.astype(float), np.array([[0.5, 0, -offset[0] / 2], [0, 0.5, -offset[1] / 2]])),
+    )
+
+
 def _tip_confidence(from_features: float, look_match: float | None) -> float:
     """The hallux tip's confidence: the correlation of its look at the turn found, 0 where it
     fell below the line; the features' confidence where there is no look to match."""
@@ -673,6 +700,8 @@ class _Foot:
         # side view: the first frame's pixels around the body's outline (half size), their
         # offset in the first frame
         self.body_look: tuple[np.ndarray, np.ndarray] | None = None
+        self.body_aligned = True  # side view: the body's picture matched this frame
+        self.body_aligned_to: np.ndarray | None = None  # the transform it last matched under
         self.hallux_look: np.ndarray | None = None  # their standardised first-frame values
         # the hallux's turn about the MTP joint on the last frame it was found (deg), and how well
         # its look matched there (None: no look to match, the features' pose is used)
@@ -1032,34 +1061,25 @@ class ToeTracker:
         body's features are few on smooth skin and span a thin strip, so their fitted turn and
         size wander (1-2 deg, 5 %) and move the heel-to-joint line the angle is read from; the
         outline holds them. Where the alignment fails or correlates poorly (the foot hidden,
-        moved out of the picture) the features' estimate stays."""
+        moved out of the picture) the frame's points are not measured."""
         assert foot.body_look is not None
-        look, offset = foot.body_look
-        half = np.array([[0.5, 0, 0], [0, 0.5, 0]])
-        to_image = _compose(foot.to_image, np.array([[2.0, 0, offset[0]], [0, 2.0, offset[1]]]))
-        warp = _compose(half, to_image).astype(np.float32)
         small = cv2.resize(
             gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA
         ).astype(np.float32)
-        try:
-            # no smoothing before the alignment (the last argument): the look is already half size
-            match, warp = cv2.findTransformECC(  # type: ignore[call-overload]
-                look, small, warp, cv2.MOTION_EUCLIDEAN, _ECC_CRITERIA, None, 1
-            )
-        except cv2.error:
-            return  # no convergence
-        if match < _BODY_LOOK_MIN_ECC:
+        # from the features' estimate, else from the last alignment (features that followed
+        # something else while the foot was hidden can leave their estimate far off)
+        found = _aligned_body(foot.body_look, small, foot.to_image)
+        if found is None and foot.body_aligned_to is not None:
+            found = _aligned_body(foot.body_look, small, foot.body_aligned_to)
+        foot.body_aligned = found is not None
+        if found is None:
             return
-        found = _compose(
-            np.array([[2.0, 0, 0], [0, 2.0, 0]]),
-            _compose(warp.astype(float), np.array([[0.5, 0, -offset[0] / 2], [0, 0.5, -offset[1] / 2]])),
-        )
         region = foot.regions["foot"]
         if len(region.anchors):
             region.anchors = _apply(_affine_inverse(found), _apply(foot.to_image, region.anchors)).astype(
                 np.float32
             )
-        foot.to_image = found
+        foot.to_image = foot.body_aligned_to = found
         region.ok = True
 
     def _correct_rigid(self, foot: _Foot, part: _Region, gray: np.ndarray) -> None:
@@ -1109,6 +1129,11 @@ class ToeTracker:
         turn the toe is not where any turn puts it, and the tip is not measured on that frame."""
         if foot.hallux_look is None or foot.hallux_band is None:
             foot.hallux_match = None
+            return
+        if not foot.body_aligned:
+            # the joint is not where the body's transform puts it: no turn to search around
+            foot.hallux_match = 0.0
+            foot.hallux_frames_lost += 1
             return
         mtp0, tip0 = foot.first_points[1], foot.first_points[2]
         moved_tip = _apply(foot.regions["hallux_tip"].local, tip0[None])[0]
@@ -1201,9 +1226,9 @@ class ToeTracker:
                 displacement[rows] = in_foot - foot.first_points
                 # a pose that no longer sits on the toe gives the tip no position on this frame
                 confidence[rows] = (
-                    body_confidence,
-                    body_confidence,
-                    _tip_confidence(hallux.confidence, foot.hallux_match),
+                    (body_confidence, body_confidence, _tip_confidence(hallux.confidence, foot.hallux_match))
+                    if foot.body_aligned
+                    else 0.0
                 )
                 n_features[rows] = (len(foot_region.pts), len(foot_region.pts), len(hallux.pts))
             xy[rows][confidence[rows] == 0.0] = np.nan

@@ -93,8 +93,6 @@ _BODY_LOOK_MIN_ECC = 0.8
 # below this spread (grey levels) a look (the big toe's top, a narrow toe's pixels) has too
 # little texture to be matched
 _LOOK_MIN_SD = 2.0
-# room around a turning part's first-frame features for the warped-back comparison
-_RIGID_MARGIN_PX = 12
 # room around the tracked features for motion between two frames and the flow window
 _CROP_MARGIN_PX = 64
 # room around the first-frame matches: they start at their predicted position and move less than
@@ -863,7 +861,7 @@ class ToeTracker:
             if foot.body_outline is not None:
                 foot.body_look = _cut_body_look(gray, foot.body_outline)
         # the first-frame features matched straight into each frame: every foot body's and toe's
-        # (a turning part is matched separately, after warping the frame back)
+        # (the hallux is found by its look instead, see ``_find_hallux_turn``)
         self._matched_reference = np.vstack(
             [
                 part
@@ -1030,7 +1028,6 @@ class ToeTracker:
         for name, part in foot.regions.items():
             if name != "foot":
                 self._update_rigid(part, to_foot)
-                self._correct_rigid(foot, part, gray)
 
     def _correct_foot(self, foot: _Foot, matched: tuple[np.ndarray, np.ndarray] | None) -> None:
         """Replace the frame-to-frame foot transform by the one from the first-frame matches that
@@ -1082,43 +1079,6 @@ class ToeTracker:
         foot.to_image = foot.body_aligned_to = found
         region.ok = True
 
-    def _correct_rigid(self, foot: _Foot, part: _Region, gray: np.ndarray) -> None:
-        """Align a turning part (the hallux) with its first-frame look: the frame is warped back by
-        the current estimate, so only the small remaining error is left for the flow to find."""
-        if len(part.reference) < _MIN_FEATURES:
-            return
-        x0, y0 = np.floor(part.reference.min(axis=0)).astype(int) - _RIGID_MARGIN_PX
-        x1, y1 = np.ceil(part.reference.max(axis=0)).astype(int) + _RIGID_MARGIN_PX
-        x0, y0 = max(x0, 0), max(y0, 0)
-        first = self._first[y0:y1, x0:x1]
-        to_image = _compose(foot.region_transform(part), np.array([[1.0, 0, x0], [0, 1.0, y0]]))
-        back = cv2.warpAffine(
-            gray, to_image, (first.shape[1], first.shape[0]), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
-        )
-        start = (part.reference - (x0, y0)).reshape(-1, 1, 2).astype(np.float32)
-        found, status = _guided_flow(first, back, start, start.copy())
-        again, status_back = _guided_flow(back, first, found, start.copy())
-        fb = _lengths(again - start)
-        moved = _lengths(found - start)
-        good = (
-            (status.ravel() == 1)
-            & (status_back.ravel() == 1)
-            & (fb < _FB_MAX_PX)
-            & (moved < _REFERENCE_GATE_PX)
-        )
-        if not _enough(part, int(good.sum())):
-            return
-        residual, _ = _fit_similarity(start.reshape(-1, 2)[good], found.reshape(-1, 2)[good])
-        if residual is None:
-            return
-        # residual maps the first frame's crop onto the warped-back frame's; in patch coordinates:
-        shift = np.array([[1.0, 0, x0], [0, 1.0, y0]])
-        correction = _compose(_compose(shift, residual), _affine_inverse(shift))
-        if len(part.anchors):
-            part.anchors = _apply(_affine_inverse(correction), part.anchors.astype(float)).astype(np.float32)
-        part.local = _compose(part.local, correction)
-        part.ok = True
-
     @staticmethod
     def _find_hallux_turn(foot: _Foot, gray: np.ndarray) -> None:
         """The hallux as a rigid segment turning about the MTP joint: the turn whose carried
@@ -1144,10 +1104,10 @@ class ToeTracker:
         # line; anywhere else, where the toe may have come back to after being hidden, the best
         # of many turns needs a stricter one not to be a chance likeness
         reach = _HALLUX_SEARCH_DEG * min(1 + foot.hallux_frames_lost, 3)
-        near_last = foot.hallux_turn_deg + np.arange(-reach, reach + 0.5, 1.0)
+        near_last = foot.hallux_turn_deg + np.arange(-reach, reach + 0.5, 2.0)
         anywhere = np.arange(-_HALLUX_TURN_RANGE_DEG, _HALLUX_TURN_RANGE_DEG + 1.0, 2.0)
         candidates = np.concatenate(
-            [near_last, from_features + np.arange(-3.0, 3.5, 1.0)]
+            [near_last, from_features + np.arange(-2.0, 2.5, 1.0)]
             + ([anywhere] if foot.hallux_frames_lost else [])
         )
         far = np.abs(candidates - foot.hallux_turn_deg) > reach
@@ -1155,10 +1115,11 @@ class ToeTracker:
             far, _HALLUX_REFIND_MIN_NCC - _HALLUX_LOOK_MIN_NCC, 0.0
         )
         best = float(candidates[int(np.argmax(scores))])
-        fine = best + np.arange(-1.0, 1.05, 0.1)
+        # then to a quarter degree around the best, and between its neighbours by a parabola
+        fine = best + np.arange(-1.5, 1.6, 0.25)
         fine_scores = _turn_scores(foot, gray, fine)
         at = int(np.argmax(fine_scores))
-        turn = float(fine[at]) + 0.1 * float(_parabola_peak(-fine_scores[None, :], at, 0)[0])
+        turn = float(fine[at]) + 0.25 * float(_parabola_peak(-fine_scores[None, :], at, 0)[0])
         match = float(fine_scores[at])
         line = _HALLUX_REFIND_MIN_NCC if abs(turn - foot.hallux_turn_deg) > reach else _HALLUX_LOOK_MIN_NCC
         foot.hallux_match = match if match >= line else min(match, _HALLUX_LOOK_MIN_NCC - 1e-3)

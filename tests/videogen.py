@@ -617,13 +617,21 @@ def render_side(
             for name, p in zip(names, (heel, mtp1, tip), strict=True):
                 points_foot[name][k] = p
                 points[name][k] = m[:, :2] @ p + m[:, 2]
+            if foot == "right":
+                # drawn toes-right, as a left foot is seen from its inner side: a right foot's
+                # inner side shows its toes pointing left
+                canvas = np.ascontiguousarray(canvas[:, ::-1])
             writer.write(_finish(canvas, tk, flicker, noise, rng), tk)
     finally:
         writer.close()
     a = points[names[1]] - points[names[0]]
     b = points[names[2]] - points[names[1]]
-    # extension: the hallux turned up (image y down) relative to the heel->mtp1 line
+    # extension: the hallux turned up (image y down) relative to the heel->mtp1 line, as drawn
     truth = np.degrees(np.arctan2(a[:, 0] * -b[:, 1] - -a[:, 1] * b[:, 0], (a * b).sum(axis=1)))
+    if foot == "right":
+        for name in names:
+            points[name][:, 0] = width - 1 - points[name][:, 0]
+            points_foot[name][:, 0] = width - 1 - points_foot[name][:, 0]
     first = [
         {"view": "side", "foot": foot, **{n.split("_", 1)[1]: points[n][0].round(2).tolist() for n in names}}
     ]

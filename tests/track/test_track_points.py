@@ -10,7 +10,8 @@ from videogen import render_front, write_frames
 
 from toelab.errors import ToelabError
 from toelab.io.video import iter_frames
-from toelab.track import load_points, propose_points, track_video
+from toelab.track import load_points, parse_points, propose_points, track_video
+from toelab.track.points import foot_label_warning
 
 FRONT = {"view": "front", "foot": "right", **{f"toe{i}": [100.0 + 30 * i, 300.0] for i in range(1, 6)}}
 SIDE = {"view": "side", "foot": "left", "heel": [100, 380], "mtp1": [400, 360], "hallux_tip": [480, 355]}
@@ -123,3 +124,24 @@ def test_tracking_without_points_on_an_unclear_video_asks_for_a_points_file(tmp_
     path = write_frames(tmp_path / "floor.mp4", frames, np.arange(5) / 30)
     with pytest.raises(ToelabError, match="--points FILE"):
         track_video(path)
+
+
+@pytest.mark.parametrize("foot", ["left", "right"])
+def test_a_side_view_labelled_as_the_other_foot_is_said_to_be(tmp_path, foot):
+    """Seen from its inner side, a left foot's toes point to the picture's right and a right
+    foot's to its left: a video whose label says otherwise gets its figures with a warning
+    naming the mismatch, and one that agrees gets none."""
+    from videogen import render_side
+
+    truth = render_side(tmp_path / "side.mp4", lambda t: 20.0 * np.sin(t) ** 2, duration_s=0.5, foot=foot)
+    (points,) = truth.first_points
+    toes_right = points["hallux_tip"][0] > points["heel"][0]
+    assert toes_right == (foot == "left")
+    agreed = track_video(tmp_path / "side.mp4", parse_points(points))
+    assert not [w for w in agreed.warnings if "inner side" in w]
+    other = "right" if foot == "left" else "left"
+    swapped = track_video(tmp_path / "side.mp4", parse_points({**points, "foot": other}))
+    (line,) = [w for w in swapped.warnings if "inner side" in w]
+    assert f"points are for the {other} foot" in line and f"as a {foot} foot's do" in line
+    # the front view's toe order also tells a view from above from one in front: no warning
+    assert foot_label_warning(load_points(_write(tmp_path, {**FRONT, "foot": "left"}))[0]) is None

@@ -135,6 +135,25 @@ def _parse_foot(obj: object, where: str | Path, index: int, frame_size: tuple[in
     return FootPoints(view, foot, points)
 
 
+def foot_label_warning(points: FootPoints) -> str | None:
+    """A line when the side view's points lie as the other foot's would: seen from its inner
+    side by a camera that does not mirror, a left foot's toes point to the picture's right and
+    a right foot's to its left. None where they agree, and for the front view, whose toe order
+    also tells a view from above (toes pointing away) from one in front of the toes."""
+    if points.view != "side":
+        return None
+    heel_x, tip_x = points.points["heel"][0], points.points["hallux_tip"][0]
+    looks_like = "left" if tip_x > heel_x else "right"
+    if looks_like == points.foot:
+        return None
+    towards = "right" if tip_x > heel_x else "left"
+    return (
+        f"the points are for the {points.foot} foot, but its toes point to the picture's {towards}, "
+        f"as a {looks_like} foot's do seen from its inner side: check which foot this is (or whether "
+        f"the camera mirrors the picture); the figures are given for the {points.foot} foot"
+    )
+
+
 def parse_points(
     data: object, where: str | Path = "points", frame_size: tuple[int, int] | None = None
 ) -> list[FootPoints]:

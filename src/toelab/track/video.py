@@ -11,7 +11,7 @@ import numpy as np
 from toelab.errors import ToelabError
 from toelab.io.video import open_video
 from toelab.recording import Recording, RecordingMeta
-from toelab.track.points import FootPoints, parse_points, propose_points
+from toelab.track.points import FootPoints, foot_label_warning, parse_points, propose_points
 from toelab.track.tracker import ToeTracker
 
 # A point whose confidence stays below this on most frames is reported to the user.
@@ -115,6 +115,7 @@ def track_video(
     confidence = table[:, 1 + 2 * n_points : 1 + 3 * n_points]
     foot_motion = table[:, 1 + 3 * n_points :].reshape(-1, n_feet, 4)
     warnings = list(reader.warnings)
+    warnings += [line for line in map(foot_label_warning, points) if line is not None]
     for i, name in enumerate(names):
         share = float(np.mean(confidence[:, i] < _LOW_CONFIDENCE))
         if share > 0.2:

@@ -59,7 +59,9 @@ def load_source(key):
 
 def ext_angle(heel, mtp, tip):
     """Signed extension, degrees: unsigned angle between heel->mtp and mtp->tip, + when the
-    tip is on the image-up (-y) side of the heel-mtp line (toelab's documented convention)."""
+    tip is on the image-up (-y) side of the heel-mtp line (toelab's documented convention).
+    Written out here rather than taken from ``toelab.analysis.rom``: the truth does not lean on
+    the code it checks."""
     a = mtp - heel
     b = tip - mtp
     ang = math.degrees(math.acos(np.clip(a @ b / np.linalg.norm(a) / np.linalg.norm(b), -1, 1)))

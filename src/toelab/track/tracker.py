@@ -364,12 +364,12 @@ def _aligned_body(
     )
 
 
-def _tip_confidence(from_features: float, look_match: float | None) -> float:
-    """The hallux tip's confidence: the correlation of its look at the turn found, 0 where it
-    fell below the line; the features' confidence where there is no look to match."""
-    if look_match is None:
+def _tip_confidence(foot: _Foot, from_features: float) -> float:
+    """The hallux tip's confidence: the correlation of its look at the turn found on this frame,
+    0 where it was not found; the features' confidence where there is no look to match."""
+    if foot.hallux_match is None:
         return from_features
-    return look_match if look_match >= _HALLUX_LOOK_MIN_NCC else 0.0
+    return foot.hallux_match if foot.hallux_frames_lost == 0 else 0.0
 
 
 def _feature_confidence(count: np.ndarray | int, target: int, fb_median: np.ndarray | float) -> np.ndarray:
@@ -703,7 +703,7 @@ class _Foot:
         self.body_aligned_to: np.ndarray | None = None  # the transform it last matched under
         self.hallux_look: np.ndarray | None = None  # their standardised first-frame values
         # the hallux's turn about the MTP joint on the last frame it was found (deg), and how well
-        # its look matched there (None: no look to match, the features' pose is used)
+        # its look matched on this frame (None: no look to match, the features' pose is used)
         self.hallux_turn_deg = 0.0
         self.hallux_match: float | None = None
         self.hallux_frames_lost = 0  # frames since the hallux was last found
@@ -1123,7 +1123,7 @@ class ToeTracker:
         turn = float(fine[at]) + 0.25 * float(_parabola_peak(-fine_scores[None, :], at, 0)[0])
         match = float(fine_scores[at])
         line = _HALLUX_REFIND_MIN_NCC if abs(turn - foot.hallux_turn_deg) > reach else _HALLUX_LOOK_MIN_NCC
-        foot.hallux_match = match if match >= line else min(match, _HALLUX_LOOK_MIN_NCC - 1e-3)
+        foot.hallux_match = match
         if match < line:
             foot.hallux_frames_lost += 1
             return
@@ -1188,7 +1188,7 @@ class ToeTracker:
                 displacement[rows] = in_foot - foot.first_points
                 # a pose that no longer sits on the toe gives the tip no position on this frame
                 confidence[rows] = (
-                    (body_confidence, body_confidence, _tip_confidence(hallux.confidence, foot.hallux_match))
+                    (body_confidence, body_confidence, _tip_confidence(foot, hallux.confidence))
                     if foot.body_aligned
                     else 0.0
                 )

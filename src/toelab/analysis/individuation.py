@@ -87,11 +87,12 @@ MIN_SCORED_TOES = 2
 # never seen leading, was left out of the mean, and the leader's index came out 0.22-0.28 off.
 MOVED_NOISE_MULTIPLE = 5.0
 MOVED_LEADER_SHARE = 0.1
-# The test asks each toe to lift as high as it can on its own; a toe that rose more than a quarter
-# higher with another toe than in its own lifts was not seen in full in its own lifts (on videos
-# of real feet: a little toe "following" the 4th by 189 % put the 4th toe's index 0.32 off), or
-# the test was not done as asked. Either way the index is not given (toelab's line).
-MAX_FOLLOW_SHARE = 1.25
+# The test asks each toe to lift as high as it can on its own; a toe that rose more than a tenth
+# higher with another toe than in its own lifts (the tenth: the two heights' own unsteadiness)
+# was not seen in full in its own lifts, or the test was not done as asked. Either way the index
+# is not given (toelab's line). On videos of real feet a little toe "following" the 4th by 189 %
+# put the 4th toe's index 0.32 off, and by 122 % (its own lifts read at half their height) 0.15 off.
+MAX_FOLLOW_SHARE = 1.1
 # A typical lift's half-width (top to 10 % of its height), bounded: deliberate toe lifts take
 # a few tenths of a second to rise.
 MIN_HALF_WIDTH_S = 0.15

@@ -35,12 +35,18 @@ import av
 import cv2
 import numpy as np
 
-from toelab.analysis.rom import hallux_extension_deg
-from toelab.errors import ToelabError
-from toelab.tasks import AnalysisOptions, run_task
-from toelab.track import parse_points, track_video
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "feet"
+# the truth's angle from the test generators' own formula, apart from toelab's
+from photovideo import extension_deg  # noqa: E402
+
+from toelab.analysis.rom import hallux_extension_deg  # noqa: E402
+from toelab.errors import ToelabError  # noqa: E402
+from toelab.tasks import AnalysisOptions, run_task  # noqa: E402
+from toelab.track import parse_points, track_video  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "feet"
 MAX_ANGLE_ERROR_DEG = 3.0
 
 
@@ -55,22 +61,6 @@ def load_source(key):
     # stored (x, y) -> turned 90 deg clockwise: (h - 1 - y, x)
     pts = {k: np.array([h - 1 - v[1], v[0]], float) for k, v in meta["points"].items()}
     return img, mask, pts, meta["foot"]
-
-
-def ext_angle(heel, mtp, tip):
-    """Signed extension, degrees: unsigned angle between heel->mtp and mtp->tip, + when the
-    tip is on the image-up (-y) side of the heel-mtp line (toelab's documented convention).
-    Written out here rather than taken from ``toelab.analysis.rom``: the truth does not lean on
-    the code it checks."""
-    a = mtp - heel
-    b = tip - mtp
-    ang = math.degrees(math.acos(np.clip(a @ b / np.linalg.norm(a) / np.linalg.norm(b), -1, 1)))
-    # side of tip relative to line through heel,mtp: up side = negative y normal
-    n = np.array([a[1], -a[0]])  # normal; choose the one with negative y
-    if n[1] > 0:
-        n = -n
-    side = (tip - heel) @ n
-    return ang if side > 0 else -ang
 
 
 def rot_about(p, c, deg_ccw):
@@ -239,7 +229,7 @@ def make(name, c, out):
     sc = Scene(c["src"])
     H, W = sc.mask.shape
     heel, mtp, tip0 = sc.pts["heel"], sc.pts["mtp1"], sc.pts["hallux_tip"]
-    a0 = ext_angle(heel, mtp, tip0)
+    a0 = float(extension_deg(heel, mtp, tip0))
     amp = c["peak"] - a0
     fps = c["fps"]
     n = int(round(4.0 * fps))
@@ -288,7 +278,7 @@ def make(name, c, out):
         truth.append(a0 + theta[i])
         pts_frames.append(P.tolist())
         # check: truth from transformed points
-        chk = ext_angle(*P)
+        chk = float(extension_deg(*P))
         assert abs(chk - truth[-1]) < 1e-6 or abs(abs(chk) - 180) < 1e-3, (chk, truth[-1])
         vf = av.VideoFrame.from_ndarray(frame, format="bgr24")
         for pkt in st.encode(vf):

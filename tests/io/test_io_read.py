@@ -122,6 +122,18 @@ def test_any_file_gives_a_recording_or_a_clear_error(tmp_path, data):
         assert error.path == str(path)
 
 
+def test_a_c3d_file_cut_anywhere_in_its_parameters_gives_a_clear_error(tmp_path):
+    # a cut just after a parameter's name once left its type byte the file's last
+    seed = C3D_FILE.read_bytes()[:3000]
+    path = tmp_path / "cut.c3d"
+    for cut in range(520, 1100):
+        path.write_bytes(seed[:cut] + b"!\x00\x00\x00")
+        try:
+            read(path)
+        except ToelabError as error:
+            assert error.path == str(path)
+
+
 def test_a_read_recording_saves_and_reads_back_with_its_metadata(tmp_path):
     original = read(C3D_FILE)
     loaded = read(original.save(tmp_path / "trial.npz"))

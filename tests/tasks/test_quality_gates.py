@@ -135,6 +135,26 @@ def test_toes_too_small_on_the_picture_give_no_index_and_say_come_closer(foot_wi
     assert run_task(recording, AnalysisOptions("isolation")).results["measured"] is True
 
 
+@pytest.mark.parametrize("told", [False, True])
+def test_toes_not_told_from_the_floor_give_no_index_and_say_film_on_a_plain_floor(told):
+    # followed on plain boxes, toes take in their neighbours' edges: a 4th toe "followed" the
+    # 3rd by half its lift for a true 3 % on a floor of the skin's own colour
+    recording, _ = isolation_recording(DEMO_CO_MOVEMENT, seed=4)
+    recording.meta.source = "video"
+    recording.meta.extra.update(foot_width_px={"right": 140.0}, toes_told_from_floor={"right": told})
+    results = run_task(recording, AnalysisOptions("isolation")).results
+    assert results["measured"] is told
+    assert results["quality"]["toes_told_from_floor"] == int(told)
+    if not told:
+        assert results["toe_control_score"] is None
+        assert all(t["individuation_index"] is None and t["measured"] is False for t in results["toes"])
+        assert "could not be told from the floor by their colour" in results["not_measured_reason"]
+        assert results["how_to_redo"].startswith("Film on a plain floor")
+    # a recording tracked before this was kept, and a landmark file, are not judged by it
+    del recording.meta.extra["toes_told_from_floor"]
+    assert run_task(recording, AnalysisOptions("isolation")).results["measured"] is True
+
+
 def test_toes_too_close_together_give_no_index_and_the_score_covers_the_others():
     # a 4th toe 17 px from the 3rd read the 3rd's lift as its own on real-photo videos
     recording, _ = isolation_recording(np.eye(5), seed=2)

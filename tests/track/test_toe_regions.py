@@ -84,6 +84,18 @@ def test_a_floor_of_skin_colour_leaves_the_toes_their_boxes():
     assert skin_model(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), points, gaps, along, up) is None
 
 
+@pytest.mark.parametrize(
+    ("floor", "in_colour", "told"),
+    [("granite", True, True), ("skin", True, False), ("granite", False, False)],
+)
+def test_the_tracker_says_whether_it_told_the_toes_from_the_floor(floor, in_colour, told):
+    image, points = _oblique_foot(floor)
+    foot = {"view": "front", "foot": "right"}
+    foot.update({f"toe{i + 1}": [float(v) for v in p] for i, p in enumerate(points)})
+    first = image if in_colour else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    assert ToeTracker(parse_points(foot), first, 0.0).toes_told_from_floor == {"right": told}
+
+
 @pytest.mark.parametrize("mirror", [False, True])
 def test_the_tracker_looks_for_a_toes_features_on_its_skin_only(mirror):
     image, points = _oblique_foot("granite", seed=1)

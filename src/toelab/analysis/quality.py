@@ -90,6 +90,18 @@ def toe_width_px(recording: Recording, foot: str | None) -> float | None:
     return round(min(sizes) / 5.0, 1) if sizes else None
 
 
+def toes_told_from_floor(recording: Recording, foot: str | None) -> bool | None:
+    """Whether toelab's tracker told the toes' skin from the floor by colour on the first frame
+    (every foot asked for); None for any other recording, or one tracked before this was kept."""
+    told = (
+        recording.meta.extra.get("toes_told_from_floor") if recording.meta.source in TRACKED_SOURCES else None
+    )
+    if not told:
+        return None
+    feet = [bool(v) for side, v in told.items() if foot in (None, "both", side)]
+    return all(feet) if feet else None
+
+
 def toe_size_needs(figures: Mapping[str, Any]) -> list[Need]:
     """Toes wide enough to follow, where ``figures`` holds a ``toe_width_px`` (tracked videos)."""
     width = figures.get("toe_width_px")

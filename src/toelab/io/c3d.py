@@ -226,6 +226,8 @@ def _walk_parameters(
             groups[-group_id] = name
             description_at = body
         else:
+            if body + 2 > end:  # the type and the number of dimensions
+                raise damaged
             kind = struct.unpack_from("b", data, body)[0]
             n_dims = data[body + 1]
             if kind not in (-1, 1, 2, 4) or n_dims > _MAX_DIMENSIONS or body + 2 + n_dims > end:

@@ -12,7 +12,8 @@ discriminant; skin colour clusters tightly in chroma, Vezhnevets, Sazonov & Andr
 "A survey on pixel-based skin color detection techniques", GraphiCon). Skin is sampled on
 small discs at the toe points, floor on a strip beyond the toe tips. The model is used only
 where it tells those samples apart well (a floor of skin's colour, a grey picture): where it
-does not, each toe keeps its plain box.
+does not, each toe keeps its plain box, and the tracker says so (``toes_told_from_floor``): the
+isolation test then gives no index, because a box takes in the neighbours' edges.
 """
 
 from __future__ import annotations

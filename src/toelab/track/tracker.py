@@ -694,6 +694,9 @@ class _Foot:
         # the foot body and, in the side view, the hallux; the front view's toes are in ``toes``
         self.regions: dict[str, _Region] = {}
         self.toes: _Toes | None = None
+        # front view: whether colour told the toes' skin from the floor (each toe then followed
+        # on its own skin; otherwise on a plain box that may take in the floor and a neighbour)
+        self.toes_told_from_floor = False
         self.hallux_band: np.ndarray | None = None  # side view: (n, 2) first-frame pixels
         self.body_outline: np.ndarray | None = None  # side view: quadrilateral, first-frame pixels
         # side view: the first frame's pixels around the body's outline (half size), their
@@ -790,6 +793,7 @@ class _Foot:
         if model is None:
             return
         self.toes.find_regions(model)
+        self.toes_told_from_floor = True
 
     def all_regions(self) -> list[_Region]:
         return list(self.regions.values())
@@ -1147,6 +1151,12 @@ class ToeTracker:
             part.keep(inliers)
 
     # -- output -------------------------------------------------------------------------
+    @property
+    def toes_told_from_floor(self) -> dict[str, bool]:
+        """Front view, per foot: whether the first frame's colour told the toes' skin from the
+        floor (see :mod:`toelab.track.toe_regions`)."""
+        return {f.points.foot: f.toes_told_from_floor for f in self.feet if f.toes is not None}
+
     @property
     def landmark_names(self) -> list[str]:
         """Every tracked point's landmark name, in the order of ``measure``'s arrays."""

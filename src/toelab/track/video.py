@@ -136,6 +136,7 @@ def track_video(
             "foot_width_px": {fp.foot: fp.size_px for fp in points if fp.view == "front"},
             "foot_length_px": {fp.foot: fp.size_px for fp in points if fp.view == "side"},
             "points": [fp.to_json() for fp in points],
+            "toes_told_from_floor": tracker.toes_told_from_floor,
             "motion_compensated": points[0].view == "front",
             "width": reader.info.width,
             "height": reader.info.height,

@@ -41,6 +41,28 @@ def test_noise_free_lifts_give_exact_times_between_frames():
     )  # a tenth of a frame
 
 
+@pytest.mark.parametrize("settled_px", [0.0, 0.5, 1.0])
+def test_a_toe_that_settles_a_little_higher_after_a_lift_still_shows_each_lift(settled_px):
+    # a clean video: tracker noise 0.03 px, 6 px lifts once a second; after the 9th lift the
+    # toe rests ``settled_px`` higher until after the next one, above the release threshold
+    rng = np.random.default_rng(0)
+    time_s = np.arange(0, 19.5, 1 / 30)
+    peaks = 0.97 + np.arange(19.0)
+    height = raised_cosine_lifts(time_s, peaks, 0.3, 6.0) + rng.normal(0, 0.03, time_s.size)
+    height[(time_s > 9.1) & (time_s < 10.5)] += settled_px
+    result = detect_lifts(time_s, height)
+    assert result.n_lifts == 19
+    assert np.max(np.abs(result.peak_times_s - peaks)) < 0.01
+
+
+def test_a_lift_that_wavers_at_its_top_is_one_lift():
+    # 5 px up, down to 3.7 px and up again within one lift: the toe did not come back
+    time_s = np.arange(0, 6, 1 / 60)
+    rng = np.random.default_rng(3)
+    height = raised_cosine_lifts(time_s, [2.825, 3.175], 0.6, 5.0) + rng.normal(0, 0.03, time_s.size)
+    assert detect_lifts(time_s, height).n_lifts == 1
+
+
 def test_pure_noise_gives_no_lifts():
     rng = np.random.default_rng(7)
     time_s = np.arange(0, 120, 1 / 60)

@@ -4,6 +4,7 @@ and nothing downstream (rows, cards, flags, trends, FHIR, CSV, history) is built
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -240,6 +241,34 @@ def test_timing_from_a_few_hits_is_withheld(hits):
     text = _rows_text("rhythm", results)
     assert "not measured" in text and "Consistency R" not in text
     assert figures_of(get_task("rhythm"), outcome) == []
+
+
+def test_steady_lifts_half_a_beat_off_say_to_check_the_beat_times():
+    # lifts on every beat of 80 bpm, but the metronome given starts half a beat later
+    recording, _ = rhythm_recording(80, asynchrony_mean_ms=0, asynchrony_sd_ms=15, n_beats=20, seed=2)
+    off = run_task(recording, AnalysisOptions("rhythm", beats=BeatSource(bpm=80, offset_s=1.375))).results
+    assert off["measured"] is False and off["mean_asynchrony_ms"] is None and off["hit_rate"] is None
+    assert off["quality"]["lift_phase_r"] > 0.9
+    assert re.search(
+        r"kept a steady time, but about half a beat \(3[67]\d ms\) off each beat", off["not_measured_reason"]
+    )
+    assert off["how_to_redo"].startswith("Check that the beat times match the recording")
+    assert "only" not in off["not_measured_reason"].split("so ")[-1]  # "none of the ... beats was met"
+    # the right first beat: measured, and the figures are the lifts' own
+    right = run_task(recording, AnalysisOptions("rhythm", beats=BeatSource(bpm=80, offset_s=1.0))).results
+    assert right["measured"] is True and abs(right["mean_asynchrony_ms"]) < 15
+
+
+def test_a_few_hits_say_so_once_and_give_no_caution_about_withheld_figures():
+    missed = [b for b in range(21) if b not in (4, 11, 17)]
+    recording, _ = rhythm_recording(
+        80, asynchrony_mean_ms=20, asynchrony_sd_ms=10, n_beats=21, missed_beats=missed
+    )
+    outcome = run_task(recording, AnalysisOptions("rhythm", beats=BeatSource(bpm=80, offset_s=1.0)))
+    assert outcome.results["measured"] is False
+    assert not any("rough" in w for w in outcome.warnings)
+    redo = outcome.results["how_to_redo"]
+    assert redo.lower().count("lift the toes clearly on each beat") == 1
 
 
 def test_a_beat_after_the_last_sample_is_not_a_miss():

@@ -15,6 +15,11 @@ Definitions (the rhythm analysis and the tests rely on them):
   the baseline and lasts until it falls below ``OFF_NOISE_MULTIPLE`` noise floors; it must
   stay up ``min_duration_s`` and reach ``min_height`` (default ``MIN_HEIGHT_NOISE_MULTIPLE``
   noise floors).
+* **return between lifts** – a toe that comes back from a lift to less than
+  ``SPLIT_FRACTION`` of its height and rises again by ``ON_NOISE_MULTIPLE`` noise floors to a
+  top twice as high as that dip has lifted twice, even where it did not come down to the
+  release threshold (a toe that settles a fraction of a pixel above its old rest on a clean
+  video would otherwise merge every following lift with the last).
 * **height** – the top of the lift above the baseline (vertex of the fitted parabola).
 * **peak_s** – the time of the top of the lift: vertex of a least-squares parabola through
   the samples around the highest sample (at least ±2 samples, more for long lifts), so it
@@ -39,6 +44,7 @@ ON_NOISE_MULTIPLE = 6.0
 OFF_NOISE_MULTIPLE = 3.0
 MIN_HEIGHT_NOISE_MULTIPLE = 8.0
 ONSET_FRACTION = 0.10
+SPLIT_FRACTION = 0.5
 # Landmarks that move with the whole foot but not with the toes: a shaking camera or a
 # foot that shifts moves them as much as the toes.
 FOOT_REFERENCE_POINTS = ("forefoot", "mtp1", "mtp5", "mt1_base", "mt5_base", "heel")
@@ -237,6 +243,28 @@ def _parabolic_peaks(
     return peak_t, np.maximum(peak_y, fallback_y)
 
 
+def _returns_between_lifts(
+    above: np.ndarray, starts: np.ndarray, stops: np.ndarray, rise: float
+) -> np.ndarray:
+    """The samples where a toe came back between two lifts inside one region above the release
+    threshold (see "return between lifts" in the module docstring)."""
+    dips = []
+    for start, stop in zip(starts, stops, strict=True):
+        top, dip_at = -np.inf, -1
+        for i in range(start, stop):
+            value = above[i]
+            if dip_at < 0:
+                top = max(top, value)
+                if value <= SPLIT_FRACTION * top and top - value >= rise:
+                    dip_at = i
+            elif value < above[dip_at]:
+                dip_at = i
+            elif value - above[dip_at] >= rise and above[dip_at] <= SPLIT_FRACTION * value:
+                dips.append(dip_at)
+                top, dip_at = value, -1
+    return np.array(dips, dtype=int)
+
+
 def detect_lifts(
     time_s: np.ndarray,
     height: np.ndarray,
@@ -299,6 +327,11 @@ def detect_lifts(
     up = above > off
     edges = np.diff(np.concatenate(([0], up.astype(np.int8), [0])))
     starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    returns = _returns_between_lifts(above, starts, stops, on)
+    if returns.size:
+        up[returns] = False
+        edges = np.diff(np.concatenate(([0], up.astype(np.int8), [0])))
+        starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     events: list[LiftEvent] = []
     region_max = np.maximum.reduceat(above, starts) if starts.size else np.empty(0)
     keep = (region_max > on) & ((stops - starts) * dt >= min_duration_s)

@@ -56,7 +56,8 @@ class RhythmResult:
             "hits": self.hits,
             "misses": self.misses,
             "extras": self.extras,
-            "hit_rate": self.hit_rate,
+            # withheld with the timing: the counts stay, for the reason speaks of them
+            "hit_rate": self.hit_rate if self.quality is None or self.quality.measured else None,
             "mean_asynchrony_ms": self.mean_asynchrony_ms,
             "sd_asynchrony_ms": self.sd_asynchrony_ms,
             "circular_r": self.circular_r,

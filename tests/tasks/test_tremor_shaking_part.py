@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 from photovideo import load, render
 
-from toelab.analysis.shaking_part import foot_lies_above_the_toes, parts_shaking, which_part_shakes
+from toelab.analysis.shaking_part import (
+    PartsShaking,
+    foot_lies_above_the_toes,
+    parts_shaking,
+    which_part_shakes,
+)
 from toelab.analysis.tremor import tremor_from_recording
 from toelab.tasks import AnalysisOptions, run_task
 from toelab.track import parse_points, track_video
@@ -63,10 +68,13 @@ def test_toes_shaking_on_a_still_foot_are_named(tmp_path):
 
 
 class _Result:
-    def __init__(self, classification: str, frequency_hz: float | None, amplitude: float | None):
+    def __init__(
+        self, classification: str, frequency_hz: float | None, amplitude: float | None, rms: float = 0.0
+    ):
         self.classification = classification
         self.dominant_frequency_hz = frequency_hz
         self.amplitude = amplitude
+        self.rms_amplitude = rms if classification != "rhythmic" else (amplitude or 0.0) / np.sqrt(2)
 
 
 def test_a_part_is_named_only_when_the_other_is_still_beside_it():
@@ -75,11 +83,35 @@ def test_a_part_is_named_only_when_the_other_is_still_beside_it():
 
     assert part(("rhythmic", 6.0, 2.0), ("rhythmic", 6.1, 0.1)) == "foot"
     assert part(("rhythmic", 6.0, 0.1), ("rhythmic", 6.1, 2.0)) == "toes"
-    assert part(("irregular", 4.0, 3.0), ("rhythmic", 6.0, 1.0)) == "toes"
+    # a foot that moves irregularly is not still: a toe rhythm beside it may be its leak
+    assert part(("irregular", 4.0, 3.0, 2.0), ("rhythmic", 6.0, 1.0)) is None
+    assert part(("irregular", 4.0, 0.3, 0.2), ("rhythmic", 6.0, 1.0)) == "toes"
     # both move at the rhythm: not told apart, never a guess
     assert part(("rhythmic", 6.0, 2.0), ("rhythmic", 6.1, 0.6)) is None
     assert part(("rhythmic", 6.0, 0.3), ("rhythmic", 6.1, 2.0)) is None
     assert part(("none", None, None), ("irregular", 3.3, 1.0)) is None
+
+
+def test_a_foot_moving_irregularly_is_reported_over_a_small_rhythm_in_the_toes():
+    # the foot moved irregularly (3 sines at once); a small, regular-looking leak in the toes
+    foot, toes = _Result("irregular", 3.1, 1.2, 1.5), _Result("rhythmic", 3.98, 0.2)
+    parts = PartsShaking(which_part_shakes(foot, toes), foot, toes, toes)  # type: ignore[arg-type]
+    assert parts.part is None
+    assert parts.headline is foot
+
+
+def test_no_part_is_named_when_the_foot_s_body_was_followed_on_the_floor(tmp_path):
+    """Where the row of toes slants steeply, the foot's body behind them can lie mostly on the
+    floor: its features then move with the floor, and a whole-foot shake reads as the toes'."""
+    recording = tracked(tmp_path, "foot", 6.0)
+    each_toe = tremor_from_recording(recording)
+    (given,) = recording.meta.extra["points"]
+    assert parts_shaking(recording, each_toe) is not None
+    recording.meta.extra["foot_body_features_on_skin_pct"] = {given["foot"]: 5.0}
+    assert parts_shaking(recording, each_toe) is None
+    results = run_task(recording, AnalysisOptions(task="tremor")).results
+    assert results["shaking_part"] is None
+    assert results["dominant_frequency_hz"] == pytest.approx(6.0, abs=0.2)
 
 
 def test_the_foot_s_side_of_the_toe_line_comes_from_the_foot_and_the_toes_order():

@@ -96,6 +96,17 @@ def test_the_tracker_says_whether_it_told_the_toes_from_the_floor(floor, in_colo
     assert ToeTracker(parse_points(foot), first, 0.0).toes_told_from_floor == {"right": told}
 
 
+def test_the_tracker_says_how_much_of_the_foot_body_it_follows_on_skin():
+    image, points = _oblique_foot("granite")
+    foot = {"view": "front", "foot": "right"}
+    foot.update({f"toe{i + 1}": [float(v) for v in p] for i, p in enumerate(points)})
+    # the body behind the toes lies on the foot's skin (the toes point to the lower right)
+    assert ToeTracker(parse_points(foot), image, 0.0).body_features_on_skin_pct["right"] >= 80.0
+    # no colour model: the share is not known
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    assert ToeTracker(parse_points(foot), grey, 0.0).body_features_on_skin_pct == {}
+
+
 @pytest.mark.parametrize("mirror", [False, True])
 def test_the_tracker_looks_for_a_toes_features_on_its_skin_only(mirror):
     image, points = _oblique_foot("granite", seed=1)

@@ -12,9 +12,12 @@ directions and cancels in their mean, so a whole-foot shake does not leak into t
 toes that shake on a still foot move together and show in it.
 
 Both are analysed alike (:func:`toelab.analysis.tremor.analyze_tremor`). A part is named only
-when the other is still beside it: its regular shaking under ``STILL_SHARE`` of the named
-part's. When both show the rhythm at a larger share, the parts are not told apart (``part``
-None with a regular rhythm) rather than guessed.
+when it shakes with a regular rhythm and the other is still beside it: the other's regular
+shaking under ``STILL_SHARE`` of the named part's, and its movement of any kind in the band
+smaller than the named part's shaking. A foot that moves irregularly leaks a little of its
+motion into the toes' (its turn is not followed exactly), and that leak can look regular; so
+when both shake at a larger share, or the other moves more, the parts are not told apart
+(``part`` None) rather than guessed, and the larger movement is the one reported.
 
 The foot's motion is seen against the picture, so a camera that shakes would read as a foot
 that shakes: the camera must stand still (on the floor or a stand), as the tremor test's
@@ -38,6 +41,12 @@ ShakingPart = Literal["foot", "toes"]
 # a part whose regular shaking is under this share of the other's is still beside it (toelab's
 # choice, from videos made of real photos with known motion, benchmarks/video_truth.py)
 STILL_SHARE = 0.1
+# the foot's own motion is read from the features of its body behind the toes; where under this
+# share (%) of them lie on skin, the body was followed mostly on the floor beside it and a
+# whole-foot shake reads as the toes' (on photo-based videos whose row of toes slants steeply,
+# 2.5 and 5 % of them lay on skin and a whole-foot shake was named "the toes"; 42-100 % on the
+# others, where the part was named right). toelab's line.
+MIN_BODY_ON_SKIN_PCT = 25.0
 
 
 @dataclass(frozen=True)
@@ -54,8 +63,8 @@ class PartsShaking:
     @property
     def headline(self) -> TremorResult:
         """The shaking the test reports: the foot's when the foot shakes, or when the parts are
-        not told apart and the foot's is the larger; else the toes'."""
-        if self.part == "foot" or (self.part is None and _size(self.foot) > _size(self.toes)):
+        not told apart and the foot moves the more; else the toes'."""
+        if self.part == "foot" or (self.part is None and _movement(self.foot) > _movement(self.toes)):
             return self.foot
         return self.each_toe
 
@@ -114,14 +123,25 @@ def _size(result: TremorResult) -> float:
     return float(result.amplitude or 0.0) if _regular(result) else 0.0
 
 
+def _movement(result: TremorResult) -> float:
+    """How far a part moves in the band, rhythmic or not: a regular shake's amplitude, else the
+    amplitude of a sine of the same RMS (√2 × RMS); 0 where no movement was found."""
+    if _regular(result):
+        return _size(result)
+    if result.classification == "none":
+        return 0.0
+    return float(np.sqrt(2.0) * result.rms_amplitude)
+
+
 def which_part_shakes(foot: TremorResult, toes: TremorResult) -> ShakingPart | None:
     """``foot`` or ``toes`` from the two analyses (in one unit), or None when neither shakes
-    with a regular rhythm or when both do and they cannot be told apart."""
-    foot_size, toes_size = _size(foot), _size(toes)
-    larger, smaller = max(foot_size, toes_size), min(foot_size, toes_size)
-    if larger == 0.0 or smaller >= STILL_SHARE * larger:
+    with a regular rhythm or when the other shakes or moves too (they cannot be told apart)."""
+    if not (_regular(foot) or _regular(toes)):
         return None
-    return "foot" if foot_size > toes_size else "toes"
+    shaking, other = (foot, toes) if _size(foot) > _size(toes) else (toes, foot)
+    if _size(other) >= STILL_SHARE * _size(shaking) or _movement(other) >= _size(shaking):
+        return None
+    return "foot" if shaking is foot else "toes"
 
 
 def foot_lies_above_the_toes(points: dict[str, Any]) -> bool:
@@ -143,14 +163,20 @@ def foot_lies_above_the_toes(points: dict[str, Any]) -> bool:
 def _feet_in_the_picture_as_tracked(recording: Recording) -> bool:
     given = recording.meta.extra.get("points") or []
     fronts = [p for p in given if isinstance(p, dict) and p.get("view") == "front" and "toe1" in p]
-    return bool(fronts) and all(foot_lies_above_the_toes(p) for p in fronts)
+    on_skin = recording.meta.extra.get("foot_body_features_on_skin_pct") or {}
+    return (
+        bool(fronts)
+        and all(foot_lies_above_the_toes(p) for p in fronts)
+        and all(float(pct) >= MIN_BODY_ON_SKIN_PCT for pct in on_skin.values())
+    )
 
 
 def parts_shaking(recording: Recording, each_toe: TremorResult) -> PartsShaking | None:
     """Both parts' shaking in a tracked front-view video; None when the recording does not hold
-    the foot's own motion (a sensor, a landmark file, the side view) or when the toe points
+    the foot's own motion (a sensor, a landmark file, the side view), when the toe points
     say the foot lies below the toes in the picture (filmed from above with the toes pointing
-    away: the foot's own motion is then not where the tracker reads it, so no part is named).
+    away: the foot's own motion is then not where the tracker reads it, so no part is named),
+    or when the foot's body was followed mostly on the floor (``MIN_BODY_ON_SKIN_PCT``).
     ``each_toe`` is the test's own analysis of the toes' motion (``tremor_from_recording``)."""
     if recording.meta.view != "front" or not _feet_in_the_picture_as_tracked(recording):
         return None

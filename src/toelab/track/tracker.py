@@ -697,6 +697,10 @@ class _Foot:
         # front view: whether colour told the toes' skin from the floor (each toe then followed
         # on its own skin; otherwise on a plain box that may take in the floor and a neighbour)
         self.toes_told_from_floor = False
+        # front view, where colour told skin from floor: the share (%) of the foot body's
+        # first-frame features that lie on skin (the rest are on the floor and move with it)
+        self.body_features_on_skin_pct: float | None = None
+        self.skin: SkinModel | None = None
         self.hallux_band: np.ndarray | None = None  # side view: (n, 2) first-frame pixels
         self.body_outline: np.ndarray | None = None  # side view: quadrilateral, first-frame pixels
         # side view: the first frame's pixels around the body's outline (half size), their
@@ -794,6 +798,20 @@ class _Foot:
             return
         self.toes.find_regions(model)
         self.toes_told_from_floor = True
+        self.skin = model
+
+    def check_body_on_skin(self) -> None:
+        """Front view with a colour model: how many of the foot body's first-frame features lie
+        on skin (``body_features_on_skin_pct``)."""
+        region = self.regions.get("foot")
+        if self.skin is None or region is None or not len(region.pts):
+            return
+        at = np.round(region.pts).astype(int)
+        x0, y0 = at.min(axis=0)
+        x1, y1 = at.max(axis=0) + 1
+        on_skin = self.skin.skin((int(x0), int(y0), int(x1), int(y1)))[at[:, 1] - y0, at[:, 0] - x0]
+        self.body_features_on_skin_pct = round(100.0 * float(on_skin.mean()), 1)
+        self.skin = None  # the first frame is no longer needed
 
     def all_regions(self) -> list[_Region]:
         return list(self.regions.values())
@@ -847,6 +865,7 @@ class ToeTracker:
             for region in foot.all_regions():
                 region.seed(gray, foot.region_transform(region))
                 region.reference = region.anchors.copy()
+            foot.check_body_on_skin()
             if foot.toes is not None:
                 toes = foot.toes
                 for toe in range(len(toes.names)):
@@ -1156,6 +1175,17 @@ class ToeTracker:
         """Front view, per foot: whether the first frame's colour told the toes' skin from the
         floor (see :mod:`toelab.track.toe_regions`)."""
         return {f.points.foot: f.toes_told_from_floor for f in self.feet if f.toes is not None}
+
+    @property
+    def body_features_on_skin_pct(self) -> dict[str, float]:
+        """Front view, per foot whose skin colour told it from the floor: the share (%) of the
+        foot body's first-frame features on skin; a low share means the foot's own motion was
+        read mostly from the floor beside it."""
+        return {
+            f.points.foot: f.body_features_on_skin_pct
+            for f in self.feet
+            if f.body_features_on_skin_pct is not None
+        }
 
     @property
     def landmark_names(self) -> list[str]:

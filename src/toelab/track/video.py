@@ -137,6 +137,7 @@ def track_video(
             "foot_length_px": {fp.foot: fp.size_px for fp in points if fp.view == "side"},
             "points": [fp.to_json() for fp in points],
             "toes_told_from_floor": tracker.toes_told_from_floor,
+            "foot_body_features_on_skin_pct": tracker.body_features_on_skin_pct,
             "motion_compensated": points[0].view == "front",
             "width": reader.info.width,
             "height": reader.info.height,

@@ -15,7 +15,7 @@ from toelab.analysis.shaking_part import (
     which_part_shakes,
 )
 from toelab.analysis.tremor import tremor_from_recording
-from toelab.tasks import AnalysisOptions, run_task
+from toelab.tasks import AnalysisOptions, rows_for, run_task
 from toelab.track import parse_points, track_video
 
 pytestmark = pytest.mark.video
@@ -112,6 +112,23 @@ def test_no_part_is_named_when_the_foot_s_body_was_followed_on_the_floor(tmp_pat
     results = run_task(recording, AnalysisOptions(task="tremor")).results
     assert results["shaking_part"] is None
     assert results["dominant_frequency_hz"] == pytest.approx(6.0, abs=0.2)
+
+
+@pytest.mark.parametrize(
+    ("part", "mover"), [("foot", "the foot"), ("toes", "the toes"), (None, "the foot and toes")]
+)
+def test_the_rows_name_the_part_whose_shaking_they_give(part, mover):
+    results = {
+        "classification": "rhythmic",
+        "dominant_frequency_hz": 6.0,
+        "amplitude": 1.2,
+        "amplitude_unit": "px",
+        "shaking_part": part,
+        "parts": {"foot": {}, "toes": {}},
+    }
+    rows = {row[0]: row[2] for row in rows_for("tremor", results)}
+    assert rows["Dominant frequency"].startswith(f"how many times a second {mover} shook")
+    assert rows["Size of the shaking"].startswith(f"half the distance {mover} moved")
 
 
 def test_the_foot_s_side_of_the_toe_line_comes_from_the_foot_and_the_toes_order():

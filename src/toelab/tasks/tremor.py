@@ -222,6 +222,9 @@ class TremorTask(Task):
             )
         rows = [Explanation("Shaking pattern", fmt(kind), meaning, flag=flag)]
         part = results.get("shaking_part")
+        # what moved: the part named, or both where no part was named (a sensor, a landmark file,
+        # or parts not told apart)
+        mover = {"foot": "the foot", "toes": "the toes"}.get(str(part), "the foot and toes")
         if results.get("parts") is not None and (part is not None or rhythmic):
             rows.append(Explanation("Which part shakes", *PART_WORDS[part]))
         if frequency is not None and kind == "irregular":
@@ -231,12 +234,12 @@ class TremorTask(Task):
                     "Strongest frequency",
                     fmt(frequency, "Hz", 2),
                     "where the movement was strongest. It had no regular rhythm, so this is not "
-                    "how many times a second the foot shook",
+                    f"how many times a second {mover} shook",
                 )
             )
         elif frequency is not None:
             words = (
-                "how many times a second the foot shook. The same range holds many kinds of shaking, "
+                f"how many times a second {mover} shook. The same range holds many kinds of shaking, "
                 "also shaking from tired muscles, caffeine or stress. This number alone does not tell "
                 "the cause"
             )
@@ -260,9 +263,8 @@ class TremorTask(Task):
             Explanation(
                 "Size of the shaking",
                 amplitude_words(results.get("amplitude"), results.get("amplitude_unit", "")),
-                f"half the distance {'the foot' if part == 'foot' else 'the toes'} "
-                "moved to and fro at that frequency. Compare it with your own earlier tests, taken the "
-                "same way",
+                f"half the distance {mover} moved to and fro at that frequency. Compare it with your "
+                "own earlier tests, taken the same way",
             )
         )
         # with no shaking found, the share is one of noise: not a figure about the foot

@@ -150,7 +150,7 @@ def test_toes_not_told_from_the_floor_give_no_index_and_say_film_on_a_plain_floo
         assert results["toe_control_score"] is None
         assert all(t["individuation_index"] is None and t["measured"] is False for t in results["toes"])
         assert "could not be told from the floor by their colour" in results["not_measured_reason"]
-        assert results["how_to_redo"].startswith("Film on a plain floor")
+        assert results["how_to_redo"].startswith("Film in colour on a plain floor")
     # a recording tracked before this was kept, and a landmark file, are not judged by it
     del recording.meta.extra["toes_told_from_floor"]
     assert run_task(recording, AnalysisOptions("isolation")).results["measured"] is True

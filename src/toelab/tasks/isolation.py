@@ -104,9 +104,10 @@ def _skin_needs(figures: Mapping[str, Any]) -> list[Need]:
         Need(
             "toes_told_from_floor",
             1,
-            "the toes could not be told from the floor by their colour, so each toe's movement may "
-            "include its neighbours'",
-            "film on a plain floor, mat or towel of a colour unlike the skin, in bright even light",
+            "the toes could not be told from the floor by their colour (a floor much like the skin, "
+            "or a video without colour), so each toe's movement may include its neighbours'",
+            "film in colour on a plain floor, mat or towel of a colour unlike the skin, in bright even "
+            "light",
         )
     ]
 

@@ -271,6 +271,16 @@ def test_a_few_hits_say_so_once_and_give_no_caution_about_withheld_figures():
     assert redo.lower().count("lift the toes clearly on each beat") == 1
 
 
+def test_warnings_about_toes_the_rhythm_test_does_not_read_are_left_out():
+    recording, _ = rhythm_recording(80, asynchrony_mean_ms=0, asynchrony_sd_ms=10, n_beats=10, toes=(1,))
+    recording.landmarks["right_toe4"] = recording.landmarks["right_toe1"].copy()
+    unused = get_task("rhythm").unused_landmarks(recording, AnalysisOptions("rhythm", toes=(1,)))
+    assert "right_toe4" in unused and "right_toe1" not in unused
+    lesser = get_task("rhythm").unused_landmarks(recording, AnalysisOptions("rhythm", toes=(2, 3, 4, 5)))
+    assert "right_toe4" not in lesser and "right_toe1" in lesser
+    assert get_task("isolation").unused_landmarks(recording, AnalysisOptions("isolation")) == set()
+
+
 def test_a_beat_after_the_last_sample_is_not_a_miss():
     recording, _ = rhythm_recording(100, asynchrony_mean_ms=-20, asynchrony_sd_ms=15, n_beats=22, seed=5)
     recording = Recording(

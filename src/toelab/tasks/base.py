@@ -278,6 +278,11 @@ class Task(ABC):
         """The toes a stored trial names."""
         return ()
 
+    def unused_landmarks(self, recording: Recording, options: AnalysisOptions) -> set[str]:
+        """The recording's landmarks the task does not read (a warning about one of them, say a
+        toe tracked poorly, says nothing about its figures)."""
+        return set()
+
     def step_figures(
         self,
         outcome: TaskOutcome,

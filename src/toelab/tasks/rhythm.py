@@ -258,6 +258,17 @@ class RhythmTask(Task):
     def stored_toes(self, options: AnalysisOptions) -> tuple[int, ...]:
         return options.toes
 
+    def unused_landmarks(self, recording: Recording, options: AnalysisOptions) -> set[str]:
+        """Every toe but the ones that lift to the beat (``--toes``)."""
+        feet: list[str | None] = [*recording.feet()] or [None]
+        used = {
+            name
+            for foot in feet
+            for toe in options.toes
+            if (name := recording.find_landmark(f"toe{toe}", foot)) is not None
+        }
+        return set(recording.landmarks) - used
+
     def series(self, outcome: TaskOutcome, recording: Recording) -> tuple[np.ndarray, Columns]:
         """The lifting toes' height, each detected lift, and each beat."""
         from toelab.analysis.lifts import detect_lifts, toe_heights

@@ -156,6 +156,31 @@ def test_toes_not_told_from_the_floor_give_no_index_and_say_film_on_a_plain_floo
     assert run_task(recording, AnalysisOptions("isolation")).results["measured"] is True
 
 
+@pytest.mark.parametrize("turn_deg", [0.2, 6.0])
+def test_no_lift_found_while_the_foot_turned_says_the_movement_not_the_toes(turn_deg):
+    # every toe held still in the tracked points, while the foot (or the camera) turned
+    recording, _ = isolation_recording(DEMO_CO_MOVEMENT, seed=4)
+    for name, xy in recording.landmarks.items():
+        recording.landmarks[name] = np.repeat(xy[:1], recording.n_samples, axis=0)
+    turn = turn_deg / 2 * np.sin(2 * np.pi * 0.5 * recording.time_s)
+    zero = np.zeros(recording.n_samples)
+    recording.signals.update(
+        right_foot_dx_px=zero, right_foot_dy_px=zero, right_foot_rotation_deg=turn, right_foot_scale=zero + 1
+    )
+    recording.meta.source = "video"
+    recording.meta.extra["foot_width_px"] = {"right": 140.0}
+    results = run_task(recording, AnalysisOptions("isolation")).results
+    assert results["measured"] is False and results["toe_control_score"] is None
+    if turn_deg > 3:
+        assert (
+            "could be told apart from the movement of the whole foot or the camera"
+            in results["not_measured_reason"]
+        )
+        assert results["how_to_redo"].startswith("Stand the camera still")
+    else:
+        assert results["not_measured_reason"].startswith("No toe lifted during the recording")
+
+
 def test_toes_too_close_together_give_no_index_and_the_score_covers_the_others():
     # a 4th toe 17 px from the 3rd read the 3rd's lift as its own on real-photo videos
     recording, _ = isolation_recording(np.eye(5), seed=2)

@@ -45,6 +45,12 @@ TOE_GOOD_FRAMES_PCT = 50.0
 # (toelab's line). Wider gaps are not proof against it: one source's toes 23 px apart still did
 # on 3 of 6 conditions (README, video accuracy), while drawn toes 19 px apart are measured right.
 MIN_TOE_GAP_PX = 20.0
+# With no lift found, a foot (or camera) that turned or shifted this much on the picture is the
+# likelier reason than toes that stayed down: the lifts drown in the foot's own movement (a
+# rolling hand-held camera read as a foot turning 6° and shifting 18 px at the toes, every
+# lift of 6.6 px lost). toelab's lines; a still foot on a stand turns well under 1°.
+MOVED_TURN_DEG = 3.0
+MOVED_SHIFT_PER_FOOT_WIDTH = 0.2
 _REDO_TRACKING = (
     "film the toes from the front, close, in bright even light, with all five toes in view and the "
     "foot still on the floor"
@@ -106,10 +112,63 @@ def _skin_needs(figures: Mapping[str, Any]) -> list[Need]:
             1,
             "the toes could not be told from the floor by their colour (a floor much like the skin, "
             "or a video without colour), so each toe's movement may include its neighbours'",
-            "film in colour on a plain floor, mat or towel of a colour unlike the skin, in bright even "
-            "light",
+            "film in colour on a plain floor, mat or towel of a colour unlike the skin, in bright even light",
         )
     ]
+
+
+def _foot_moved(figures: Mapping[str, Any]) -> bool:
+    """The foot (or the camera) turned or shifted a lot on the picture during the recording."""
+    turn, shift = figures.get("foot_turn_range_deg"), figures.get("foot_shift_range_px")
+    width = figures.get("toe_width_px")
+    return (turn is not None and turn >= MOVED_TURN_DEG) or (
+        shift is not None and width is not None and shift >= MOVED_SHIFT_PER_FOOT_WIDTH * 5.0 * width
+    )
+
+
+def _lifts_need(figures: Mapping[str, Any]) -> Need:
+    """At least one lift; where none was found and the foot moved a lot, that movement is named."""
+    if _foot_moved(figures):
+        return Need(
+            "lifts",
+            1,
+            "no toe lift could be told apart from the movement of the whole foot or the camera (the "
+            f"foot turned {figures.get('foot_turn_range_deg') or 0:.0f}° and shifted "
+            f"{figures.get('foot_shift_range_px') or 0:.0f} pixels on the picture)",
+            "stand the camera still, on the floor or a stand, and keep the foot flat on the floor; "
+            "then lift each toe in turn as high as you can, and rest it",
+        )
+    return Need(
+        "lifts",
+        1,
+        "no toe lifted during the recording",
+        "lift each toe in turn as high as you can, then rest it",
+    )
+
+
+def _foot_movement(recording: Recording, foot: str | None) -> dict[str, float]:
+    """A tracked front-view video: how far the foot turned (deg) and shifted at its toes (px) on
+    the picture, 5th to 95th percentile; empty for any other recording."""
+    from toelab.analysis.shaking_part import centre_motions
+
+    if recording.meta.source not in TRACKED_SOURCES:
+        return {}
+    centre = centre_motions(recording)
+    sides = [s for s in recording.feet() if foot in (None, "both", s)]
+    if centre is None or not sides:
+        return {}
+    turns, shifts = [], []
+    for side in sides:
+        turn = recording.signals.get(f"{side}_foot_rotation_deg")
+        x, y = centre.signals.get(f"{side}_forefoot_x_px"), centre.signals.get(f"{side}_forefoot_y_px")
+        if turn is None or x is None or y is None:
+            continue
+        turns.append(float(np.subtract(*np.nanpercentile(turn, [95, 5]))))
+        distance = np.hypot(x - np.nanmedian(x), y - np.nanmedian(y))
+        shifts.append(float(np.nanpercentile(distance, 95)) * 2.0)
+    if not turns:
+        return {}
+    return {"foot_turn_range_deg": round(max(turns), 2), "foot_shift_range_px": round(max(shifts), 1)}
 
 
 def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
@@ -122,12 +181,7 @@ def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
             "(two are needed to compare)",
             _REDO_TRACKING,
         ),
-        Need(
-            "lifts",
-            1,
-            "no toe lifted during the recording",
-            "lift each toe in turn as high as you can, then rest it",
-        ),
+        _lifts_need(figures),
         Need(
             "toes_with_index",
             MIN_SCORED_TOES,
@@ -230,6 +284,9 @@ class IsolationTask(Task):
             "lifts": len(result.trials),
             "toe_width_px": toe_width_px(recording, foot),
         }
+        if not result.trials:
+            # no lift: how far the foot moved says whether the lifts drowned in its movement
+            figures.update(_foot_movement(recording, foot))
         told = toes_told_from_floor(recording, foot)
         if told is not None:
             figures["toes_told_from_floor"] = int(told)

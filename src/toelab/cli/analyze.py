@@ -190,10 +190,7 @@ def analyze(
         write_overlay(input_path, loaded.recording, overlay, events=lift_events(loaded.recording))
     if series is not None:
         write_series(series, *get_task(task).series(outcome, loaded.recording))
-    # what the reader said about points the task does not read is left out (a rhythm test of the
-    # big toe is not made worse by a 4th toe tracked poorly)
-    unused = get_task(task).unused_landmarks(loaded.recording, outcome.options or options)
-    warnings = [w for w in loaded.warnings if w.split(" ", 1)[0] not in unused] + outcome.warnings
+    warnings = loaded.warnings + outcome.warnings
     if as_json:
         payload = {"task": task, "input": str(input_path), "results": outcome.results, "warnings": warnings}
         typer.echo(json.dumps(json_safe(payload), indent=2, allow_nan=False))

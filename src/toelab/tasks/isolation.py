@@ -50,7 +50,7 @@ MIN_TOE_GAP_PX = 20.0
 # rolling hand-held camera read as a foot turning 6° and shifting 18 px at the toes, every
 # lift of 6.6 px lost). toelab's lines; a still foot on a stand turns well under 1°.
 MOVED_TURN_DEG = 3.0
-MOVED_SHIFT_PER_FOOT_WIDTH = 0.2
+MOVED_SHIFT_PER_TOE_WIDTH = 1.0  # a fifth of the foot's width
 _REDO_TRACKING = (
     "film the toes from the front, close, in bright even light, with all five toes in view and the "
     "foot still on the floor"
@@ -122,7 +122,7 @@ def _foot_moved(figures: Mapping[str, Any]) -> bool:
     turn, shift = figures.get("foot_turn_range_deg"), figures.get("foot_shift_range_px")
     width = figures.get("toe_width_px")
     return (turn is not None and turn >= MOVED_TURN_DEG) or (
-        shift is not None and width is not None and shift >= MOVED_SHIFT_PER_FOOT_WIDTH * 5.0 * width
+        shift is not None and width is not None and shift >= MOVED_SHIFT_PER_TOE_WIDTH * width
     )
 
 

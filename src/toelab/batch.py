@@ -225,7 +225,9 @@ def analyse_input(item: BatchInput, options: BatchOptions) -> FileResult:
         toes=TASKS[options.task].stored_toes(options),
         figures=tuple(figures_from_outcome(outcome)),
         parameters=trial_parameters(outcome, source=item.name),
-        warnings=tuple(loaded.warnings + outcome.warnings),
+        warnings=tuple(
+            TASKS[options.task].reader_warnings(loaded.warnings, loaded.recording, options) + outcome.warnings
+        ),
         duration_s=float(loaded.recording.duration_s),
         recording=loaded.recording,
     )

@@ -190,7 +190,7 @@ def analyze(
         write_overlay(input_path, loaded.recording, overlay, events=lift_events(loaded.recording))
     if series is not None:
         write_series(series, *get_task(task).series(outcome, loaded.recording))
-    warnings = loaded.warnings + outcome.warnings
+    warnings = get_task(task).reader_warnings(loaded.warnings, loaded.recording, options) + outcome.warnings
     if as_json:
         payload = {"task": task, "input": str(input_path), "results": outcome.results, "warnings": warnings}
         typer.echo(json.dumps(json_safe(payload), indent=2, allow_nan=False))

@@ -283,6 +283,15 @@ class Task(ABC):
         toe tracked poorly, says nothing about its figures)."""
         return set()
 
+    def reader_warnings(
+        self, warnings: Sequence[str], recording: Recording, options: AnalysisOptions
+    ) -> list[str]:
+        """What the reader or tracker said about ``recording``, less what it said about points the
+        task does not read (those warnings start with the point's name): a rhythm test of the big
+        toe is not made worse by a 4th toe tracked poorly."""
+        unused = self.unused_landmarks(recording, options)
+        return [w for w in warnings if w.split(" ", 1)[0] not in unused]
+
     def step_figures(
         self,
         outcome: TaskOutcome,

@@ -33,13 +33,7 @@ def load_input(path: str | Path, options: AnalysisOptions) -> LoadedInput:
 
         points = load_points(options.points) if options.points else None
         tracked = track_video(path, points, mm_per_px=options.mm_per_px)
-        from toelab.tasks import get_task
-
-        # what the tracker said about points the task does not read is left out (a rhythm test of
-        # the big toe is not made worse by a 4th toe tracked poorly); its warnings start with the
-        # point's name
-        unused = get_task(options.task).unused_landmarks(tracked.recording, options)
-        warnings = [w for w in tracked.warnings if w.split(" ", 1)[0] not in unused]
+        warnings = list(tracked.warnings)
         if tracked.proposal_confidence is not None:
             warnings.append(
                 f"toe points were placed automatically (confidence {tracked.proposal_confidence:.0%}); "

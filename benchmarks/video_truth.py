@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import photovideo  # noqa: E402
 from test_video_accuracy import (  # noqa: E402
+    MAX_AMPLITUDE_ERROR,
     MAX_ANGLE_ERROR_DEG,
     MAX_FREQUENCY_ERROR_HZ,
     MAX_II_ERROR,
@@ -295,7 +296,7 @@ def _part_that_shakes(result) -> str | None:
 def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int, tally: Tally) -> None:
     print(
         f"\ntremor: {TREMOR_PX} px shake of the whole foot or of the toes, 6 s "
-        "(goal: within 0.2 Hz and the right part)"
+        f"(goal: within 0.2 Hz, the right part, a whole-foot shake's size within {MAX_AMPLITUDE_ERROR:.0%})"
     )
     duration_s = 6.0
     for generator in ("drawn", "photo"):
@@ -305,7 +306,7 @@ def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int
                     continue  # the drawn generator cannot move the foot over its floor
                 for name in conditions:
                     condition = CONDITIONS[name]
-                    errors, parts = [], []
+                    errors, parts, sizes = [], [], []
                     for seed in range(renders):
                         frequency_hz = (4.0, 6.0, 9.0)[seed % 3]
                         rng = np.random.default_rng(seed)
@@ -350,12 +351,24 @@ def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int
                             result = _gated(track_video(path, parse_points(first)).recording, "tremor")
                             found = result.dominant_frequency_hz
                             said = _part_that_shakes(result)
+                            # the size of a rhythm (the most a toe moved, or the foot's shift)
+                            size = result.amplitude if result.classification == "rhythmic" else None
                         except ToelabError as exc:
-                            found, said = None, None
+                            found, said, size = None, None, None
                             print(f"    refused: {exc}")
                         error = abs(found - frequency_hz) if found is not None else math.inf
+                        size_ratio = size / TREMOR_PX if size is not None else math.nan
+                        # the size is held to its goal where the truth is one number: the whole
+                        # foot's layer shifts rigidly. The warp moves a toe's skin less away from
+                        # its axis and towards its base than at its point (photovideo.ToeWarp), and
+                        # its neighbours' by their shares, so a toe's size is shown, not judged.
+                        size_wrong = (
+                            part == "foot" and size is not None and abs(size_ratio - 1) > MAX_AMPLITUDE_ERROR
+                        )
                         if found is None:
                             verdict = "withheld"
+                        elif size_wrong:
+                            verdict = "wrong"
                         elif error <= MAX_FREQUENCY_ERROR_HZ and said == part:
                             verdict = "right"
                         elif said is None and (
@@ -369,15 +382,17 @@ def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int
                         tally.add(
                             verdict,
                             f"{generator} {source} {part} {name} {frequency_hz} Hz seed {seed}: "
-                            f"{found if found is None else round(found, 2)} Hz, part {said}",
+                            f"{found if found is None else round(found, 2)} Hz, part {said}, "
+                            f"size {size_ratio:.2f} of the shake",
                         )
                         errors.append(error)
+                        sizes.append(size_ratio)
                         parts.append(said or "none")
                     named = {p: parts.count(p) for p in sorted(set(parts))}
                     print(
                         f"  {generator:5s} {source:18s} {part:4s} {name:24s} "
                         f"frequency error {_spread(errors)} Hz; "
-                        f"part named {named}"
+                        f"size / shake {_spread(sizes)}; part named {named}"
                     )
     print("  " + tally.line("tremor"))
 

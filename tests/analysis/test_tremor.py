@@ -224,6 +224,24 @@ def test_shaking_toe_in_video_is_found_and_reported_in_mm():
     assert heel_only.classification == "none"
 
 
+@pytest.mark.parametrize("heading_deg", [0.0, 35.0, 60.0])
+def test_a_point_s_axes_named_with_their_unit_are_one_point_whatever_the_shake_s_direction(heading_deg):
+    # a point's x and y signals named with their unit (``right_forefoot_x_px``), as the tracker
+    # writes a foot's own motion: the shaking is the point's, along whatever line it shakes
+    time_s = np.arange(0, 10.0, 1 / 30.0)
+    shake_px = 2.0 * np.sin(2 * np.pi * 6.0 * time_s)
+    rng = np.random.default_rng(0)
+    heading = np.radians(heading_deg)
+    signals = {
+        "right_forefoot_x_px": shake_px * np.cos(heading) + rng.normal(0, 0.05, time_s.size),
+        "right_forefoot_y_px": shake_px * np.sin(heading) + rng.normal(0, 0.05, time_s.size),
+    }
+    meta = RecordingMeta(signal_units=dict.fromkeys(signals, "px"))
+    result = tremor_from_recording(Recording(time_s, signals=signals, meta=meta), channels=list(signals))
+    assert result.dominant_frequency_hz == pytest.approx(6.0, abs=0.1)
+    assert result.amplitude == pytest.approx(2.0, rel=0.05)
+
+
 def test_recording_without_anything_to_analyse_is_refused():
     empty = Recording(np.arange(600) / 60.0, meta=RecordingMeta(path="empty.csv"))
     with pytest.raises(ToelabError, match="nothing to analyse") as error:

@@ -53,6 +53,9 @@ def test_the_shaking_is_found_and_never_put_on_the_wrong_part(tmp_path, part, fr
     assert results["dominant_frequency_hz"] == pytest.approx(frequency_hz, abs=0.2)
     # the part that shook, or "not told apart" (None): never the other part
     assert results["shaking_part"] in (part, None)
+    # its size: the most a toe was moved (the toes' drive) or the foot's whole shift, within
+    # the 20 % the size is held to
+    assert results["amplitude"] == pytest.approx(SHAKE_PX, rel=0.2)
     # both parts' own figures travel with the result
     assert set(results["parts"]) == {"foot", "toes"}
     if part == "foot":
@@ -95,19 +98,20 @@ def test_a_part_is_named_only_when_the_other_is_still_beside_it():
 def test_a_foot_moving_irregularly_is_reported_over_a_small_rhythm_in_the_toes():
     # the foot moved irregularly (3 sines at once); a small, regular-looking leak in the toes
     foot, toes = _Result("irregular", 3.1, 1.2, 1.5), _Result("rhythmic", 3.98, 0.2)
-    parts = PartsShaking(which_part_shakes(foot, toes), foot, toes, toes)  # type: ignore[arg-type]
+    parts = PartsShaking(which_part_shakes(foot, toes), foot, toes, toes, foot)  # type: ignore[arg-type]
     assert parts.part is None
     assert parts.headline is foot
 
 
 def test_no_part_is_named_when_the_foot_s_body_was_followed_on_the_floor(tmp_path):
     """Where the row of toes slants steeply, the foot's body behind them can lie mostly on the
-    floor: its features then move with the floor, and a whole-foot shake reads as the toes'."""
+    floor: where most of its features lie there, they move with the floor, and a whole-foot shake
+    reads as the toes' once the floor moves in the picture."""
     recording = tracked(tmp_path, "foot", 6.0)
     each_toe = tremor_from_recording(recording)
     (given,) = recording.meta.extra["points"]
     assert parts_shaking(recording, each_toe) is not None
-    recording.meta.extra["foot_body_features_on_skin_pct"] = {given["foot"]: 5.0}
+    recording.meta.extra["foot_body_features_on_skin_pct"] = {given["foot"]: 40.0}
     assert parts_shaking(recording, each_toe) is None
     results = run_task(recording, AnalysisOptions(task="tremor")).results
     assert results["shaking_part"] is None

@@ -172,7 +172,8 @@ TYPICAL_BANDS: tuple[tuple[float, float, str, bool], ...] = (
     (13.0, 18.0, "orthostatic tremor", False),
 )
 
-_AXIS_SUFFIX = re.compile(r"^(.+)(?:[._][xyz]|\.\d+)$", re.IGNORECASE)
+# a point's axis channels: ``right_toe1.x``, ``acc_x``, ``right_toes_x_px`` (an axis, then its unit)
+_AXIS_SUFFIX = re.compile(r"^(.+)(?:[._][xyz]|\.\d+)(?:_(?:px|mm|m|cm|deg|rad|g|dps|mps2))?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, eq=False)

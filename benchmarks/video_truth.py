@@ -348,7 +348,9 @@ def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int
                             )
                             first = drawn.first_points
                         try:
-                            result = _gated(track_video(path, parse_points(first)).recording, "tremor")
+                            # as `toelab analyze --task tremor` tracks it: the floor followed too
+                            tracked = track_video(path, parse_points(first), follow_floor=True)
+                            result = _gated(tracked.recording, "tremor")
                             found = result.dominant_frequency_hz
                             said = _part_that_shakes(result)
                             # the size of a rhythm (the most a toe moved, or the foot's shift)

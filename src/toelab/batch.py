@@ -211,7 +211,7 @@ def analyse_input(item: BatchInput, options: BatchOptions) -> FileResult:
     try:
         if not looks_like_video(item.path):
             options = replace(options, points=None)
-        loaded = load_input(item.path, options)
+        loaded = load_input(item.path, options, follow_floor=TASKS[options.task].reads_camera_motion)
         outcome = run_task(loaded.recording, options, input_path=item.path)
     except MemoryError:
         raise  # over the limit per file: analyse_limited says which limit

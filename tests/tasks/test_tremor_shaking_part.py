@@ -78,6 +78,7 @@ class _Result:
         self.dominant_frequency_hz = frequency_hz
         self.amplitude = amplitude
         self.rms_amplitude = rms if classification != "rhythmic" else (amplitude or 0.0) / np.sqrt(2)
+        self.amplitude_unit = "px"
 
 
 def test_a_part_is_named_only_when_the_other_is_still_beside_it():
@@ -93,6 +94,9 @@ def test_a_part_is_named_only_when_the_other_is_still_beside_it():
     assert part(("rhythmic", 6.0, 2.0), ("rhythmic", 6.1, 0.6)) is None
     assert part(("rhythmic", 6.0, 0.3), ("rhythmic", 6.1, 2.0)) is None
     assert part(("none", None, None), ("irregular", 3.3, 1.0)) is None
+    # under half a pixel the video keeps too little of the motion to say which part made it
+    assert part(("rhythmic", 6.0, 0.02), ("rhythmic", 6.1, 0.3)) is None
+    assert part(("rhythmic", 6.0, 0.6), ("rhythmic", 6.1, 0.05)) == "foot"
 
 
 def test_a_foot_moving_irregularly_is_reported_over_a_small_rhythm_in_the_toes():

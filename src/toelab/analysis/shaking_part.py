@@ -27,9 +27,11 @@ regular-looking motion into the toes' (its turn is not followed exactly), leaves
 told apart (``part`` None) rather than guessed, and the larger of the two movements seen at the
 toes (the sum, or the toe that shakes most against the foot) is the one reported.
 
-The foot's motion is seen against the picture, so a camera that shakes would read as a foot
-that shakes: the camera must stand still (on the floor or a stand), as the tremor test's
-set-up asks.
+The foot's motion is read against the floor in front of its toes, which the tracker follows
+from the first frame (the camera's own motion: a hand-held phone, a knocked stand); where that
+floor could not be followed (out of the picture, covered, too plain to hold features), against
+the picture, and a camera that shakes then reads as a foot that shakes: the tremor test's set-up
+asks for a camera that stands still (on the floor or a stand).
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ ShakingPart = Literal["foot", "toes"]
 # a part whose regular shaking is under this share of the other's is still beside it (toelab's
 # choice, from videos made of real photos with known motion, benchmarks/video_truth.py)
 STILL_SHARE = 0.1
+# a part is named only when it shakes by at least this much (px, at the toes' centre): H.264
+# keeps too little of a sub-pixel motion of smooth skin to tell which part made it (on a video
+# made of a real photo, crf 23, a 0.4 px whole-foot shake read as the toes' 0.23 px and a 0.4 px
+# shake of the toes as 0.04 px; shakes of 1.5 px, read at 0.9 px and more, were named right).
+# toelab's line.
+MIN_PART_SIZE_PX = 0.5
 # the foot's own motion is read from the features of its body behind the toes, fitted to the
 # largest set that moves as one (RANSAC); where fewer than half of them lie on skin, the floor's
 # features are that set and the foot's motion is the floor's. On photo-based videos whose row of
@@ -98,12 +106,31 @@ def _forefoot_shift(
     return a * cx - b * cy + dx - cx, b * cx + a * cy + dy - cy
 
 
-def centre_motions(recording: Recording) -> Recording | None:
-    """Each foot's shift in the picture and its toes' mean motion against it, both at the
-    centre of the toes, and their sum (where the picture shows that centre), as signals
-    ``{foot}_forefoot_x_px``/``_y_px``, ``{foot}_toes_x_px``/``_y_px`` and
-    ``{foot}_picture_x_px``/``_y_px`` (None when the recording holds no foot motion: a sensor, a
-    landmark file)."""
+# the floor's shift is taken off the foot's where it was told on at least this share of frames
+# (the gaps between filled in); else the foot's motion is read against the picture
+MIN_FLOOR_SHARE = 0.5
+
+
+def _floor_shift(recording: Recording, foot: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The floor's shift (px) at the toes' centre, frame by frame: the camera's own motion."""
+    names = [f"{foot}_floor_d{axis}_px" for axis in "xy"]
+    if any(n not in recording.signals for n in names):
+        return None
+    dx, dy = (np.asarray(recording.signals[n], float) for n in names)
+    told = np.isfinite(dx) & np.isfinite(dy)
+    if told.mean() < MIN_FLOOR_SHARE:
+        return None
+    t = recording.time_s
+    return np.interp(t, t[told], dx[told]), np.interp(t, t[told], dy[told])
+
+
+def centre_motions(recording: Recording, *, against_floor: bool = True) -> Recording | None:
+    """Each foot's shift and its toes' mean motion against it, both at the centre of the toes,
+    and their sum, as signals ``{foot}_forefoot_x_px``/``_y_px``, ``{foot}_toes_x_px``/``_y_px``
+    and ``{foot}_picture_x_px``/``_y_px`` (None when the recording holds no foot motion: a
+    sensor, a landmark file). The foot's shift is against the floor in front of its toes where
+    the tracker followed that floor (``{foot}_floor_dx_px``/``_dy_px``: the camera's own motion)
+    and ``against_floor`` is set, else against the picture."""
     signals: dict[str, np.ndarray] = {}
     for foot in recording.feet():
         # each toe where it was first seen (front-view landmarks are first-frame pixels of the
@@ -117,6 +144,10 @@ def centre_motions(recording: Recording) -> Recording | None:
         shift = _forefoot_shift(recording, foot, np.mean(firsts, axis=0)) if firsts else None
         if shift is None:
             continue
+        floor = _floor_shift(recording, foot) if against_floor else None
+        if floor is not None:
+            # the foot against the floor: a camera that moved (hand-held, knocked) moves both
+            shift = (shift[0] - floor[0], shift[1] - floor[1])
         signals[f"{foot}_forefoot_x_px"], signals[f"{foot}_forefoot_y_px"] = shift
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a frame with no toe: no mean
@@ -154,11 +185,14 @@ def _movement(result: TremorResult) -> float:
 
 def which_part_shakes(foot: TremorResult, toes: TremorResult) -> ShakingPart | None:
     """``foot`` or ``toes`` from the two analyses (in one unit), or None when neither shakes
-    with a regular rhythm or when the other shakes or moves too (they cannot be told apart)."""
+    with a regular rhythm, when the other shakes or moves too (they cannot be told apart), or
+    when the shaking is under ``MIN_PART_SIZE_PX`` on the picture."""
     if not (_regular(foot) or _regular(toes)):
         return None
     shaking, other = (foot, toes) if _size(foot) > _size(toes) else (toes, foot)
     if _size(other) >= STILL_SHARE * _size(shaking) or _movement(other) >= _size(shaking):
+        return None
+    if foot.amplitude_unit == "px" and _size(shaking) < MIN_PART_SIZE_PX:
         return None
     return "foot" if shaking is foot else "toes"
 

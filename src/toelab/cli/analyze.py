@@ -172,7 +172,7 @@ def analyze(
 
         with open_store() as store:
             store.people.get(person)  # a misspelt name fails before a long analysis
-    loaded = load_input(input_path, options)
+    loaded = load_input(input_path, options, follow_floor=TASKS[options.task].reads_camera_motion)
     if overlay is not None and not loaded.is_video:
         raise ToelabError("--overlay needs a video as input", input_path)
     if save_tracks is not None:

@@ -18,8 +18,9 @@ class LoadedInput:
     is_video: bool = False
 
 
-def load_input(path: str | Path, options: AnalysisOptions) -> LoadedInput:
-    """Read a landmark/sensor file, or track a video, into a Recording."""
+def load_input(path: str | Path, options: AnalysisOptions, *, follow_floor: bool = False) -> LoadedInput:
+    """Read a landmark/sensor file, or track a video, into a Recording; ``follow_floor`` also
+    follows the floor in front of the toes (the camera's own motion, ``track_video``)."""
     path = Path(path)
     if not path.exists():
         raise ToelabError("no such file or folder", path)
@@ -32,7 +33,7 @@ def load_input(path: str | Path, options: AnalysisOptions) -> LoadedInput:
         from toelab.track.video import track_video
 
         points = load_points(options.points) if options.points else None
-        tracked = track_video(path, points, mm_per_px=options.mm_per_px)
+        tracked = track_video(path, points, mm_per_px=options.mm_per_px, follow_floor=follow_floor)
         warnings = list(tracked.warnings)
         if tracked.proposal_confidence is not None:
             warnings.append(

@@ -153,7 +153,8 @@ def _foot_movement(recording: Recording, foot: str | None) -> dict[str, float]:
 
     if recording.meta.source not in TRACKED_SOURCES:
         return {}
-    centre = centre_motions(recording)
+    # on the picture: a camera that rolled moves the toes as a foot that moved does
+    centre = centre_motions(recording, against_floor=False)
     sides = [s for s in recording.feet() if foot in (None, "both", s)]
     if centre is None or not sides:
         return {}

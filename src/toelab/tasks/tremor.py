@@ -95,6 +95,7 @@ class TremorTask(Task):
     report_rank = 3
     uses_context = True
     headline = "Shaking"
+    reads_camera_motion = True
     headline_figure = "tremor_amplitude"
 
     def analyse(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:

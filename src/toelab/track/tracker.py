@@ -30,6 +30,12 @@ joint: its turn is the one under which its first-frame look matches the frame be
 near the last frame's turn (a hidden toe is looked for over its whole arc, with a stricter
 line for a match far from where it was last seen).
 
+In the front view the floor in front of the toes is followed as well, its first-frame features
+matched straight into each frame: its shift at the toes' centre is the camera's own motion
+(``FrameArrays.floor_shift``), against which the foot's shaking is read
+(``toelab.analysis.shaking_part``), so that the three motions stay apart: the camera against
+the scene, the foot against the camera's picture, each toe against its foot.
+
 Where colour tells the foot's skin from the floor (``toe_regions``), each toe's features are
 looked for on its own skin only, not on the floor beyond its tip or beside it, nor on a
 neighbour. A narrow toe, whose skin fills little of its box (a little toe, or toes seen from
@@ -40,7 +46,7 @@ features, and flow windows larger than the toe follow the floor instead of the t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -65,6 +71,16 @@ _REFERENCE_MIN_SHARE = 0.3
 # a first-frame match further than this from the frame-to-frame estimate is taken as a mismatch
 # (floor seen in a toe's box, a neighbouring toe): one frame's flow error is far below it
 _REFERENCE_GATE_PX = 1.5
+# the floor in front of the toes (front view), where the camera's own motion is read: a band from
+# this far beyond the toe points (a share of the foot's width; the tips reach about a tenth)
+# across the foot's width and half as much again on each side
+_FLOOR_BAND = (-0.75, 0.75, -0.7, -0.2)
+_FLOOR_FEATURES = 40
+_FLOOR_MARGIN_PX = 24  # room around the floor's features in its crop
+# the floor's motion is used where at least this many of its first-frame features, and this
+# share of them, match and agree (RANSAC within 1 px)
+_FLOOR_MIN_AGREE = 8
+_FLOOR_MIN_SHARE = 0.3
 # The hallux's look: the first frame's pixels along the top of the big toe. The hallux's turn
 # about the MTP joint is the one whose carried look correlates best with the frame; below this
 # line at the best turn the toe is not where any turn puts it (hidden, out of the picture) and
@@ -158,6 +174,8 @@ class FrameState:
     foot_confidence: dict[str, float]
     # per foot: (dx_px, dy_px, rotation_deg, scale) of the foot's first-frame pixels into this frame
     foot_motion: dict[str, tuple[float, float, float, float]]
+    # per foot (front view): the floor's shift at the toes' centre, the camera's motion (NaN: not told)
+    floor_shift: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -171,6 +189,9 @@ class FrameArrays:
     hallux_angle_deg: dict[str, float]
     foot_confidence: dict[str, float]
     foot_motion: np.ndarray  # (n_feet, 4): dx_px, dy_px, rotation_deg, scale
+    # (n_feet, 2): the floor's shift at each foot's toe centre since the first frame (the
+    # camera's motion there); NaN where it could not be told, and in the side view
+    floor_shift: np.ndarray
 
 
 def _median(values: np.ndarray) -> float:
@@ -685,6 +706,94 @@ def _box(
     return np.array([centre + along * a + up * u for a, u in ((a0, u0), (a1, u0), (a1, u1), (a0, u1))], float)
 
 
+class _Floor:
+    """The floor in front of one foot's toes, followed from the first frame: where it moves in
+    the picture the camera moved (a hand-held phone, a knocked stand), and the foot's own motion
+    is read against it. Its first-frame features are matched straight into each frame from
+    where the last frame's fit puts them, so the estimate does not drift; a frame where too few
+    match and agree (the floor covered, blurred, or out of the picture) has no floor shift."""
+
+    def __init__(self, gray: np.ndarray, band: np.ndarray, centre: np.ndarray):
+        found = _find_features(gray, band, np.zeros((0, 2)), _FLOOR_FEATURES, 6.0)
+        self.reference = np.zeros((0, 2), np.float32) if found is None else found.astype(np.float32)
+        self.centre = centre
+        self.to_image = np.array([[1.0, 0, 0], [0, 1.0, 0]])  # first-frame floor -> this frame
+        self.shift = np.zeros(2) if len(self.reference) >= _FLOOR_MIN_AGREE else np.full(2, np.nan)
+        # followed at half size on a crop around its features, forward only (a feature that went
+        # astray disagrees with the fit, which keeps those within 1 px): the floor then costs
+        # little beside the foot and toes
+        self._box = (0, 0, 0, 0)
+        self._middle = self.reference.mean(axis=0) if len(self.reference) else np.zeros(2)
+        self._first: np.ndarray | None = None
+        if self.followed:
+            x0, y0 = np.maximum(np.floor(self.reference.min(axis=0)).astype(int) - _FLOOR_MARGIN_PX, 0)
+            x1, y1 = np.ceil(self.reference.max(axis=0)).astype(int) + _FLOOR_MARGIN_PX
+            x1, y1 = min(int(x1), gray.shape[1]), min(int(y1), gray.shape[0])
+            # an even size, so that both crops halve alike
+            x1, y1 = x0 + (x1 - x0) // 2 * 2, y0 + (y1 - y0) // 2 * 2
+            self._box = (int(x0), int(y0), int(x1), int(y1))
+            self._first = _half(gray[y0:y1, x0:x1])
+
+    @property
+    def followed(self) -> bool:
+        return len(self.reference) >= _FLOOR_MIN_AGREE
+
+    def update(self, gray: np.ndarray) -> None:
+        """Match the floor's first-frame features into ``gray``; ``shift`` is then the floor's
+        shift (px) at the toes' centre, NaN where it could not be told."""
+        if self._first is None:
+            return
+        self.shift = np.full(2, np.nan)
+        predicted = _apply(self.to_image, self.reference)
+        # the crop of this frame moved on by the whole pixels the floor has moved
+        dx, dy = np.round(_apply(self.to_image, self._middle[None])[0] - self._middle).astype(int)
+        x0, y0, x1, y1 = self._box
+        # (past the picture's edge its last pixels repeat: features there disagree with the fit)
+        centre = (x0 + dx + (x1 - x0 - 1) / 2, y0 + dy + (y1 - y0 - 1) / 2)
+        now = _half(cv2.getRectSubPix(gray, (x1 - x0, y1 - y0), centre))
+        start = ((self.reference - (x0, y0)) / 2).reshape(-1, 1, 2).astype(np.float32)
+        guess = ((predicted - (x0 + dx, y0 + dy)) / 2).reshape(-1, 1, 2).astype(np.float32)
+        found, status = _guided_flow(self._first, now, start, guess)
+        good = status.ravel() == 1
+        if good.sum() < _FLOOR_MIN_AGREE:
+            return
+        seen = found.reshape(-1, 2)[good] * 2 + (x0 + dx, y0 + dy)
+        m, agree = _rigid_agreeing(self.reference[good], seen)
+        if agree.sum() < max(_FLOOR_MIN_AGREE, _FLOOR_MIN_SHARE * len(self.reference)):
+            return
+        self.to_image = m
+        self.shift = _apply(m, self.centre[None])[0] - self.centre
+
+
+def _rigid_lsq(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """The least-squares turn and shift taking ``src`` onto ``dst`` (Umeyama 1991, IEEE TPAMI
+    13:376, with the scale kept at 1)."""
+    cs, cd = src.mean(axis=0), dst.mean(axis=0)
+    h = (src - cs).T @ (dst - cd)
+    angle = np.arctan2(h[0, 1] - h[1, 0], h[0, 0] + h[1, 1])
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    return np.hstack([turn, (cd - turn @ cs)[:, None]])
+
+
+def _rigid_agreeing(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A turn and shift fitted to the points that agree with it within 1 px: fitted to all, then
+    to those nearest the fit (the better half, and any within 1 px), then to those within 1 px.
+    Cheaper than RANSAC where most points agree, as on a floor, and as sure there."""
+    m = _rigid_lsq(src, dst)
+    residual = _lengths(_apply(m, src) - dst)
+    near = residual <= max(1.0, float(np.median(residual)))
+    if near.sum() >= 3:
+        m = _rigid_lsq(src[near], dst[near])
+    agree = _lengths(_apply(m, src) - dst) <= 1.0
+    if agree.sum() >= 3:
+        m = _rigid_lsq(src[agree], dst[agree])
+    return m, agree
+
+
+def _half(gray: np.ndarray) -> np.ndarray:
+    return cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
+
+
 class _Foot:
     def __init__(self, points: FootPoints, mm_per_px: float | None):
         self.points = points
@@ -703,6 +812,11 @@ class _Foot:
         self.skin: SkinModel | None = None
         self.hallux_band: np.ndarray | None = None  # side view: (n, 2) first-frame pixels
         self.body_outline: np.ndarray | None = None  # side view: quadrilateral, first-frame pixels
+        # front view: the floor in front of the toes (first-frame pixels) and, once the first
+        # frame is seen, its follower
+        self.floor_band: np.ndarray | None = None
+        self.toe_centre: np.ndarray | None = None
+        self.floor: _Floor | None = None
         # side view: the first frame's pixels around the body's outline (half size), their
         # offset in the first frame
         self.body_look: tuple[np.ndarray, np.ndarray] | None = None
@@ -740,6 +854,8 @@ class _Foot:
                 boxes.append(_box(nails[i], along, up, -half, half, -0.35 * spacing, 0.45 * spacing))
                 min_distances.append(max(2.0, spacing / 12))
             self.toes = _Toes(list(VIEW_POINTS["front"]), np.array(boxes), np.array(min_distances), 16)
+            self.floor_band = _box(centre, along, up, *(k * width for k in _FLOOR_BAND))
+            self.toe_centre = self.first_points.mean(axis=0)
             self.toe_along, self.toe_up, self.toe_gaps = along, up, np.array(gaps)
         else:
             along = p["mtp1"] - p["heel"]
@@ -833,8 +949,9 @@ class ToeTracker:
 
     ``first_frame`` and later frames are BGR or grey images of the same size (grey ones made
     the same way); ``first_colour``, the first frame in colour where ``first_frame`` is grey,
-    lets the toes' skin be told from the floor. The first frame's state is available as
-    ``initial_state``.
+    lets the toes' skin be told from the floor; ``follow_floor`` also follows the floor in
+    front of the toes (front view), the camera's own motion (``FrameArrays.floor_shift``). The
+    first frame's state is available as ``initial_state``.
     """
 
     def __init__(
@@ -844,6 +961,7 @@ class ToeTracker:
         time_s: float,
         mm_per_px: float | None = None,
         first_colour: np.ndarray | None = None,
+        follow_floor: bool = False,
     ):
         if not points:
             raise ToelabError("no foot points to track")
@@ -884,6 +1002,8 @@ class ToeTracker:
                 foot.hallux_look = _standardised(_sample(gray, foot.hallux_band))
             if foot.body_outline is not None:
                 foot.body_look = _cut_body_look(gray, foot.body_outline)
+            if follow_floor and foot.floor_band is not None and foot.toe_centre is not None:
+                foot.floor = _Floor(gray, foot.floor_band, foot.toe_centre)
         # the first-frame features matched straight into each frame: every foot body's and toe's
         # (the hallux is found by its look instead, see ``_find_hallux_turn``)
         self._matched_reference = np.vstack(
@@ -980,6 +1100,8 @@ class ToeTracker:
         references = self._match_references(gray)
         self._previous = gray
         for foot in self.feet:
+            if foot.floor is not None:
+                foot.floor.update(gray)
             self._update_foot(foot, references, gray)
             if foot.hallux_band is not None:
                 self._find_hallux_turn(foot, gray)
@@ -1177,6 +1299,14 @@ class ToeTracker:
         return {f.points.foot: f.toes_told_from_floor for f in self.feet if f.toes is not None}
 
     @property
+    def floor_followed(self) -> dict[str, bool]:
+        """Front view: for each foot, whether the floor in front of its toes held enough features
+        on the first frame to follow the camera's motion."""
+        return {
+            f.points.foot: f.floor is not None and f.floor.followed for f in self.feet if f.toes is not None
+        }
+
+    @property
     def body_features_on_skin_pct(self) -> dict[str, float]:
         """Front view, per foot whose skin colour told it from the floor: the share (%) of the
         foot body's first-frame features on skin; a low share means the foot's own motion was
@@ -1200,8 +1330,11 @@ class ToeTracker:
         angles: dict[str, float] = {}
         foot_conf: dict[str, float] = {}
         motion = np.empty((len(self.feet), 4))
+        floor_shift = np.full((len(self.feet), 2), np.nan)
         k = 0
         for f_idx, foot in enumerate(self.feet):
+            if foot.floor is not None:
+                floor_shift[f_idx] = foot.floor.shift
             foot_region = foot.regions["foot"]
             body_confidence = foot_region.confidence
             foot_conf[foot.points.foot] = body_confidence
@@ -1236,7 +1369,7 @@ class ToeTracker:
             xy[rows][confidence[rows] == 0.0] = np.nan
             if foot.toes is None:
                 angles[foot.points.foot] = float(hallux_extension_deg(*(p[None] for p in xy[rows]))[0])
-        return FrameArrays(xy, displacement, confidence, n_features, angles, foot_conf, motion)
+        return FrameArrays(xy, displacement, confidence, n_features, angles, foot_conf, motion, floor_shift)
 
     def _state(self, time_s: float) -> FrameState:
         figures = self.measure()
@@ -1262,4 +1395,11 @@ class ToeTracker:
             foot.points.foot: (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
             for foot, row in zip(self.feet, figures.foot_motion, strict=True)
         }
-        return FrameState(float(time_s), points, figures.hallux_angle_deg, figures.foot_confidence, motion)
+        floor = {
+            foot.points.foot: (float(row[0]), float(row[1]))
+            for foot, row in zip(self.feet, figures.floor_shift, strict=True)
+            if foot.toes is not None
+        }
+        return FrameState(
+            float(time_s), points, figures.hallux_angle_deg, figures.foot_confidence, motion, floor
+        )

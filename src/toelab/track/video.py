@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,20 @@ def foot_motion_signals(
             signals[f"{fp.foot}_foot_{quantity}"] = foot_motion[:, f_idx, k]
             units[f"{fp.foot}_foot_{quantity}"] = unit
     return signals, units
+
+
+def floor_signals(
+    points: Sequence[FootPoints], floor_shift: np.ndarray, followed: Mapping[str, bool]
+) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """The floor's shift at each foot's toe centre, the camera's own motion there, as signals
+    ``{foot}_floor_dx_px`` / ``_dy_px`` from ``floor_shift`` ``(n, n_feet, 2)``, for the feet
+    whose floor was followed (``ToeTracker.floor_followed``)."""
+    signals: dict[str, np.ndarray] = {}
+    for f_idx, fp in enumerate(points):
+        if followed.get(fp.foot):
+            for k, axis in enumerate("xy"):
+                signals[f"{fp.foot}_floor_d{axis}_px"] = floor_shift[:, f_idx, k]
+    return signals, dict.fromkeys(signals, "px")
 
 
 @dataclass(frozen=True)
@@ -68,11 +82,14 @@ def track_video(
     *,
     mm_per_px: float | None = None,
     progress: Callable[[float, float], None] | None = None,
+    follow_floor: bool = False,
 ) -> TrackResult:
     """Track toe points through a video; ``progress(time_s, duration_s)`` is called per frame.
 
     Without ``points`` they are proposed on the first frame (front view only); a proposal
-    that is not confident raises ``ToelabError`` asking for a points file.
+    that is not confident raises ``ToelabError`` asking for a points file. ``follow_floor``
+    also follows the floor in front of the toes (front view): the recording then carries the
+    camera's own motion as ``{foot}_floor_dx_px`` / ``_dy_px``.
     """
     path = Path(path)
     reader = open_video(path)
@@ -91,15 +108,25 @@ def track_video(
         raise ToelabError("the video has no frames", path)
     t0, first = first_grey
     points = _check_inside(points, first.shape[1], first.shape[0], path)
-    tracker = ToeTracker(points, first, t0, mm_per_px=mm_per_px, first_colour=first_colour)
+    tracker = ToeTracker(
+        points, first, t0, mm_per_px=mm_per_px, first_colour=first_colour, follow_floor=follow_floor
+    )
     names = tracker.landmark_names
     n_points, n_feet = len(names), len(points)
-    rows = _Rows(1 + 3 * n_points + 4 * n_feet)
+    rows = _Rows(1 + 3 * n_points + 6 * n_feet)
 
     def collect(time_s: float) -> None:
         figures = tracker.measure()
         rows.append(
-            np.concatenate(([time_s], figures.xy.ravel(), figures.confidence, figures.foot_motion.ravel()))
+            np.concatenate(
+                (
+                    [time_s],
+                    figures.xy.ravel(),
+                    figures.confidence,
+                    figures.foot_motion.ravel(),
+                    figures.floor_shift.ravel(),
+                )
+            )
         )
 
     collect(t0)
@@ -113,7 +140,9 @@ def track_video(
     times = table[:, 0]
     positions = table[:, 1 : 1 + 2 * n_points].reshape(-1, n_points, 2)
     confidence = table[:, 1 + 2 * n_points : 1 + 3 * n_points]
-    foot_motion = table[:, 1 + 3 * n_points :].reshape(-1, n_feet, 4)
+    motion_end = 1 + 3 * n_points + 4 * n_feet
+    foot_motion = table[:, 1 + 3 * n_points : motion_end].reshape(-1, n_feet, 4)
+    floor_shift = table[:, motion_end:].reshape(-1, n_feet, 2)
     warnings = list(reader.warnings)
     warnings += [line for line in map(foot_label_warning, points) if line is not None]
     for i, name in enumerate(names):
@@ -145,7 +174,9 @@ def track_video(
         },
     )
     signals, units = foot_motion_signals(points, foot_motion)
-    meta.signal_units.update(units)
+    floor, floor_units = floor_signals(points, floor_shift, tracker.floor_followed)
+    signals.update(floor)
+    meta.signal_units.update(units | floor_units)
     recording = Recording(
         times,
         {n: positions[:, i] for i, n in enumerate(names)},

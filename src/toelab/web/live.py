@@ -44,7 +44,7 @@ from toelab.recording import Recording, RecordingMeta
 from toelab.tasks import TASKS, TaskOutcome, json_safe, rows_for, run_task
 from toelab.track.points import VIEW_POINTS, parse_points
 from toelab.track.tracker import FrameState, ToeTracker
-from toelab.track.video import foot_motion_signals
+from toelab.track.video import floor_signals, foot_motion_signals
 from toelab.web.contracts import StartRequest, parse_start, parse_target
 from toelab.web.keeping import RunKeeper
 from toelab.web.security import FrameGuard, FrameRefused, Limits
@@ -72,7 +72,13 @@ class LiveSession:
         self.request = request
         self.points = parse_points([p.to_json() for p in request.points], "calibration", size)
         self.view = self.points[0].view
-        self.tracker = ToeTracker(self.points, first_frame, time_s, first_colour=first_colour)
+        self.tracker = ToeTracker(
+            self.points,
+            first_frame,
+            time_s,
+            first_colour=first_colour,
+            follow_floor=request.task in TASKS and TASKS[request.task].reads_camera_motion,
+        )
         self.names = [fp.landmark(p) for fp in self.points for p in VIEW_POINTS[fp.view]]
         self.scorers = (
             {fp.foot: LiveScorer(request.target, request.hold_s) for fp in self.points}
@@ -86,6 +92,7 @@ class LiveSession:
         # each foot's own motion in the picture per frame (front view): the tremor test tells
         # the foot's shaking from the toes' with it, as on a video file (analysis.shaking_part)
         self._motion: list[list[tuple[float, float, float, float]]] = []
+        self._floor: list[list[tuple[float, float]]] = []  # the floor's shift at the toes: the camera's
         self.lift_events: list[dict[str, Any]] = []
         # each step of a test recorded in one run: its start, its toes, its id
         self.step_marks: list[tuple[float, tuple[int, ...], str | None]] = [
@@ -115,6 +122,7 @@ class LiveSession:
         self._confidence.append([state.points[n].confidence for n in self.names])
         unknown = (np.nan, np.nan, np.nan, np.nan)
         self._motion.append([state.foot_motion.get(fp.foot, unknown) for fp in self.points])
+        self._floor.append([state.floor_shift.get(fp.foot, (np.nan, np.nan)) for fp in self.points])
         feet: dict[str, Any] = {}
         for fp in self.points:
             points = [state.points[fp.landmark(p)] for p in VIEW_POINTS[fp.view]]
@@ -167,7 +175,11 @@ class LiveSession:
         signals: dict[str, np.ndarray] = {}
         if self.view == "front":
             signals, units = foot_motion_signals(self.points, np.asarray(self._motion, dtype=float))
-            meta.signal_units.update(units)
+            floor, floor_units = floor_signals(
+                self.points, np.asarray(self._floor, dtype=float), self.tracker.floor_followed
+            )
+            signals.update(floor)
+            meta.signal_units.update(units | floor_units)
         return Recording(
             times,
             {n: xy[:, i] for i, n in enumerate(self.names)},

@@ -125,7 +125,8 @@ class Task(ABC):
     takes_static_trial: ClassVar[bool] = False  # an Oxford Foot Model static trial (--static)
     needs_beats: ClassVar[bool] = False  # a run of it needs beat times
     # a tracked video follows the floor in front of the toes for it: the camera's own motion,
-    # against which the foot's is read (costs the tracker a tenth of its speed)
+    # against which the foot's is read (costs the tracker about a seventh of its speed,
+    # benchmarks/floor_cost.py)
     reads_camera_motion: ClassVar[bool] = False
     # the training exercise a practice run of the task counts as in a plan
     exercise_id: ClassVar[str | None] = None

@@ -30,8 +30,8 @@ joint: its turn is the one under which its first-frame look matches the frame be
 near the last frame's turn (a hidden toe is looked for over its whole arc, with a stricter
 line for a match far from where it was last seen).
 
-In the front view the floor in front of the toes is followed as well, its first-frame features
-matched straight into each frame: its shift at the toes' centre is the camera's own motion
+For the tremor test (``follow_floor``) the floor in front of the toes is followed as well, its
+first-frame features matched straight into each frame: its shift at the toes' centre is the camera's own motion
 (``FrameArrays.floor_shift``), against which the foot's shaking is read
 (``toelab.analysis.shaking_part``), so that the three motions stay apart: the camera against
 the scene, the foot against the camera's picture, each toe against its foot.
@@ -78,7 +78,7 @@ _FLOOR_BAND = (-0.75, 0.75, -0.7, -0.2)
 _FLOOR_FEATURES = 40
 _FLOOR_MARGIN_PX = 24  # room around the floor's features in its crop
 # the floor's motion is used where at least this many of its first-frame features, and this
-# share of them, match and agree (RANSAC within 1 px)
+# share of them, match and agree with the fitted turn and shift within 1 px
 _FLOOR_MIN_AGREE = 8
 _FLOOR_MIN_SHARE = 0.3
 # The hallux's look: the first frame's pixels along the top of the big toe. The hallux's turn

@@ -31,8 +31,8 @@ near the last frame's turn (a hidden toe is looked for over its whole arc, with 
 line for a match far from where it was last seen).
 
 For the tremor test (``follow_floor``) the floor in front of the toes is followed as well, its
-first-frame features matched straight into each frame: its shift at the toes' centre is the camera's own motion
-(``FrameArrays.floor_shift``), against which the foot's shaking is read
+first-frame features matched straight into each frame: its shift at the toes' centre is the
+camera's own motion (``FrameArrays.floor_shift``), against which the foot's shaking is read
 (``toelab.analysis.shaking_part``), so that the three motions stay apart: the camera against
 the scene, the foot against the camera's picture, each toe against its foot.
 

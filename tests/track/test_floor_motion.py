@@ -25,6 +25,11 @@ def _toes_shaking(frequency_hz: float, size_px: float):
     return lifts
 
 
+def _floor(recording) -> np.ndarray:
+    """The floor's shift at the toes, frame by frame: (n, 2) px."""
+    return np.column_stack([recording.signals["right_floor_dx_px"], recording.signals["right_floor_dy_px"]])
+
+
 def test_the_floor_s_shift_at_the_toes_is_the_camera_s(tmp_path):
     path = tmp_path / "hand-held.mp4"
     truth = render_front(
@@ -36,15 +41,17 @@ def test_the_floor_s_shift_at_the_toes_is_the_camera_s(tmp_path):
     names = [n for n in truth.points if n.startswith("right_toe")]
     camera = np.mean([truth.points[n] - truth.points_foot[n] for n in names], axis=0)
     camera -= camera[0]
-    floor = np.column_stack([recording.signals["right_floor_dx_px"], recording.signals["right_floor_dy_px"]])
+    floor = _floor(recording)
     assert np.isfinite(floor).all(axis=1).mean() > 0.95
     assert np.ptp(camera, axis=0).max() > 3.0  # the camera did move
     error = np.linalg.norm(floor - camera, axis=1)
     assert np.nanpercentile(error, 95) < 0.3
 
 
-def test_toes_shaking_before_a_shaking_camera_are_the_toes_at_their_own_rhythm(tmp_path):
-    path = tmp_path / "toes.mp4"
+@pytest.fixture(scope="module")
+def toes_before_a_shaking_camera(tmp_path_factory):
+    """Toes shaking at 4 Hz on a still foot, filmed by a camera that shakes (0.5-4 Hz)."""
+    path = tmp_path_factory.mktemp("floor") / "toes.mp4"
     truth = render_front(
         path,
         _toes_shaking(4.0, 1.5),
@@ -55,6 +62,11 @@ def test_toes_shaking_before_a_shaking_camera_are_the_toes_at_their_own_rhythm(t
         shake_deg=SHAKE_DEG,
         seed=0,
     )
+    return path, truth
+
+
+def test_toes_shaking_before_a_shaking_camera_are_the_toes_at_their_own_rhythm(toes_before_a_shaking_camera):
+    path, truth = toes_before_a_shaking_camera
     recording = track_video(path, parse_points(truth.first_points), follow_floor=True).recording
     results = run_task(recording, AnalysisOptions(task="tremor")).results
     assert results["measured"] is True
@@ -70,28 +82,18 @@ def test_a_still_camera_leaves_the_floor_still(tmp_path):
     path = tmp_path / "still.mp4"
     truth = render_front(path, _toes_shaking(6.0, 1.5), duration_s=3.0, floor="tiles", noise=1.0, seed=1)
     recording = track_video(path, parse_points(truth.first_points), follow_floor=True).recording
-    floor = np.column_stack([recording.signals["right_floor_dx_px"], recording.signals["right_floor_dy_px"]])
+    floor = _floor(recording)
     # the toes shake above it, the floor stays where it was
     assert np.nanmax(np.abs(floor)) < 0.2
 
 
-def test_a_live_run_keeps_the_floor_s_motion_as_a_video_file_does(tmp_path):
+def test_a_live_run_keeps_the_floor_s_motion_as_a_video_file_does(toes_before_a_shaking_camera):
     import av
 
     from toelab.web.contracts import parse_start
     from toelab.web.live import LiveSession
 
-    path = tmp_path / "live.mp4"
-    truth = render_front(
-        path,
-        _toes_shaking(4.0, 1.5),
-        duration_s=6.0,
-        floor="wood",
-        noise=1.0,
-        shake_px=SHAKE_PX,
-        shake_deg=SHAKE_DEG,
-        seed=0,
-    )
+    path, truth = toes_before_a_shaking_camera
     with av.open(str(path)) as container:
         frames = [(float(f.time), f.to_ndarray(format="bgr24")) for f in container.decode(video=0)]
     request = parse_start({"type": "start", "task": "tremor", "points": truth.first_points})

@@ -237,6 +237,9 @@ def main() -> None:
     parser.add_argument("--renders", type=int, default=None, help="renders per condition (20; 3 quick)")
     parser.add_argument("--quick", action="store_true", help="4 feet, 2 conditions")
     parser.add_argument(
+        "--crf", type=int, default=None, help="x264 quality of the photo-based videos (23; lower is finer)"
+    )
+    parser.add_argument(
         "--tasks", nargs="+", default=["proposal", "isolation", "hallux", "tremor"],
         choices=["proposal", "isolation", "hallux", "tremor"],
     )
@@ -244,7 +247,7 @@ def main() -> None:
     if not args.grid:
         from video_truth import run
 
-        run(args.renders or (3 if args.quick else 20), args.quick, args.tasks)
+        run(args.renders or (3 if args.quick else 20), args.quick, args.tasks, args.crf)
         return
     summary: list[str] = []
     started = time.perf_counter()

@@ -472,13 +472,21 @@ def proposal(folder: Path, sources: list[str], renders: int, tally: Tally) -> No
     print("  " + tally.line("toe-point proposal"))
 
 
-def run(renders: int, quick: bool, tasks: list[str]) -> None:
+def run(renders: int, quick: bool, tasks: list[str], crf: int | None = None) -> None:
+    """``crf``: the photo-based videos' x264 quality (``photovideo.render``'s 23 when None;
+    lower keeps more of a small motion); the drawn generator keeps its own."""
     started = time.perf_counter()
+    if crf is not None:
+        for condition in CONDITIONS.values():
+            condition["crf"] = crf
     top = list(QUICK_TOP) if quick else photovideo.image_names("top", all_toes_visible=True)
     side = photovideo.image_names("side")
     conditions = list(QUICK_CONDITIONS) if quick else list(CONDITIONS)
     tallies: dict[str, Tally] = {}
-    print(f"{renders} renders per condition; sources: top {', '.join(top)}; side {', '.join(side)}")
+    print(
+        f"{renders} renders per condition; sources: top {', '.join(top)}; side {', '.join(side)}"
+        + ("" if crf is None else f"; photo-based videos at crf {crf}")
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if "proposal" in tasks:

@@ -718,7 +718,7 @@ class _Floor:
         self.reference = np.zeros((0, 2), np.float32) if found is None else found.astype(np.float32)
         self.centre = centre
         self.to_image = np.array([[1.0, 0, 0], [0, 1.0, 0]])  # first-frame floor -> this frame
-        self.shift = np.zeros(2) if len(self.reference) >= _FLOOR_MIN_AGREE else np.full(2, np.nan)
+        self.shift = np.zeros(2) if self.followed else np.full(2, np.nan)
         # followed at half size on a crop around its features, forward only (a feature that went
         # astray disagrees with the fit, which keeps those within 1 px): the floor then costs
         # little beside the foot and toes

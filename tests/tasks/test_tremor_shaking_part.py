@@ -178,3 +178,23 @@ def test_a_floor_told_on_too_few_frames_is_not_taken_off_the_foot_s_shake(tmp_pa
     results = run_task(recording, AnalysisOptions(task="tremor")).results
     assert results["dominant_frequency_hz"] == pytest.approx(6.0, abs=0.2)
     assert results["amplitude"] == pytest.approx(SHAKE_PX, rel=0.2)
+
+
+def test_a_foot_followed_on_the_floor_while_it_shakes_is_not_said_to_hold_still(tmp_path):
+    """A scanned foot on mosaic tiles: half its body's first-frame features lie on skin, and a
+    4 px whole-foot shake leaves those behind the tiles', so the body's motion read is the
+    floor's. The toes then carried the whole shake against a foot that seemed still, and the
+    shake was named "the toes"."""
+    foot = load("052")
+
+    def shift(t):
+        return np.outer(4.0 * np.sin(2 * np.pi * 4.0 * t), [np.cos(0.8), np.sin(0.8)])
+
+    path = tmp_path / "shake.mp4"
+    truth = render(path, foot, duration_s=DURATION_S, fps=60.0, seed=0, foot_shift=shift)
+    recording = track_video(path, parse_points(truth.first_points)).recording
+    (followed,) = recording.meta.extra["foot_body_followed_on_skin_pct"].values()
+    assert followed < 50.0
+    results = run_task(recording, AnalysisOptions(task="tremor")).results
+    assert results["dominant_frequency_hz"] == pytest.approx(4.0, abs=0.2)
+    assert results["shaking_part"] in ("foot", None)

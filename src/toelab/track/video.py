@@ -167,6 +167,7 @@ def track_video(
             "points": [fp.to_json() for fp in points],
             "toes_told_from_floor": tracker.toes_told_from_floor,
             "foot_body_features_on_skin_pct": tracker.body_features_on_skin_pct,
+            "foot_body_followed_on_skin_pct": tracker.body_followed_on_skin_pct,
             "motion_compensated": points[0].view == "front",
             "width": reader.info.width,
             "height": reader.info.height,

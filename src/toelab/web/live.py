@@ -167,6 +167,7 @@ class LiveSession:
                 "points": [fp.to_json() for fp in self.points],
                 "toes_told_from_floor": self.tracker.toes_told_from_floor,
                 "foot_body_features_on_skin_pct": self.tracker.body_features_on_skin_pct,
+                "foot_body_followed_on_skin_pct": self.tracker.body_followed_on_skin_pct,
                 "motion_compensated": self.view == "front",
                 "width": self.frame_size[0],
                 "height": self.frame_size[1],

@@ -83,8 +83,40 @@ def test_a_well_tracked_big_toe_keeps_its_figures_and_says_its_quality():
         "good_frames": recording.n_samples,
         "frames": recording.n_samples,
         "top_seen": 1,
+        "angle_change_deg": pytest.approx(72.0, abs=1.0),
     }
     assert results["max_extension_deg"] == pytest.approx(truth["max_extension_deg"], abs=1.0)
+
+
+@pytest.mark.parametrize("rest_deg", [0.0, 13.0])
+def test_a_big_toe_that_never_bent_gives_no_angle_grade_or_referral(rest_deg):
+    """Points on a still picture, or a toe that stayed down: the angle is the toe's rest, not
+    how far it bends, and a rest of 0 or 13 degrees read as a bend would be graded "clearly
+    limited" with a referral."""
+    recording, _ = rom_recording(0.0)
+    heel, mtp = recording.landmarks["right_heel"], recording.landmarks["right_mtp1"]
+    tip = recording.landmarks["right_hallux_tip"]
+    # the toe held at its rest angle above the sole line, turned about the joint
+    turn = np.radians(-rest_deg)
+    offset = tip - mtp
+    tip[:] = mtp + np.column_stack(
+        [
+            np.cos(turn) * offset[:, 0] - np.sin(turn) * offset[:, 1],
+            np.sin(turn) * offset[:, 0] + np.cos(turn) * offset[:, 1],
+        ]
+    )
+    assert np.nanmax(hallux_extension_deg(heel, mtp, tip)) == pytest.approx(rest_deg, abs=1.0)
+    outcome = run_task(recording, AnalysisOptions("rom"))
+    results = outcome.results
+    assert results["measured"] is False
+    assert results["max_extension_deg"] is None and results["grade"] is None
+    assert results["quality"]["angle_change_deg"] < 1.0
+    assert "shows the toe at rest" in results["not_measured_reason"]
+    assert "bending the big toe up as far as it goes" in results["how_to_redo"]
+    text = _rows_text("rom", results)
+    for said in ("grade", "podiatrist", "clearly limited", "When to see someone"):
+        assert said not in text
+    assert figures_of(get_task("rom"), outcome) == []
 
 
 def test_a_big_toe_lost_around_its_highest_point_gives_no_angle():

@@ -27,13 +27,22 @@ _REDO = (
 )
 
 
+# The test is of how far the toe bends: over the recording its angle must change by this much
+# (deg), else it shows the toe's resting angle (a still toe, points on a still picture), not its
+# bend. toelab's line, far under the 10-30 deg that toes graded most limited still move
+# (Coughlin & Shurnas 2003).
+MIN_BEND_SEEN_DEG = 5.0
+
+
 def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
     """What the angle needs. Half the frames tracked well: the maximum is taken over the test,
     and with most frames lost the top of the bend is most often among them (toelab's line, the
     same as the coverage warning of :mod:`toelab.analysis.rom`); ten good frames at least, a
-    third of a second at 30 frames a second, for the median-of-3 smoothing to hold."""
+    third of a second at 30 frames a second, for the median-of-3 smoothing to hold. Where those
+    hold, a bend seen (``MIN_BEND_SEEN_DEG``); where they do not, the angle's change over the
+    few frames left says nothing of the bend."""
     share, count = figures.get("good_frames_pct"), figures.get("good_frames")
-    return (
+    tracking = (
         Need(
             "good_frames_pct",
             50.0,
@@ -51,6 +60,17 @@ def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
             _REDO,
         ),
     )
+    if judge(figures, tracking[:2]).missed:
+        return tracking
+    bend = Need(
+        "angle_change_deg",
+        MIN_BEND_SEEN_DEG,
+        f"the big toe's angle changed by only {figures.get('angle_change_deg') or 0:.0f} degrees "
+        f"during the recording ({MIN_BEND_SEEN_DEG:.0f} are needed), so it shows the toe at rest, "
+        "not how far it bends",
+        "film again while bending the big toe up as far as it goes and back, slowly",
+    )
+    return (*tracking, bend)
 
 
 # The largest angle counts only when the frames this close on either side of it carry an angle
@@ -64,6 +84,14 @@ def top_seen(result: Any) -> bool:
         return False
     near = np.abs(result.time_s - result.time_of_max_s) <= TOP_SEEN_S
     return bool(np.isfinite(result.angle_deg[near]).all())
+
+
+def angle_change_deg(result: Any) -> float:
+    """How far the angle moved over the recording: its largest less its smallest (deg; 0 with
+    no angle)."""
+    angles = np.asarray(result.angle_deg, float)
+    angles = angles[np.isfinite(angles)]
+    return round(float(angles.max() - angles.min()), 1) if angles.size else 0.0
 
 
 class RomTask(Task):
@@ -113,6 +141,7 @@ class RomTask(Task):
             "good_frames": int(good.sum()),
             "frames": int(good.size),
             "top_seen": int(top_seen(result)),
+            "angle_change_deg": angle_change_deg(result),
         }
         return judge(figures, _needs(figures))
 

@@ -60,7 +60,7 @@ def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
             _REDO,
         ),
     )
-    if judge(figures, tracking[:2]).missed:
+    if judge(dict(figures), tracking[:2]).missed:
         return tracking
     bend = Need(
         "angle_change_deg",

@@ -15,7 +15,7 @@ from toelab.analysis.shaking_part import (
     which_part_shakes,
 )
 from toelab.analysis.tremor import tremor_from_recording
-from toelab.tasks import AnalysisOptions, rows_for, run_task
+from toelab.tasks import AnalysisOptions, figures_of, get_task, rows_for, run_task
 from toelab.track import parse_points, track_video
 
 pytestmark = pytest.mark.video
@@ -198,3 +198,19 @@ def test_a_foot_followed_on_the_floor_while_it_shakes_is_not_said_to_hold_still(
     results = run_task(recording, AnalysisOptions(task="tremor")).results
     assert results["dominant_frequency_hz"] == pytest.approx(4.0, abs=0.2)
     assert results["shaking_part"] in ("foot", None)
+
+
+def test_toes_lost_in_heavy_noise_give_no_shaking(tmp_path):
+    """A still foot filmed with heavy sensor noise: the tracker's points leave the toes and
+    wander far further than a toe can move against its foot. What they trace is the tracker's
+    error, and was given as an irregular shaking of many pixels, stored and trended."""
+    path = tmp_path / "noisy.mp4"
+    truth = render(path, load("FOUND_itw_3"), duration_s=8.0, noise=40.0, seed=0)
+    recording = track_video(path, parse_points(truth.first_points)).recording
+    outcome = run_task(recording, AnalysisOptions(task="tremor"))
+    results = outcome.results
+    assert results["measured"] is False
+    assert results["amplitude"] is None and results["classification"] is None
+    assert results["quality"]["toe_travel_px"] > 2 * results["quality"]["toe_width_px"]
+    assert "the tracking lost the toes" in results["not_measured_reason"]
+    assert figures_of(get_task("tremor"), outcome) == []

@@ -37,10 +37,31 @@ LOW_FRAME_RATE_HZ = 24.0
 # 18 Hz one folded down at any margin.
 ALIAS_MARGIN = 0.8
 GOOD_FRAMES_PCT = 50.0
+# A toe's motion against its foot stays within a toe's width or two, even for a toe lifted high
+# in a test that moves the toes. Beyond twice its width the points have left the toes and trace
+# the tracker's error: on a still photo filmed with heavy sensor noise the foot's tracked pose
+# turned through 359 deg, the toes' points wandered 150 px, and that read as an irregular
+# shaking of 11 px. toelab's line.
+MAX_TOE_TRAVEL_PER_TOE_WIDTH = 2.0
+
+
+def toe_travel_px(recording: Recording, names: Sequence[str]) -> float | None:
+    """How far the named points wander from where they mostly are: the largest, over the points,
+    of the 95th percentile of their distance from their median position (px); None with no
+    point seen twice. In a tracked front view the points are the toes against their foot."""
+    travels = []
+    for name in names:
+        xy = recording.landmarks[name][:, :2]
+        seen = np.isfinite(xy).all(axis=1)
+        if seen.sum() >= 2:
+            distance = np.hypot(*(xy[seen] - np.median(xy[seen], axis=0)).T)
+            travels.append(float(np.percentile(distance, 95)))
+    return round(max(travels), 1) if travels else None
 
 
 def _needs(figures: Mapping[str, Any]) -> list[Need]:
-    """Half the frames tracked well (landmarks)."""
+    """Half the frames tracked well (landmarks); on a tracked front view, toes that stay within
+    twice a toe's width of where they rest (``MAX_TOE_TRAVEL_PER_TOE_WIDTH``)."""
     needs = []
     if figures.get("good_frames_pct") is not None:
         needs.append(
@@ -50,6 +71,19 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
                 f"the foot was tracked well on only {figures['good_frames_pct']:.0f} % of the frames "
                 "(half are needed)",
                 "film in bright even light with the camera still and close, the foot in view the whole time",
+            )
+        )
+    if figures.get("toes_followed") is not None:
+        needs.append(
+            Need(
+                "toes_followed",
+                1,
+                f"the toes' points wandered up to {figures['toe_travel_px']:.0f} pixels from where they "
+                f"rest against the foot, more than twice a toe's width ({figures['toe_width_px']:.0f} "
+                "pixels), which no shaking does: the tracking lost the toes (heavy noise, blur, dim "
+                "light, or a picture that changed)",
+                "film again in bright even light with the camera still and close, the foot in view the "
+                "whole time",
             )
         )
     return needs
@@ -135,6 +169,10 @@ class TremorTask(Task):
             else round(ALIAS_MARGIN * nyquist_hz - dominant, 3),
             "toe_width_px": toe_width_px(recording, foot) if landmarks else None,
         }
+        width, travel = figures["toe_width_px"], toe_travel_px(recording, kept)
+        if width is not None and travel is not None:
+            figures["toe_travel_px"] = travel
+            figures["toes_followed"] = int(travel <= MAX_TOE_TRAVEL_PER_TOE_WIDTH * width)
         return judge(figures, [*toe_size_needs(figures), *_needs(figures)])
 
     # no frequency, size or pattern: nothing to flag, band to name or trend to draw

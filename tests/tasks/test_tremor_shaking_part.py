@@ -214,3 +214,17 @@ def test_toes_lost_in_heavy_noise_give_no_shaking(tmp_path):
     assert results["quality"]["toe_travel_px"] > 2 * results["quality"]["toe_width_px"]
     assert "the tracking lost the toes" in results["not_measured_reason"]
     assert figures_of(get_task("tremor"), outcome) == []
+
+
+def test_a_large_movement_without_shaking_is_not_called_too_small_to_measure():
+    """Points that moved a lot (a hand reaching, 105 px RMS) with no shaking in the movement: the
+    size is not "too small for the camera to measure", there is no shaking to size."""
+    moved = {"classification": "none", "amplitude": 0.0, "amplitude_unit": "px", "rms_amplitude": 105.4}
+    rows = {row[0]: row[1:] for row in rows_for("tremor", moved)}
+    assert rows["Size of the shaking"][0] == "—"
+    assert "no shaking was found" in rows["Size of the shaking"][1]
+    still = {**moved, "rms_amplitude": 0.01}
+    rows = {row[0]: row[1:] for row in rows_for("tremor", still)}
+    assert rows["Size of the shaking"][0].startswith("too small for the camera to measure")
+    # the words on a video's compression are for a shaking that was sized
+    assert "compression" not in rows["Size of the shaking"][1]

@@ -298,20 +298,21 @@ class TremorTask(Task):
                     ("shannon1949",),
                 )
             )
-        rows.append(
-            Explanation(
-                "Size of the shaking",
-                amplitude_words(results.get("amplitude"), results.get("amplitude_unit", "")),
-                f"half the distance {mover} moved to and fro at that frequency. "
-                + (
-                    "A video's compression can show a small shake of smooth skin smaller than it was "
-                    "(on test videos by up to 40 % for a shake of 1.5 pixels), so compare it only with "
-                    "your own earlier tests, filmed the same way"
-                    if results.get("amplitude_unit") == "px"
-                    else "Compare it with your own earlier tests, taken the same way"
-                ),
+        unit = results.get("amplitude_unit", "")
+        rms = results.get("rms_amplitude")
+        if kind == "none" and not (unit == "px" and rms is not None and rms < SMALLEST_SEEN_PX):
+            # no shaking in a movement the camera did see: nothing is too small, nothing to size
+            size, size_words = "—", "no shaking was found to give a size for"
+        else:
+            size = amplitude_words(results.get("amplitude"), unit)
+            size_words = f"half the distance {mover} moved to and fro at that frequency. " + (
+                "A video's compression can show a small shake of smooth skin smaller than it was "
+                "(on test videos by up to 40 % for a shake of 1.5 pixels), so compare it only with "
+                "your own earlier tests, filmed the same way"
+                if unit == "px" and kind != "none"
+                else "Compare it with your own earlier tests, taken the same way"
             )
-        )
+        rows.append(Explanation("Size of the shaking", size, size_words))
         # with no shaking found, the share is one of noise: not a figure about the foot
         fraction = None if kind == "none" else results.get("band_power_fraction")
         rows.append(

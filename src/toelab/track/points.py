@@ -288,8 +288,11 @@ def propose_points(frame: np.ndarray, view: str = "front", mirrored: bool = Fals
         return Proposal(
             [],
             0.0,
-            "no foot could be told apart from the floor (none in the picture, or a floor too busy or "
-            f"too like the skin): put the bare foot on a plain floor unlike the skin and {_RETAKE}",
+            "no foot could be told apart from the floor (none in the picture, or not where toelab looks "
+            "for one: seen from in front at floor level, the toes towards the bottom of the picture "
+            "and floor along its edges; a foot seen from above with the leg reaching an edge, or a "
+            "floor too busy or too like the skin, is not made out): film from in front with the "
+            f"camera on the floor, the bare foot on a plain floor unlike the skin, and {_RETAKE}",
         )
     if width_px < _MIN_FOOT_WIDTH_PX:
         return Proposal(

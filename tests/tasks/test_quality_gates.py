@@ -485,3 +485,18 @@ def test_the_cli_shows_not_measured_and_json_gives_null_with_the_reason(tmp_path
     assert results["measured"] is False and results["max_extension_deg"] is None
     table = CliRunner().invoke(app, ["analyze", str(path), "--task", "rom"], terminal_width=240)
     assert "not measured" in table.output and "grade" not in table.output
+
+
+def test_toes_too_small_to_follow_are_named_when_the_tremor_test_has_no_points_left():
+    """Toes 8 px wide, lost on most frames: the tremor test cannot run, and says why."""
+    from toelab.errors import ToelabError
+
+    recording, _ = isolation_recording(DEMO_CO_MOVEMENT, seed=4)
+    recording.meta.source = "video"
+    recording.meta.extra["foot_width_px"] = {"right": 40.0}
+    for xy in recording.landmarks.values():
+        xy[recording.time_s > 0.5] = np.nan
+    with pytest.raises(ToelabError) as raised:
+        run_task(recording, AnalysisOptions("tremor"))
+    assert "the toes are too small on the picture (about 8 pixels wide" in str(raised.value)
+    assert "bring the camera closer" in str(raised.value)

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from toelab.analysis.quality import (
+    MIN_TOE_WIDTH_PX,
     SMALLEST_SEEN_PX,
     Need,
     Quality,
@@ -18,6 +19,7 @@ from toelab.analysis.quality import (
     toe_size_needs,
     toe_width_px,
 )
+from toelab.errors import ToelabError
 from toelab.protocols.cards import Findings
 from toelab.protocols.red_flags import FLAGS, RestTremorReading
 from toelab.recording import Recording
@@ -138,7 +140,19 @@ class TremorTask(Task):
 
         # a tracked video holds the foot's own motion and the toes' motion against it: both
         # are analysed and the part that shakes is named (analysis.shaking_part)
-        each_toe = tremor_from_recording(recording)  # the test's own analysis: its refusals stand
+        try:
+            each_toe = tremor_from_recording(recording)  # the test's own analysis: its refusals stand
+        except ToelabError as exc:
+            # toes too small to follow are the likely cause of points lost on most frames: say so
+            width = toe_width_px(recording, foot)
+            if width is None or width >= MIN_TOE_WIDTH_PX:
+                raise
+            raise ToelabError(
+                f"{exc.message}: the toes are too small on the picture (about {width:.0f} pixels wide; "
+                f"{MIN_TOE_WIDTH_PX:.0f} are needed to follow each toe)",
+                exc.path,
+                hint="bring the camera closer to the toes (about 30–40 cm), or film at a higher resolution",
+            ) from exc
         parts = parts_shaking(recording, each_toe)
         if parts is None:
             return each_toe

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from toelab.analysis.ofm import OfmOptions, calibrate_foot, hallux_forefoot_angles
 from toelab.cli import app
 from toelab.io.c3d import read_c3d
+from toelab.tasks import rows_for
 
 MA1 = DATA / "ofm-c3d" / "MA1"
 runner = CliRunner()
@@ -133,6 +134,9 @@ def test_vicon_walk_with_its_static_gives_both_feet_hallux_to_forefoot_angles(tm
             assert f"{foot}_{column}" in rows[0]
     peak = max(float(row["left_hallux_forefoot_sagittal_deg"]) for row in rows)
     assert peak == pytest.approx(feet["left"]["hallux_forefoot_deg"]["sagittal"]["max"], abs=1e-3)
+    # how exact: the words are the markers', not a photo measure's
+    exact = {row[0]: row[1:] for row in rows_for("rom", feet["left"])}["How exact"]
+    assert exact[0] == "from skin markers" and "photo" not in exact[1]
 
 
 def _one_line_error(result, *words: str) -> None:

@@ -212,15 +212,26 @@ class RomTask(Task):
                 )
             )
         rows += _hallux_forefoot(results.get("hallux_forefoot_deg"))
-        rows.append(
-            Explanation(
-                "How exact",
-                "a few °",
-                "a photo measure is most often within a few degrees of one taken by hand. Compare tests "
-                "taken the same way",
-                ("otter2015",),
+        if results.get("hallux_forefoot_deg") is not None:
+            # a motion-capture trial: the photo measure's accuracy says nothing of skin markers
+            rows.append(
+                Explanation(
+                    "How exact",
+                    "from skin markers",
+                    "skin markers sit off the bones' axes, so this angle can differ from the bones' own "
+                    "by several degrees. Compare trials with the markers placed the same way",
+                )
             )
-        )
+        else:
+            rows.append(
+                Explanation(
+                    "How exact",
+                    "a few °",
+                    "a photo measure is most often within a few degrees of one taken by hand. Compare "
+                    "tests taken the same way",
+                    ("otter2015",),
+                )
+            )
         return rows
 
     def findings(self, results: Mapping[str, Any], condition: str | None = None) -> Findings:

@@ -73,6 +73,19 @@ def test_pure_noise_gives_no_lifts():
     assert detect_lifts(time_s, np.zeros(time_s.size)).n_lifts == 0
 
 
+def test_a_still_toe_s_rounding_is_no_lift():
+    """A toe on a still picture, 166 px down it, whose tracked height a 32-bit float's rounding
+    moves by a few steps now and then: no lift (one was found, with a floor of 1 % of that)."""
+    time_s = np.arange(0, 8, 1 / 30)
+    height = np.full(time_s.size, -166.0, np.float32)
+    height[100:108] = np.nextafter(np.float32(-166.0), np.float32(0.0)) + np.float32(1.5e-4)
+    assert np.ptp(height) == pytest.approx(1.5e-4, rel=0.2)
+    assert detect_lifts(time_s, height.astype(float)).n_lifts == 0
+    # a real lift of half a pixel on the same toe is still found
+    height[100:108] = -165.5
+    assert detect_lifts(time_s, height.astype(float)).n_lifts == 1
+
+
 def test_slow_drift_and_missing_samples_do_not_hide_or_invent_lifts():
     rng = np.random.default_rng(2)
     time_s = np.arange(0, 40, 1 / 60)

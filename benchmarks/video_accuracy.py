@@ -240,6 +240,9 @@ def main() -> None:
         "--crf", type=int, default=None, help="x264 quality of the photo-based videos (23; lower is finer)"
     )
     parser.add_argument(
+        "--shake-px", type=float, default=None, help="size of the tremor videos' shake (1.5 px)"
+    )
+    parser.add_argument(
         "--tasks", nargs="+", default=["proposal", "isolation", "hallux", "tremor"],
         choices=["proposal", "isolation", "hallux", "tremor"],
     )
@@ -247,7 +250,7 @@ def main() -> None:
     if not args.grid:
         from video_truth import run
 
-        run(args.renders or (3 if args.quick else 20), args.quick, args.tasks, args.crf)
+        run(args.renders or (3 if args.quick else 20), args.quick, args.tasks, args.crf, args.shake_px)
         return
     summary: list[str] = []
     started = time.perf_counter()

@@ -472,10 +472,16 @@ def proposal(folder: Path, sources: list[str], renders: int, tally: Tally) -> No
     print("  " + tally.line("toe-point proposal"))
 
 
-def run(renders: int, quick: bool, tasks: list[str], crf: int | None = None) -> None:
+def run(
+    renders: int, quick: bool, tasks: list[str], crf: int | None = None, shake_px: float | None = None
+) -> None:
     """``crf``: the photo-based videos' x264 quality (``photovideo.render``'s 23 when None;
-    lower keeps more of a small motion); the drawn generator keeps its own."""
+    lower keeps more of a small motion); the drawn generator keeps its own. ``shake_px``: the
+    tremor's size (``TREMOR_PX`` when None)."""
+    global TREMOR_PX
     started = time.perf_counter()
+    if shake_px is not None:
+        TREMOR_PX = shake_px
     if crf is not None:
         for condition in CONDITIONS.values():
             condition["crf"] = crf

@@ -816,10 +816,12 @@ class _Foot:
         # front view, where colour told skin from floor: the share (%) of the foot body's
         # first-frame features that lie on skin (the rest are on the floor and move with it)
         self.body_features_on_skin_pct: float | None = None
-        # which of the foot body's first-frame features lie on skin, and per frame the share
-        # (%) of those its motion was fitted to that do (``body_followed_on_skin_pct``)
+        # which of the foot body's first-frame features lie on skin, and how many frames had
+        # each whole-percent share of those its motion was fitted to on skin (a count per
+        # percent, so that a long video or live session keeps a fixed size;
+        # ``body_followed_on_skin_pct``)
         self.body_reference_on_skin: np.ndarray | None = None
-        self.body_fit_on_skin_pct: list[float] = []
+        self.body_fit_on_skin_frames = np.zeros(101, np.int64)
         self.skin: SkinModel | None = None
         self.hallux_band: np.ndarray | None = None  # side view: (n, 2) first-frame pixels
         self.body_outline: np.ndarray | None = None  # side view: quadrilateral, first-frame pixels
@@ -1203,7 +1205,9 @@ class ToeTracker:
         if m is None:
             return
         if foot.body_reference_on_skin is not None:
-            foot.body_fit_on_skin_pct.append(100.0 * float(foot.body_reference_on_skin[good][near].mean()))
+            foot.body_fit_on_skin_frames[
+                round(100.0 * float(foot.body_reference_on_skin[good][near].mean()))
+            ] += 1
         if len(region.anchors):
             region.anchors = _apply(_affine_inverse(m), _apply(foot.to_image, region.anchors)).astype(
                 np.float32
@@ -1329,9 +1333,11 @@ class ToeTracker:
         leaves its skin's features behind the floor's (a 4 px shake: 12 % on skin, where the first
         frame had 50 %), and the foot's motion read is the floor's."""
         return {
-            f.points.foot: round(float(np.median(f.body_fit_on_skin_pct)), 1)
+            f.points.foot: float(
+                np.searchsorted(np.cumsum(f.body_fit_on_skin_frames), f.body_fit_on_skin_frames.sum() / 2)
+            )
             for f in self.feet
-            if f.body_fit_on_skin_pct
+            if f.body_fit_on_skin_frames.any()
         }
 
     @property

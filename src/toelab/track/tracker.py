@@ -351,6 +351,10 @@ def _even(picture: np.ndarray) -> np.ndarray:
     return picture[: picture.shape[0] // 2 * 2, : picture.shape[1] // 2 * 2]
 
 
+def _half(gray: np.ndarray) -> np.ndarray:
+    return cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
+
+
 def _cut_body_look(gray: np.ndarray, outline: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """The first frame's pixels in the bounding box of ``outline``, at half size (float32, for
     ``cv2.findTransformECC``), and the box's top-left corner; None when it leaves the picture."""
@@ -360,8 +364,7 @@ def _cut_body_look(gray: np.ndarray, outline: np.ndarray) -> tuple[np.ndarray, n
     x1, y1 = min(int(x1), gray.shape[1]), min(int(y1), gray.shape[0])
     if x1 - x0 < 16 or y1 - y0 < 16:
         return None
-    crop = _even(gray[y0:y1, x0:x1])
-    small = cv2.resize(crop, (crop.shape[1] // 2, crop.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    small = _half(_even(gray[y0:y1, x0:x1]))
     return small.astype(np.float32), np.array([x0, y0], float)
 
 
@@ -797,10 +800,6 @@ def _rigid_agreeing(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.nd
     return m, agree
 
 
-def _half(gray: np.ndarray) -> np.ndarray:
-    return cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
-
-
 class _Foot:
     def __init__(self, points: FootPoints, mm_per_px: float | None):
         self.points = points
@@ -1225,9 +1224,7 @@ class ToeTracker:
         outline holds them. Where the alignment fails or correlates poorly (the foot hidden,
         moved out of the picture) the frame's points are not measured."""
         assert foot.body_look is not None
-        small = cv2.resize(
-            _even(gray), (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA
-        ).astype(np.float32)
+        small = _half(_even(gray)).astype(np.float32)
         # from the features' estimate, else from the last alignment (features that followed
         # something else while the foot was hidden can leave their estimate far off)
         found = _aligned_body(foot.body_look, small, foot.to_image)

@@ -4,12 +4,14 @@ away; toes shaking on a still foot are the toes'. Both at the frequency they wer
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from photovideo import load, render
 
 from toelab.analysis.shaking_part import (
     PartsShaking,
+    centre_motions,
     foot_lies_above_the_toes,
     parts_shaking,
     which_part_shakes,
@@ -37,7 +39,8 @@ def tracked(tmp_path, part: str, frequency_hz: float, seed: int = 0):
     )
     path = tmp_path / f"{part}.mp4"
     truth = render(path, foot, duration_s=DURATION_S, noise=1.0, seed=seed, **motion)
-    return track_video(path, parse_points(truth.first_points)).recording
+    # tracked as `toelab analyze --task tremor` tracks: the floor in front of the toes followed
+    return track_video(path, parse_points(truth.first_points), follow_floor=True).recording
 
 
 def shaken(tmp_path, part: str, frequency_hz: float, seed: int = 0) -> dict:
@@ -166,8 +169,9 @@ def test_no_part_is_named_when_the_foot_lies_below_the_toes_in_the_picture(tmp_p
 
 def test_a_floor_told_on_too_few_frames_is_not_taken_off_the_foot_s_shake(tmp_path):
     """A plain floor followed on two frames in three: what it read there (here half the shake
-    against it) would be made up between them. The foot's shake is then read against the
-    picture, at its own size."""
+    against it) would be made up between them. The foot's motion is then read against the
+    picture, at its own size; and as a shaking camera cannot then be told from a shaking foot,
+    the test gives no figure from it, and says why."""
     recording = tracked(tmp_path, "foot", 6.0)
     (given,) = recording.meta.extra["points"]
     foot, t = given["foot"], recording.time_s
@@ -175,9 +179,51 @@ def test_a_floor_told_on_too_few_frames_is_not_taken_off_the_foot_s_shake(tmp_pa
     told = np.random.default_rng(1).random(t.size) < 2 / 3
     recording.signals[f"{foot}_floor_dx_px"] = np.where(told, against * np.cos(0.6), np.nan)
     recording.signals[f"{foot}_floor_dy_px"] = np.where(told, against * np.sin(0.6), np.nan)
+    centre = centre_motions(recording)
+    assert centre is not None
+    # the toes' centre on the picture: the foot's shift with the toes it carries
+    on_picture = tremor_from_recording(centre, channels=[n for n in centre.signals if "_picture_" in n])
+    assert on_picture.dominant_frequency_hz == pytest.approx(6.0, abs=0.2)
+    assert on_picture.amplitude == pytest.approx(SHAKE_PX, rel=0.2)
     results = run_task(recording, AnalysisOptions(task="tremor")).results
-    assert results["dominant_frequency_hz"] == pytest.approx(6.0, abs=0.2)
-    assert results["amplitude"] == pytest.approx(SHAKE_PX, rel=0.2)
+    assert results["measured"] is False
+    assert results["dominant_frequency_hz"] is None and results["shaking_part"] is None
+    assert "floor" in results["not_measured_reason"] and "camera" in results["not_measured_reason"]
+
+
+def test_a_shaking_camera_over_a_still_foot_on_a_plain_floor_is_no_tremor(tmp_path):
+    """A real photo of a still foot on a plain cream floor, the whole picture moved 1.5 px at
+    8 Hz (a hand-held phone). The floor holds nothing to follow, so the camera's shake cannot be
+    told from the foot's: it read as "rhythmic, 8.0 Hz, the whole foot, while the floor stayed
+    still". Now no figure, and the reason."""
+    import av
+
+    foot = load("FOCUS_itw_000607")
+    image = np.clip(foot.image, 0, 255).astype(np.uint8)
+    height, width = image.shape[:2]
+    path = tmp_path / "camera_shake.mp4"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for k in range(int(30 * DURATION_S)):
+            dx, dy = 1.5 * np.sin(2 * np.pi * 8.0 * k / 30) * np.array([0.8, 0.6])
+            moved = cv2.warpAffine(
+                image,
+                np.float32([[1, 0, dx], [0, 1, dy]]),
+                (width, height),
+                flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REFLECT,
+            )
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(moved, format="bgr24")))
+        container.mux(stream.encode())
+    points = {"view": "front", "foot": foot.foot}
+    points.update({t: [float(v) for v in foot.points[t]] for t in ("toe1", "toe2", "toe3", "toe4", "toe5")})
+    recording = track_video(path, parse_points(points), follow_floor=True).recording
+    results = run_task(recording, AnalysisOptions(task="tremor")).results
+    assert results["measured"] is False
+    assert results["classification"] is None and results["shaking_part"] is None
+    assert results["quality"]["floor_followed_pct"] < 80.0
+    assert "a shaking camera cannot be told from a shaking foot" in results["not_measured_reason"]
 
 
 def test_a_foot_followed_on_the_floor_while_it_shakes_is_not_said_to_hold_still(tmp_path):

@@ -30,8 +30,9 @@ together as seen at the toes, is the one reported.
 The foot's motion is read against the floor in front of its toes, which the tracker follows
 from the first frame (the camera's own motion: a hand-held phone, a knocked stand); where that
 floor could not be followed (out of the picture, covered, too plain to hold features), against
-the picture, and a camera that shakes then reads as a foot that shakes: the tremor test's set-up
-asks for a camera that stands still (on the floor or a stand).
+the picture, and a camera that shakes then reads as a foot that shakes: the tremor test then
+gives no figure from the foot's movement on the picture (``floor_followed_pct``, the test's
+quality), and its set-up asks for a camera that stands still (on the floor or a stand).
 """
 
 from __future__ import annotations
@@ -131,6 +132,19 @@ def _floor_shift(recording: Recording, foot: str) -> tuple[np.ndarray, np.ndarra
         return None
     t = recording.time_s
     return np.interp(t, t[told], dx[told]), np.interp(t, t[told], dy[told])
+
+
+def floor_followed_pct(recording: Recording) -> float:
+    """The share of frames (%) on which the floor in front of the toes was followed, for the
+    foot where it was followed least; 0 where the recording holds no floor motion."""
+    shares = []
+    for foot in recording.feet():
+        names = [f"{foot}_floor_d{axis}_px" for axis in "xy"]
+        if any(n not in recording.signals for n in names):
+            return 0.0
+        dx, dy = (np.asarray(recording.signals[n], float) for n in names)
+        shares.append(100.0 * float((np.isfinite(dx) & np.isfinite(dy)).mean()))
+    return round(min(shares), 1) if shares else 0.0
 
 
 def centre_motions(recording: Recording, *, against_floor: bool = True) -> Recording | None:

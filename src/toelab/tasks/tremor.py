@@ -88,6 +88,27 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
                 "whole time",
             )
         )
+    if figures.get("floor_followed_pct") is not None:
+        # A movement read from the whole foot's motion on the picture (the foot with the toes
+        # it carries) is the foot's only where the camera's own motion was taken off it, where
+        # the floor in front of the toes was followed (the line the foot's motion is read
+        # against the floor at). Else a camera shaking 1.5 px at 8 Hz over a still foot on a
+        # plain floor read as "rhythmic, 8.0 Hz, the whole foot".
+        from toelab.analysis.shaking_part import MIN_FLOOR_SHARE
+
+        min_floor_pct = 100.0 * MIN_FLOOR_SHARE
+        needs.append(
+            Need(
+                "floor_followed_pct",
+                min_floor_pct,
+                "the movement was found in the whole foot's motion on the picture, and the floor in "
+                f"front of the toes was followed on only {figures['floor_followed_pct']:.0f} % of the "
+                f"frames ({min_floor_pct:.0f} % are needed), so a shaking camera cannot be told "
+                "from a shaking foot (a plain floor holds nothing to follow)",
+                "stand the phone still on the floor or a stand, with a floor, mat or rug that has some "
+                "pattern in front of the toes, and film again",
+            )
+        )
     return needs
 
 
@@ -187,6 +208,11 @@ class TremorTask(Task):
         if width is not None and travel is not None:
             figures["toe_travel_px"] = travel
             figures["toes_followed"] = int(travel <= MAX_TOE_TRAVEL_PER_TOE_WIDTH * width)
+        if "_picture_" in result.channel and result.classification != "none":
+            # the toes' centre on the picture: the foot's motion, against the floor where followed
+            from toelab.analysis.shaking_part import floor_followed_pct
+
+            figures["floor_followed_pct"] = floor_followed_pct(recording)
         return judge(figures, [*toe_size_needs(figures), *_needs(figures)])
 
     # no frequency, size or pattern: nothing to flag, band to name or trend to draw

@@ -86,6 +86,26 @@ def test_a_still_toe_s_rounding_is_no_lift():
     assert detect_lifts(time_s, height.astype(float)).n_lifts == 1
 
 
+def test_a_tracked_toe_that_moves_less_than_the_camera_can_show_has_not_lifted():
+    """A still video's toe points: every frame alike, the picture's own noise moving a point by
+    a few hundredths of a pixel now and then. That is no lift (on a still video made from a real
+    photo, "lifts" of 0.003-0.07 px gave a toe a repeatable index); a lift of a pixel is."""
+    time_s = np.arange(0, 8, 1 / 60)
+    rest = np.full(time_s.size, 400.0)
+    twitch = rest - raised_cosine_lifts(time_s, [2.0, 5.0], 0.3, 0.05)
+    lifted = rest - raised_cosine_lifts(time_s, [2.0, 5.0], 0.3, 1.0)
+
+    def recording(y, source):
+        landmarks = {"right_toe1": np.column_stack([np.full(time_s.size, 300.0), y])}
+        meta = RecordingMeta(fps=60, foot="right", units="px", source=source)
+        return Recording(time_s, landmarks, meta=meta)
+
+    assert lifts_from_recording(recording(twitch, "video"), "right")[1].n_lifts == 0
+    assert lifts_from_recording(recording(lifted, "video"), "right")[1].n_lifts == 2
+    # a landmark file's own precision is not known: its smallest steps stand
+    assert lifts_from_recording(recording(twitch, "deeplabcut"), "right")[1].n_lifts == 2
+
+
 def test_slow_drift_and_missing_samples_do_not_hide_or_invent_lifts():
     rng = np.random.default_rng(2)
     time_s = np.arange(0, 40, 1 / 60)

@@ -48,7 +48,7 @@ from typing import Any
 
 import numpy as np
 
-from toelab.analysis.lifts import LiftDetection, detect_lifts, toe_heights
+from toelab.analysis.lifts import LiftDetection, detect_lifts, least_noise_floor, toe_heights
 from toelab.analysis.quality import Quality, quality_keys
 from toelab.errors import ToelabError
 from toelab.recording import Recording
@@ -347,8 +347,11 @@ def _too_unsteady(noise_pct: float | None) -> str | None:
     )
 
 
-def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> IndividuationResult:
-    """Individuation of toes 1..5 from their heights over time (n, 5); an all-NaN column = not tracked.
+def analyze_individuation(
+    time_s: np.ndarray, heights: np.ndarray, least_noise: float = 0.0
+) -> IndividuationResult:
+    """Individuation of toes 1..5 from their heights over time (n, 5); an all-NaN column = not
+    tracked; ``least_noise`` the heights' least noise floor (``lifts.least_noise_floor``).
 
     See the module docstring for the individuation index and how the instructed lifts are found.
 
@@ -394,7 +397,7 @@ def analyze_individuation(time_s: np.ndarray, heights: np.ndarray) -> Individuat
         column = heights[:, j]
         ok = np.isfinite(column)
         filled = np.interp(time_s, time_s[ok], column[ok])
-        detections[j] = detect_lifts(time_s, filled)
+        detections[j] = detect_lifts(time_s, filled, least_noise=least_noise)
         level[:, j] = _smooth(filled - detections[j].baseline, smooth_n)
 
     epochs = movement_epochs(detections)
@@ -543,4 +546,4 @@ def individuation_from_recording(
     for toe, height in per_toe.items():
         if toe not in leave_out:
             heights[:, toe - 1] = height
-    return analyze_individuation(time_s, heights)
+    return analyze_individuation(time_s, heights, least_noise_floor(recording))

@@ -96,12 +96,12 @@ def _not(step: StepSpan, reason: str, redo: str) -> StepFigures:
 
 
 def _lift_windows(
-    time_s: np.ndarray, filled: dict[int, np.ndarray], step: StepSpan
+    time_s: np.ndarray, filled: dict[int, np.ndarray], step: StepSpan, least_noise: float
 ) -> list[tuple[float, float]]:
     """The movements of the named toes whose lifts top in the step, one window each."""
     detections = {}
     for toe in step.toes:
-        found = detect_lifts(time_s, filled[toe])
+        found = detect_lifts(time_s, filled[toe], least_noise=least_noise)
         inside = tuple(e for e in found.events if step.start_s <= e.peak_s < step.end_s)
         detections[toe] = replace(found, events=inside)
     return [(start, end) for start, end, _ in movement_epochs(detections)]
@@ -113,9 +113,11 @@ def step_figures(
     good: np.ndarray,
     steps: Sequence[StepSpan],
     foot_width: float | None = None,
+    least_noise: float = 0.0,
 ) -> tuple[StepFigures, ...]:
     """Each step's figures from the toes' heights above rest ``(n, 5)`` (NaN = no position),
-    ``good`` ``(n, 5)`` (the toe tracked well on that frame) and the steps' spans."""
+    ``good`` ``(n, 5)`` (the toe tracked well on that frame) and the steps' spans;
+    ``least_noise`` the heights' least noise floor (``lifts.least_noise_floor``)."""
     time_s = np.asarray(time_s, dtype=float)
     heights = np.asarray(heights, dtype=float)
     good = np.asarray(good, dtype=bool)
@@ -167,7 +169,7 @@ def step_figures(
                 )
             )
             continue
-        windows = _lift_windows(time_s, filled, step)
+        windows = _lift_windows(time_s, filled, step, least_noise)
         if not windows:
             found.append(
                 _not(

@@ -11,7 +11,8 @@ Definitions (the rhythm analysis and the tests rely on them):
   baseline; the larger of the two counts.
   A noise-free signal gets a floor of 1 % of its range so that quantisation steps of
   one unit do not count as lifts, and never less than ``STORED_PRECISION`` of its size (a
-  still point's rounding).
+  still point's rounding), nor than ``least_noise`` where the caller knows the source's own
+  (a tracked video's points: :func:`least_noise_floor`).
 * **hysteresis** – a lift starts when the toe rises ``ON_NOISE_MULTIPLE`` noise floors above
   the baseline and lasts until it falls below ``OFF_NOISE_MULTIPLE`` noise floors; it must
   stay up ``min_duration_s`` and reach ``min_height`` (default ``MIN_HEIGHT_NOISE_MULTIPLE``
@@ -36,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from toelab.analysis.quality import SMALLEST_SEEN_PX, TRACKED_SOURCES
 from toelab.errors import ToelabError
 from toelab.recording import Recording
 
@@ -159,7 +161,20 @@ def _window_samples(time_s: np.ndarray, window_s: float) -> int:
     return max(3, int(round(window_s / dt)))
 
 
-def estimate_baseline(time_s: np.ndarray, height: np.ndarray) -> tuple[np.ndarray, float]:
+def least_noise_floor(recording: Recording) -> float:
+    """The least noise floor of a recording's toe heights (their units: millimetres where the
+    recording has a scale): a tracked video's points do not move by less than
+    ``SMALLEST_SEEN_PX`` but with the picture's own noise, so a movement smaller than a few of
+    those is no lift (on a still video made from a real photo, a toe's point "lifted" 0.003-
+    0.07 px, read as lifts and a repeatable index). 0 for other sources."""
+    if recording.meta.source not in TRACKED_SOURCES:
+        return 0.0
+    return SMALLEST_SEEN_PX * float(recording.meta.mm_per_unit or 1.0)
+
+
+def estimate_baseline(
+    time_s: np.ndarray, height: np.ndarray, least_noise: float = 0.0
+) -> tuple[np.ndarray, float]:
     """The rest level of a height signal over time and its noise floor (see module docstring)."""
     time_s = np.asarray(time_s, dtype=float)
     height = np.asarray(height, dtype=float)
@@ -181,7 +196,7 @@ def estimate_baseline(time_s: np.ndarray, height: np.ndarray) -> tuple[np.ndarra
     # a still point's rounding (coordinates kept as 32-bit floats, about 7 digits) is no movement
     values = np.abs(height[np.isfinite(height)])
     precision = STORED_PRECISION * float(values.max()) if values.size else 0.0
-    noise = max(noise_diff, noise_level, 0.01 * span, precision)
+    noise = max(noise_diff, noise_level, 0.01 * span, precision, least_noise)
     rest = np.where(residual < OFF_NOISE_MULTIPLE * noise, height, np.nan)
     baseline = _block_level(time_s, rest, window_n, 50.0)
     baseline = np.where(np.isfinite(baseline), baseline, first)
@@ -280,6 +295,7 @@ def detect_lifts(
     *,
     min_height: float | None = None,
     min_duration_s: float = 0.08,
+    least_noise: float = 0.0,
 ) -> LiftDetection:
     """Find the lifts in one toe's height signal (larger = higher; NaN = missing sample).
 
@@ -296,6 +312,8 @@ def detect_lifts(
         The least lift to count, in the height's units; None derives it from the noise floor.
     min_duration_s : float
         The shortest lift to count, in seconds.
+    least_noise : float
+        The least noise floor, in the height's units (the source's own: :func:`least_noise_floor`).
 
     Returns
     -------
@@ -325,7 +343,7 @@ def detect_lifts(
     if finite.mean() < 0.8:
         warnings.append(f"{100 * (1 - finite.mean()):.0f} % of the samples are missing; gaps were bridged")
     filled = _fill_gaps(time_s, height)
-    baseline, noise = estimate_baseline(time_s, filled)
+    baseline, noise = estimate_baseline(time_s, filled, least_noise)
     above = filled - baseline
     floor = max(noise, 1e-9)
     on, off = ON_NOISE_MULTIPLE * floor, OFF_NOISE_MULTIPLE * floor
@@ -457,4 +475,5 @@ def lifts_from_recording(recording: Recording, foot: str | None = None) -> dict[
         As :func:`toe_heights`: when the foot has no toe landmarks.
     """
     time_s, heights = toe_heights(recording, foot, rest_at_zero=False)
-    return {toe: detect_lifts(time_s, height) for toe, height in heights.items()}
+    least = least_noise_floor(recording)
+    return {toe: detect_lifts(time_s, height, least_noise=least) for toe, height in heights.items()}

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from toelab.analysis.lifts import detect_lifts, toe_heights
+from toelab.analysis.lifts import detect_lifts, least_noise_floor, toe_heights
 from toelab.analysis.quality import Quality, quality_keys
 from toelab.errors import ToelabError
 from toelab.recording import Recording
@@ -332,7 +332,7 @@ def rhythm_from_recording(
             recording.meta.path,
             hint="check that the file holds the toe positions (not empty cells), or track the video again",
         )
-    detection = detect_lifts(time_s, signal)
+    detection = detect_lifts(time_s, signal, least_noise=least_noise_floor(recording))
     lift_times = detection.peak_times_s if event == "peak" else detection.onset_times_s
     result = analyze_rhythm(lift_times, beat_times_s, span_s=(float(time_s[0]), float(time_s[-1])))
     if detection.warnings:

@@ -11,7 +11,7 @@ import numpy as np
 
 from toelab.analysis.individuation import CO_MOVED_FRACTION, FOLLOWS_BY_HALF, N_TOES
 from toelab.analysis.isolation_steps import StepSpan, step_figures
-from toelab.analysis.lifts import toe_heights
+from toelab.analysis.lifts import least_noise_floor, toe_heights
 from toelab.analysis.quality import good_frames
 from toelab.recording import Recording
 from toelab.tasks.base import Row
@@ -161,7 +161,9 @@ def step_report(
             name = rec.find_landmark(f"toe{toe}", foot)
             good[:, toe - 1] = good_frames(rec, [name]) if name else False
         width = widths.get(foot) if rec.meta.mm_per_unit is None else None
-        found = step_figures(time_s, table, good, spans, float(width) if width else None)
+        found = step_figures(
+            time_s, table, good, spans, float(width) if width else None, least_noise_floor(rec)
+        )
         by_foot[foot] = [f.as_dict() for f in found]
     return {
         "by_foot": by_foot,

@@ -271,7 +271,7 @@ class RhythmTask(Task):
 
     def series(self, outcome: TaskOutcome, recording: Recording) -> tuple[np.ndarray, Columns]:
         """The lifting toes' height, each detected lift, and each beat."""
-        from toelab.analysis.lifts import detect_lifts, toe_heights
+        from toelab.analysis.lifts import detect_lifts, least_noise_floor, toe_heights
 
         options = outcome.options or AnalysisOptions(self.name)
         columns: Columns = {}
@@ -279,7 +279,7 @@ class RhythmTask(Task):
         for foot in outcome.by_foot:
             time_s, heights = toe_heights(recording, foot, toes=options.toes, rest_at_zero=False)
             signal = np.mean([heights[t] for t in options.toes], axis=0)
-            detection = detect_lifts(time_s, signal)
+            detection = detect_lifts(time_s, signal, least_noise=least_noise_floor(recording))
             lift_s = detection.peak_times_s if options.event == "peak" else detection.onset_times_s
             columns[f"{column_prefix(foot)}lift_{length_unit(recording)}"] = signal
             columns[f"{column_prefix(foot)}lift_event"] = event_column(time_s, lift_s)

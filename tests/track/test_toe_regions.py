@@ -184,30 +184,3 @@ def test_a_little_toe_on_a_busy_floor_is_followed_when_its_skin_is_told_from_the
     for toe in (1, 2, 3, 4):
         y = np.array([s.points[f"right_toe{toe}"].xy[1] for s in states])
         assert np.nanmax(np.abs(y - y[0])) < 0.5
-
-
-@pytest.mark.parametrize("mirror", [False, True])
-def test_thin_toes_seen_from_above_on_a_white_floor_are_told_from_it(mirror):
-    """A real photo (FOUND_itw_3: a foot from above on a white floor, a painted big-toe nail, the
-    lesser toes 17-24 px apart and seen edge-on): the toe points lie on the nails near the
-    toes' outlines, yet the skin is told from the floor, and the floor beyond the tips is no toe's."""
-    from photovideo import load
-
-    foot = load("FOUND_itw_3", mirror)
-    image = np.clip(foot.image, 0, 255).astype(np.uint8)
-    points = foot.toe_points
-    gaps, along, _ = _geometry(points)
-    model = skin_model(image, points, gaps, along, foot.toe_axis)
-    assert model is not None
-    x0, y0 = np.floor(points.min(axis=0)).astype(int) - 40
-    x1, y1 = np.ceil(points.max(axis=0)).astype(int) + 40
-    labels = model.toe_labels((x0, y0, x1, y1))
-    on_skin = foot.alpha[y0:y1, x0:x1] > 0.5
-    # of the pixels given to a toe, hardly any are floor
-    assert np.mean(~on_skin[labels != NOT_SKIN]) < 0.05
-    # and most of the foot's skin near the toes is given to a toe
-    assert np.mean(labels[on_skin] != NOT_SKIN) > 0.8
-    points_dict = {"view": "front", "foot": foot.foot}
-    points_dict.update({t: [float(v) for v in p] for t, p in foot.points.items() if t.startswith("toe")})
-    told = ToeTracker(parse_points(points_dict), image, 0.0).toes_told_from_floor
-    assert told == {foot.foot: True}

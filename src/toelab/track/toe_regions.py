@@ -10,11 +10,10 @@ toe's median motion is pulled towards zero and its own lift is under-read.
 Skin and floor are each modelled by one Gaussian in CIELAB (a two-class quadratic
 discriminant; skin colour clusters tightly in chroma, Vezhnevets, Sazonov & Andreeva 2003,
 "A survey on pixel-based skin color detection techniques", GraphiCon). Skin is sampled on
-small discs at the toe points and back along each toe, floor on a strip beyond the toe tips.
-The model is used only where it tells those samples apart well (not on a floor of skin's
-colour or a grey picture): where it does not, each toe keeps its plain box, and the tracker
-says so (``toes_told_from_floor``): the isolation test then gives no index, because a box takes
-in the neighbours' edges.
+small discs at the toe points, floor on a strip beyond the toe tips. The model is used only
+where it tells those samples apart well (a floor of skin's colour, a grey picture): where it
+does not, each toe keeps its plain box, and the tracker says so (``toes_told_from_floor``): the
+isolation test then gives no index, because a box takes in the neighbours' edges.
 """
 
 from __future__ import annotations
@@ -29,14 +28,6 @@ import numpy as np
 MIN_SEPARATION = 0.9
 # the skin sample: discs of this share of the toe's distance to its nearest neighbour
 SKIN_DISC_PER_GAP = 0.25
-# The skin model is fitted to discs at the points (the nails) and to discs as large this share
-# of the gap back from each point along its toe, and judged on the latter only: a point is set
-# on the nail, near the tip's outline, so a disc around the point reaches onto the floor beside
-# a thin toe. On a real photo of a foot from above on a white floor (toes 17-24 px apart, the
-# lesser toes seen edge-on) 13 % of the discs at the points was taken for floor and the toes
-# were not told from it, though the skin's colour lay far from the floor's; of the discs back
-# along the toes, 6 %.
-SKIN_DISC_BACK_PER_GAP = 0.4
 # the floor strip beyond the tips: from this many mean toe gaps beyond the toe row ...
 FLOOR_FROM_GAPS = 0.6
 # ... over this share of the distance from the big toe to the little toe
@@ -146,23 +137,19 @@ def skin_model(
     relative = pixels - centre.astype(np.float32)
     a, u = relative @ along.astype(np.float32), relative @ up.astype(np.float32)
     skin_sample = np.zeros(a.shape, bool)
-    toe_skin = np.zeros(a.shape, bool)  # on each toe, back from its point
     floor_sample = (
         (np.abs(a) < 0.5 * row_width + gap) & (u < start) & (u > start - FLOOR_DEPTH_PER_WIDTH * row_width)
     )
     for point, toe_gap in zip(toe_points, gaps_px, strict=True):
         distance = np.linalg.norm(pixels - point.astype(np.float32), axis=-1)
-        inside = point + SKIN_DISC_BACK_PER_GAP * toe_gap * up
-        toe_skin |= np.linalg.norm(pixels - inside.astype(np.float32), axis=-1) <= SKIN_DISC_PER_GAP * toe_gap
-        skin_sample |= toe_skin | (distance <= SKIN_DISC_PER_GAP * toe_gap)
+        skin_sample |= distance <= SKIN_DISC_PER_GAP * toe_gap
         floor_sample &= distance > FLOOR_CLEAR_GAPS * toe_gap
     lab = cv2.cvtColor(np.ascontiguousarray(sampled), cv2.COLOR_BGR2LAB).astype(np.float32)
     skin, floor = lab[skin_sample], lab[floor_sample]
-    checked_skin = lab[toe_skin] if np.count_nonzero(toe_skin) >= _MIN_SAMPLE else skin
     if len(skin) < _MIN_SAMPLE or len(floor) < _MIN_SAMPLE:
         return None
     skin_density, floor_density = _log_density(skin), _log_density(floor)
-    skin_right = float(np.mean(skin_density(checked_skin) > floor_density(checked_skin)))
+    skin_right = float(np.mean(skin_density(skin) > floor_density(skin)))
     floor_right = float(np.mean(floor_density(floor) >= skin_density(floor)))
     if min(skin_right, floor_right) < MIN_SEPARATION:
         return None

@@ -120,7 +120,9 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, name, content, words):
         path.write_bytes(content)
     result = points(path, "--json")
     assert result.exit_code == 2
-    assert result.stdout == ""  # --json prints nothing that could be taken for an answer
+    # --json prints its one object, with no points and the problem, as for an unsure proposal
+    answer = json.loads(result.stdout)
+    assert answer["confident"] is False and answer["points"] is None and words in answer["message"]
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert words in lines[0], lines[0]

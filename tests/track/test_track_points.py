@@ -32,7 +32,7 @@ def test_one_front_foot_loads(tmp_path):
 
 
 def test_two_feet_load_from_a_list(tmp_path):
-    left = {**FRONT, "foot": "left"}
+    left = {"view": "front", "foot": "left", **{f"toe{i}": [300.0 + 30 * i, 300.0] for i in range(1, 6)}}
     feet = load_points(_write(tmp_path, [FRONT, left]))
     assert [f.foot for f in feet] == ["right", "left"]
 
@@ -53,6 +53,8 @@ def test_side_view_points_load(tmp_path):
         ({**SIDE, "toe1": [1, 2]}, "do not belong to the side view"),
         ({**FRONT, "toe2": FRONT["toe1"]}, "same place"),
         ([FRONT, FRONT], "same foot is given twice"),
+        # one foot's points copied for the other: one foot would be tracked twice, as two
+        ([FRONT, {**FRONT, "foot": "left"}], "right and left foot have toe1, .* at the same place"),
         ([FRONT, {**SIDE, "foot": "right"}], "same foot|same view"),
         ([], "lists no foot"),
     ],
@@ -145,3 +147,15 @@ def test_a_side_view_labelled_as_the_other_foot_is_said_to_be(tmp_path, foot):
     assert f"points are for the {other} foot" in line and f"as a {foot} foot's do" in line
     # the front view's toe order also tells a view from above from one in front: no warning
     assert foot_label_warning(load_points(_write(tmp_path, {**FRONT, "foot": "left"}))[0]) is None
+
+
+def test_points_outside_the_video_are_named_as_the_points_to_fix(tmp_path):
+    """The points file was read before the video's size was known: the error names the points
+    (which the person fixes) and the video's frame, not the video alone."""
+    frames = [np.full((240, 320, 3), 150, np.uint8) for _ in range(5)]
+    path = write_frames(tmp_path / "feet.mp4", frames, np.arange(5) / 30)
+    (foot,) = parse_points({**FRONT, "toe5": [400.0, 300.0]})  # outside 320x240
+    with pytest.raises(
+        ToelabError, match=r"^the points for feet\.mp4: .*toe[0-9] at .* is outside the 320x240 frame"
+    ):
+        track_video(path, [foot])

@@ -72,7 +72,14 @@ def points_command(
     from toelab.io.still import read_still
     from toelab.track.points import propose_points
 
-    frame = read_still(source)
+    try:
+        frame = read_still(source)
+    except ToelabError as error:
+        if as_json:
+            # a script reading stdout gets the same object, not nothing; the error goes to stderr too
+            refused = {"confident": False, "confidence": 0.0, "points": None, "message": str(error)}
+            typer.echo(json.dumps(refused))
+        raise
     proposal = propose_points(frame, view)
     confident = proposal.ok
     feet = list(proposal.points) if confident else []

@@ -12,6 +12,7 @@ the file.
 from __future__ import annotations
 
 import os
+import re
 import warnings as _warnings
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
@@ -210,10 +211,13 @@ def _rotation_clockwise_deg(stream: av.video.stream.VideoStream, first: av.Video
 
 
 def _not_a_video(path: Path, detail: str) -> ToelabError:
+    # the decoder's error number means nothing to a person: its words stay
+    detail = re.sub(r"^\[Errno -?\d+\]\s*", "", detail)
     return ToelabError(
         f"not a readable video ({detail})",
         path,
-        hint="give an .mp4/.mov/.avi/.mkv video file recorded by a camera or phone",
+        hint="give an .mp4/.mov/.avi/.mkv video file recorded by a camera or phone; a video copied or "
+        "sent only in part (cut short) cannot be read either: copy it again from the phone",
     )
 
 

@@ -167,6 +167,17 @@ def parse_points(
         raise ToelabError("the same foot is given twice", where, _POINTS_HINT)
     if len({f.view for f in feet}) > 1:
         raise ToelabError("all feet in one video must be in the same view", where, _POINTS_HINT)
+    for i, one in enumerate(feet):
+        for other in feet[i + 1 :]:
+            # one foot's points copied for the other would track one foot twice, as two feet
+            shared = [p for p in one.points if np.hypot(*np.subtract(one.points[p], other.points[p])) < 1.0]
+            if shared:
+                raise ToelabError(
+                    f"the {one.foot} and {other.foot} foot have {', '.join(shared)} at the same place: "
+                    "each foot needs its own points",
+                    where,
+                    _POINTS_HINT,
+                )
     return feet
 
 

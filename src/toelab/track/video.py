@@ -73,7 +73,8 @@ class _Rows:
 
 
 def _check_inside(points: list[FootPoints], width: int, height: int, path: Path) -> list[FootPoints]:
-    return parse_points([p.to_json() for p in points], path, (width, height))
+    # named as the points, which the person fixes, on this video's first frame
+    return parse_points([p.to_json() for p in points], f"the points for {path.name}", (width, height))
 
 
 def track_video(

@@ -147,32 +147,6 @@ def floor_followed_pct(recording: Recording) -> float:
     return round(min(shares), 1) if shares else 0.0
 
 
-def picture_motion_rms_px(recording: Recording, *, camera_only: bool) -> float | None:
-    """How much the picture moved in the tremor analysis band, RMS (px) at the toes' centre,
-    both directions together: the camera's own motion (the floor's shift) where
-    ``camera_only``, else the foot's motion on the picture (the camera's and the foot's
-    together); None where it is not known (no foot motion in the recording, the floor not
-    followed, too few samples)."""
-    if camera_only:
-        channels = [f"{foot}_floor_d{axis}_px" for foot in recording.feet() for axis in "xy"]
-        if (
-            any(n not in recording.signals for n in channels)
-            or floor_followed_pct(recording) < 100 * MIN_FLOOR_SHARE
-        ):
-            return None
-        source: Recording | None = recording
-    else:
-        source = centre_motions(recording, against_floor=False)
-        channels = [] if source is None else [n for n in source.signals if "_forefoot_" in n]
-    if source is None or not channels:
-        return None
-    try:
-        each = [tremor_from_recording(source, channels=[name]).rms_amplitude for name in channels]
-    except ToelabError:
-        return None
-    return float(np.sqrt(np.sum(np.square(each))))
-
-
 def centre_motions(recording: Recording, *, against_floor: bool = True) -> Recording | None:
     """Each foot's shift and its toes' mean motion against it, both at the centre of the toes,
     and their sum, as signals ``{foot}_forefoot_x_px``/``_y_px``, ``{foot}_toes_x_px``/``_y_px``

@@ -12,7 +12,6 @@ import numpy as np
 from toelab.analysis.quality import (
     MIN_TOE_WIDTH_PX,
     SMALLEST_SEEN_PX,
-    TRACKED_SOURCES,
     Need,
     Quality,
     good_share_pct,
@@ -46,13 +45,6 @@ GOOD_FRAMES_PCT = 50.0
 # turned through 359 deg, the toes' points wandered 150 px, and that read as an irregular
 # shaking of 11 px. toelab's line.
 MAX_TOE_TRAVEL_PER_TOE_WIDTH = 2.0
-# A tracked point follows a moving picture (a hand-held phone, a zoom, a foot that shifts) with
-# an error of its own, some of that motion showing as movement where there was none: on still
-# feet filmed with a slowly drifting, zooming or shaking camera, the toes against the foot (or
-# the foot against the floor) moved 0.1-0.8 times as much as the picture did at shaking speeds
-# (RMS, 1-20 Hz), read as an "irregular" or "rhythmic" movement of 0.1-0.5 px. A movement is
-# given only where it is larger than the picture's own. toelab's line.
-MIN_MOVEMENT_TO_PICTURE_MOTION = 1.5
 
 
 def toe_travel_px(recording: Recording, names: Sequence[str]) -> float | None:
@@ -115,18 +107,6 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
                 "from a shaking foot (a plain floor holds nothing to follow)",
                 "stand the phone still on the floor or a stand, with a floor, mat or rug that has some "
                 "pattern in front of the toes, and film again",
-            )
-        )
-    if figures.get("movement_to_picture_motion") is not None:
-        needs.append(
-            Need(
-                "movement_to_picture_motion",
-                MIN_MOVEMENT_TO_PICTURE_MOTION,
-                f"the picture moved by {figures['picture_motion_px']:.2g} pixels (RMS, at shaking speeds: "
-                "the camera, or the whole foot) and the movement found was no larger, so it cannot be told "
-                "from the tracking's own error in following a moving picture",
-                "stand the phone still on the floor or a stand, keep the foot resting on the floor, and "
-                "film again",
             )
         )
     return needs
@@ -228,19 +208,11 @@ class TremorTask(Task):
         if width is not None and travel is not None:
             figures["toe_travel_px"] = travel
             figures["toes_followed"] = int(travel <= MAX_TOE_TRAVEL_PER_TOE_WIDTH * width)
-        if recording.meta.source in TRACKED_SOURCES and result.classification != "none":
-            from toelab.analysis.shaking_part import floor_followed_pct, picture_motion_rms_px
+        if "_picture_" in result.channel and result.classification != "none":
+            # the toes' centre on the picture: the foot's motion, against the floor where followed
+            from toelab.analysis.shaking_part import floor_followed_pct
 
-            from_picture = "_picture_" in result.channel
-            if from_picture:
-                # the toes' centre on the picture: the foot's motion, against the floor where followed
-                figures["floor_followed_pct"] = floor_followed_pct(recording)
-            # what the movement was read against moved: the camera (for the foot's motion read
-            # against the floor), or the camera and the foot (for the toes' against the foot)
-            moved = picture_motion_rms_px(recording, camera_only=from_picture)
-            if moved is not None and moved >= SMALLEST_SEEN_PX:
-                figures["picture_motion_px"] = round(moved, 3)
-                figures["movement_to_picture_motion"] = round(result.rms_amplitude / moved, 2)
+            figures["floor_followed_pct"] = floor_followed_pct(recording)
         return judge(figures, [*toe_size_needs(figures), *_needs(figures)])
 
     # no frequency, size or pattern: nothing to flag, band to name or trend to draw

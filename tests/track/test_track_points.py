@@ -159,3 +159,28 @@ def test_points_outside_the_video_are_named_as_the_points_to_fix(tmp_path):
         ToelabError, match=r"^the points for feet\.mp4: .*toe[0-9] at .* is outside the 320x240 frame"
     ):
         track_video(path, [foot])
+
+
+def test_a_toe_unsure_from_the_first_frame_is_not_said_to_be_hidden(tmp_path):
+    """A real photo (FOUND_itw_3) made into a still video, its 2nd toe smoothed to skin without
+    any mark: that toe holds too few features of its own from the first frame on, which is what
+    the warning says, with how to film; not "hidden, blurred or out of view" (said of toes 17 px
+    apart on a sharp, still picture)."""
+    import cv2
+    from photovideo import load
+
+    foot = load("FOUND_itw_3")
+    image = np.clip(foot.image, 0, 255).astype(np.uint8)
+    x, y = np.round(foot.points["toe2"]).astype(int)
+    disc = np.zeros(image.shape[:2], np.uint8)
+    cv2.circle(disc, (int(x), int(y)), 9, 255, -1)
+    smooth = np.full_like(image, np.median(image[disc > 0], axis=0).astype(np.uint8))
+    image = np.where(disc[..., None] > 0, smooth, image)
+    path = write_frames(tmp_path / "still.mp4", [image] * 30, np.arange(30) / 30)
+    names = ("toe1", "toe2", "toe3", "toe4", "toe5")
+    points = {"view": "front", "foot": foot.foot, **{t: [float(v) for v in foot.points[t]] for t in names}}
+    warnings = track_video(path, parse_points(points)).warnings
+    toe2 = [w for w in warnings if w.startswith(f"{foot.foot}_toe2")]
+    assert toe2 and "too few features of its own to follow from the first frame on" in toe2[0]
+    assert "film closer" in toe2[0]
+    assert not any("hidden, blurred or out of view" in w for w in warnings)

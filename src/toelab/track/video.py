@@ -148,7 +148,14 @@ def track_video(
     warnings += [line for line in map(foot_label_warning, points) if line is not None]
     for i, name in enumerate(names):
         share = float(np.mean(confidence[:, i] < _LOW_CONFIDENCE))
-        if share > 0.2:
+        if share > 0.2 and confidence[0, i] < _LOW_CONFIDENCE and share > 0.9:
+            # unsure from the first frame on: too little of its own to follow, not lost later
+            warnings.append(
+                f"{name} had too few features of its own to follow from the first frame on (a small, "
+                "smooth or crowded toe): its positions are less sure; film closer, in bright light, "
+                "with the toes spread"
+            )
+        elif share > 0.2:
             warnings.append(
                 f"{name} was tracked poorly on {share:.0%} of frames (hidden, blurred or out of view?)"
             )

@@ -235,3 +235,15 @@ def test_a_toe_that_rose_higher_with_another_than_on_its_own_leaves_that_toe_wit
     assert "the little toe rose higher with it (189 % of its own lift)" in _rose_higher(shares, [0, 1, 3, 4])
     assert "(122 % of its own lift)" in _rose_higher(np.array([0.1, 0.2, 1.0, 0.3, 1.22]), [0, 1, 3, 4])
     assert _rose_higher(np.array([0.1, 0.2, 1.0, 0.3, 1.05]), [0, 1, 3, 4]) is None
+
+
+def test_a_lift_at_the_very_start_has_its_trial_within_the_recording():
+    """A toe lifting as the recording starts: its trial's window (its top ± a lift's half-width)
+    reached before the first frame and was given a negative start time."""
+    time_s = np.arange(0, 6, 1 / 30)
+    heights = np.zeros((time_s.size, 5))
+    for toe, top_s in enumerate((0.15, 1.2, 2.4, 3.6, 4.8)):
+        heights[:, toe] = 10.0 * np.exp(-0.5 * ((time_s - top_s) / 0.12) ** 2)
+    result = analyze_individuation(time_s, heights)
+    assert result.trials
+    assert all(time_s[0] <= t.start_s < t.end_s <= time_s[-1] for t in result.trials)

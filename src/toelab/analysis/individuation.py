@@ -501,8 +501,9 @@ def analyze_individuation(
     score = toe_control_score(scores)
     trials = tuple(
         Trial(
-            float(start),
-            float(end),
+            # within the recording: a lift topping near its start has a window reaching before it
+            float(max(start, time_s[0])),
+            float(min(end, time_s[-1])),
             int(target) + 1,
             tuple(None if not np.isfinite(v) else float(v) for v in row),
         )

@@ -148,7 +148,7 @@ def track_video(
     warnings += [line for line in map(foot_label_warning, points) if line is not None]
     for i, name in enumerate(names):
         share = float(np.mean(confidence[:, i] < _LOW_CONFIDENCE))
-        if share > 0.2 and confidence[0, i] < _LOW_CONFIDENCE and share > 0.9:
+        if confidence[0, i] < _LOW_CONFIDENCE and share > 0.9:
             # unsure from the first frame on: too little of its own to follow, not lost later
             warnings.append(
                 f"{name} had too few features of its own to follow from the first frame on (a small, "

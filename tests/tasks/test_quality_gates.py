@@ -208,7 +208,10 @@ def test_no_lift_found_while_the_foot_turned_says_the_movement_not_the_toes(turn
             "could be told apart from the movement of the whole foot or the camera"
             in results["not_measured_reason"]
         )
+        # a picture the tracking could not follow wanders as a moving one does: both are named
+        assert "the tracking itself wanders" in results["not_measured_reason"]
         assert results["how_to_redo"].startswith("Stand the camera still")
+        assert "bright even light" in results["how_to_redo"]
     else:
         assert results["not_measured_reason"].startswith("No toe lifted during the recording")
 

@@ -134,9 +134,10 @@ def _lifts_need(figures: Mapping[str, Any]) -> Need:
             1,
             "no toe lift could be told apart from the movement of the whole foot or the camera (the "
             f"foot turned {figures.get('foot_turn_range_deg') or 0:.0f}° and shifted "
-            f"{figures.get('foot_shift_range_px') or 0:.0f} pixels on the picture)",
-            "stand the camera still, on the floor or a stand, and keep the foot flat on the floor; "
-            "then lift each toe in turn as high as you can, and rest it",
+            f"{figures.get('foot_shift_range_px') or 0:.0f} pixels on the picture; on a still picture "
+            "that dim light or heavy noise leaves hard to follow, the tracking itself wanders so)",
+            "stand the camera still, on the floor or a stand, in bright even light, and keep the foot "
+            "flat on the floor; then lift each toe in turn as high as you can, and rest it",
         )
     return Need(
         "lifts",

@@ -33,3 +33,4 @@ def missing_extra(error: ModuleNotFoundError, feature: str) -> Exception:
         f"{feature} needs toelab's optional {extra} part ({error.name} is not installed)",
         hint=f"pip install 'toelab[{extra}]'",
     )
+

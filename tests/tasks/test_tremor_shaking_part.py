@@ -7,7 +7,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from photovideo import load, render
+from photovideo import load, render, toelab_points
+from videogen import write_frames
 
 from toelab.analysis.shaking_part import (
     PartsShaking,
@@ -196,29 +197,17 @@ def test_a_shaking_camera_over_a_still_foot_on_a_plain_floor_is_no_tremor(tmp_pa
     8 Hz (a hand-held phone). The floor holds nothing to follow, so the camera's shake cannot be
     told from the foot's: it read as "rhythmic, 8.0 Hz, the whole foot, while the floor stayed
     still". Now no figure, and the reason."""
-    import av
-
     foot = load("FOCUS_itw_000607")
     image = np.clip(foot.image, 0, 255).astype(np.uint8)
     height, width = image.shape[:2]
-    path = tmp_path / "camera_shake.mp4"
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=30)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        for k in range(int(30 * DURATION_S)):
-            dx, dy = 1.5 * np.sin(2 * np.pi * 8.0 * k / 30) * np.array([0.8, 0.6])
-            moved = cv2.warpAffine(
-                image,
-                np.float32([[1, 0, dx], [0, 1, dy]]),
-                (width, height),
-                flags=cv2.INTER_LINEAR,
-                borderMode=cv2.BORDER_REFLECT,
-            )
-            container.mux(stream.encode(av.VideoFrame.from_ndarray(moved, format="bgr24")))
-        container.mux(stream.encode())
-    points = {"view": "front", "foot": foot.foot}
-    points.update({t: [float(v) for v in foot.points[t]] for t in ("toe1", "toe2", "toe3", "toe4", "toe5")})
-    recording = track_video(path, parse_points(points), follow_floor=True).recording
+    time_s = np.arange(int(30 * DURATION_S)) / 30
+    frames = []
+    for t in time_s:
+        dx, dy = 1.5 * np.sin(2 * np.pi * 8.0 * t) * np.array([0.8, 0.6])
+        shift = np.float32([[1, 0, dx], [0, 1, dy]])
+        frames.append(cv2.warpAffine(image, shift, (width, height), borderMode=cv2.BORDER_REFLECT))
+    path = write_frames(tmp_path / "camera_shake.mp4", frames, time_s)
+    recording = track_video(path, parse_points(toelab_points(foot)), follow_floor=True).recording
     results = run_task(recording, AnalysisOptions(task="tremor")).results
     assert results["measured"] is False
     assert results["classification"] is None and results["shaking_part"] is None

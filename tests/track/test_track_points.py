@@ -167,7 +167,7 @@ def test_a_toe_unsure_from_the_first_frame_is_not_said_to_be_hidden(tmp_path):
     the warning says, with how to film; not "hidden, blurred or out of view" (said of toes 17 px
     apart on a sharp, still picture)."""
     import cv2
-    from photovideo import load
+    from photovideo import load, toelab_points
 
     foot = load("FOUND_itw_3")
     image = np.clip(foot.image, 0, 255).astype(np.uint8)
@@ -177,9 +177,7 @@ def test_a_toe_unsure_from_the_first_frame_is_not_said_to_be_hidden(tmp_path):
     smooth = np.full_like(image, np.median(image[disc > 0], axis=0).astype(np.uint8))
     image = np.where(disc[..., None] > 0, smooth, image)
     path = write_frames(tmp_path / "still.mp4", [image] * 30, np.arange(30) / 30)
-    names = ("toe1", "toe2", "toe3", "toe4", "toe5")
-    points = {"view": "front", "foot": foot.foot, **{t: [float(v) for v in foot.points[t]] for t in names}}
-    warnings = track_video(path, parse_points(points)).warnings
+    warnings = track_video(path, parse_points(toelab_points(foot))).warnings
     toe2 = [w for w in warnings if w.startswith(f"{foot.foot}_toe2")]
     assert toe2 and "too few features of its own to follow from the first frame on" in toe2[0]
     assert "film closer" in toe2[0]

@@ -121,15 +121,22 @@ def _forefoot_shift(
 MIN_FLOOR_SHARE = 0.8
 
 
-def _floor_shift(recording: Recording, foot: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """The floor's shift (px) at the toes' centre, frame by frame: the camera's own motion."""
+def _floor_told(recording: Recording, foot: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The floor's shift (px) at the toes' centre as tracked (NaN where not told) and the frames
+    it was told on; None where the recording holds no floor motion."""
     names = [f"{foot}_floor_d{axis}_px" for axis in "xy"]
     if any(n not in recording.signals for n in names):
         return None
     dx, dy = (np.asarray(recording.signals[n], float) for n in names)
-    told = np.isfinite(dx) & np.isfinite(dy)
-    if told.mean() < MIN_FLOOR_SHARE:
+    return dx, dy, np.isfinite(dx) & np.isfinite(dy)
+
+
+def _floor_shift(recording: Recording, foot: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The floor's shift (px) at the toes' centre, frame by frame: the camera's own motion."""
+    floor = _floor_told(recording, foot)
+    if floor is None or floor[2].mean() < MIN_FLOOR_SHARE:
         return None
+    dx, dy, told = floor
     t = recording.time_s
     return np.interp(t, t[told], dx[told]), np.interp(t, t[told], dy[told])
 
@@ -137,14 +144,17 @@ def _floor_shift(recording: Recording, foot: str) -> tuple[np.ndarray, np.ndarra
 def floor_followed_pct(recording: Recording) -> float:
     """The share of frames (%) on which the floor in front of the toes was followed, for the
     foot where it was followed least; 0 where the recording holds no floor motion."""
-    shares = []
-    for foot in recording.feet():
-        names = [f"{foot}_floor_d{axis}_px" for axis in "xy"]
-        if any(n not in recording.signals for n in names):
-            return 0.0
-        dx, dy = (np.asarray(recording.signals[n], float) for n in names)
-        shares.append(100.0 * float((np.isfinite(dx) & np.isfinite(dy)).mean()))
-    return round(min(shares), 1) if shares else 0.0
+    floors = [_floor_told(recording, foot) for foot in recording.feet()]
+    if not floors or any(f is None for f in floors):
+        return 0.0
+    return round(min(100.0 * float(f[2].mean()) for f in floors if f is not None), 1)
+
+
+def read_on_the_picture(result: TremorResult) -> bool:
+    """Whether a tremor result was read from the toes' centre on the picture (the foot's motion
+    with the toes it carries: ``centre_motions``' ``_picture_`` signals), not from the toes'
+    own motion against the foot."""
+    return "_picture_" in result.channel
 
 
 def centre_motions(recording: Recording, *, against_floor: bool = True) -> Recording | None:

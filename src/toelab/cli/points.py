@@ -28,6 +28,18 @@ def _points_json(feet: list[Any]) -> object:
     return body[0] if len(body) == 1 else body
 
 
+def _answer(confident: bool, confidence: float, feet: list[Any], message: str) -> str:
+    """The one JSON object ``--json`` prints."""
+    return json.dumps(
+        {
+            "confident": confident,
+            "confidence": round(confidence, 3),
+            "points": _points_json(feet),
+            "message": message,
+        }
+    )
+
+
 def _write(path: Path, feet: list[Any]) -> None:
     try:
         path.write_text(json.dumps(_points_json(feet), indent=2) + "\n", encoding="utf-8")
@@ -77,8 +89,7 @@ def points_command(
     except ToelabError as error:
         if as_json:
             # a script reading stdout gets the same object, not nothing; the error goes to stderr too
-            refused = {"confident": False, "confidence": 0.0, "points": None, "message": str(error)}
-            typer.echo(json.dumps(refused))
+            typer.echo(_answer(False, 0.0, [], str(error)))
         raise
     proposal = propose_points(frame, view)
     confident = proposal.ok
@@ -101,13 +112,7 @@ def points_command(
     elif out is not None:
         message = f"{message}; nothing was written to {out} (check the points by hand with --edit)"
     if as_json:
-        answer = {
-            "confident": confident,
-            "confidence": round(float(proposal.confidence), 3),
-            "points": _points_json(feet),
-            "message": message,
-        }
-        typer.echo(json.dumps(answer))
+        typer.echo(_answer(confident, float(proposal.confidence), feet, message))
     elif confident or saved is not None:
         console.print(f"{message} (confidence {proposal.confidence:.2f})", highlight=False, soft_wrap=True)
         console.print(_describe(feet), highlight=False)

@@ -14,7 +14,9 @@ import numpy as np
 from toelab.errors import ToelabError
 from toelab.recording import Recording, RecordingMeta
 
-VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm", ".3gp", ".mpg", ".mpeg", ".wmv", ".mts")
+VIDEO_SUFFIXES = (
+    ".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm", ".3gp", ".mpg", ".mpeg", ".wmv", ".mts"
+)
 TIME_UNIT_S = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
 _FOOT_WORDS = {"left": "left", "l": "left", "right": "right", "r": "right"}
 

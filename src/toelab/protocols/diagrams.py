@@ -62,7 +62,11 @@ def _front() -> str:
         for n, (x, y, r) in enumerate(toes, start=1)
     )
     # drawn toes up, then turned round so the toes point at the phone (a right foot from above)
-    foot = f'<g transform="rotate(180 160 130)"><path class="foot" d="{FRONT_OUTLINE}"/>{tips}</g>'
+    foot = (
+        '<g transform="rotate(180 160 130)">'
+        f'<path class="foot" d="{FRONT_OUTLINE}"/>'
+        f"{tips}</g>"
+    )
     body = (
         '<text x="6" y="16">seen from above</text>'
         '<polygon class="view" points="160,256 80,120 240,120"/>'

@@ -208,10 +208,10 @@ class TremorTask(Task):
         if width is not None and travel is not None:
             figures["toe_travel_px"] = travel
             figures["toes_followed"] = int(travel <= MAX_TOE_TRAVEL_PER_TOE_WIDTH * width)
-        if "_picture_" in result.channel and result.classification != "none":
-            # the toes' centre on the picture: the foot's motion, against the floor where followed
-            from toelab.analysis.shaking_part import floor_followed_pct
+        from toelab.analysis.shaking_part import floor_followed_pct, read_on_the_picture
 
+        if read_on_the_picture(result) and result.classification != "none":
+            # the foot's motion with the toes it carries, against the floor where it was followed
             figures["floor_followed_pct"] = floor_followed_pct(recording)
         return judge(figures, [*toe_size_needs(figures), *_needs(figures)])
 

@@ -205,7 +205,9 @@ def notes_list(store: WebStore, person_id: PersonId) -> Notes:
 
 
 @router.post("/api/notes")
-def notes_add(given: NewNote, connection: HTTPConnection, store: WebStore, person_id: PersonId) -> Notes:
+def notes_add(
+    given: NewNote, connection: HTTPConnection, store: WebStore, person_id: PersonId
+) -> Notes:
     account = account_of(connection)
     if account is None or account.role != "clinician":
         refuse(connection, 403, "only the person's clinician writes notes to them")
@@ -214,7 +216,9 @@ def notes_add(given: NewNote, connection: HTTPConnection, store: WebStore, perso
 
 
 @router.post("/api/notes/seen")
-def notes_seen(given: SeenNotes, connection: HTTPConnection, store: WebStore, person_id: PersonId) -> Notes:
+def notes_seen(
+    given: SeenNotes, connection: HTTPConnection, store: WebStore, person_id: PersonId
+) -> Notes:
     # only the patient's own reading counts: a clinician looking at them does not
     if not _is_clinician(connection):
         coaching.mark_notes_seen(store, person_id, given.ids)

@@ -100,7 +100,9 @@ def manifest() -> FileResponse:
 # served from the root so that it may look after every page of the app, not only /static/
 @router.get("/sw.js", include_in_schema=False, dependencies=[Depends(signed_in)])
 def service_worker() -> FileResponse:
-    return FileResponse(STATIC / "sw.js", media_type="text/javascript", headers={"Cache-Control": "no-cache"})
+    return FileResponse(
+        STATIC / "sw.js", media_type="text/javascript", headers={"Cache-Control": "no-cache"}
+    )
 
 
 @router.get("/api/foot-geometry", dependencies=[Depends(signed_in)])

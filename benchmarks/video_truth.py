@@ -61,6 +61,10 @@ CONDITIONS = {
     "all, 60fps, other foot": dict(fps=60.0, mirror=True, noise=3.0, exposure=0.08, drift_px=5.0),
 }
 QUICK_CONDITIONS = ("30fps", "all, 60fps, other foot")
+# the tremor test's own condition: a camera that shakes (a phone held in the hand, a stand
+# knocked), 1.5 px at a rhythm of its own, away from the foot's
+TREMOR_CONDITIONS = {"camera shake": dict(fps=30.0, camera_shake_px=1.5)}
+CAMERA_SHAKE_HZ = (8.0, 3.5, 5.0)  # by seed, as the foot's or toes' 4, 6 and 9 Hz
 QUICK_TOP = ("FOCUS_itw_000813", "FOUND_itw_3", "030", "197")
 
 
@@ -96,7 +100,21 @@ def _drawn_scene(condition: dict) -> dict:
         scene.update(noise=condition["noise"], flicker=condition.get("exposure", 0.0) / 2)
     if condition.get("drift_px"):
         scene.update(shake_px=condition["drift_px"] / 2, shake_deg=0.5)
+    if condition.get("camera_shake_px"):
+        scene.update(shake_px=condition["camera_shake_px"])  # its own jitter: 0.5-4 Hz
     return scene
+
+
+def _photo_condition(condition: dict, seed: int) -> dict:
+    """``photovideo.render``'s arguments for a condition (a camera shake made a motion)."""
+    out = {k: v for k, v in condition.items() if k not in ("mirror", "camera_shake_px")}
+    if condition.get("camera_shake_px"):
+        size_px, frequency_hz = condition["camera_shake_px"], CAMERA_SHAKE_HZ[seed % 3]
+        heading = np.random.default_rng(seed + 1000).uniform(0, 2 * np.pi)
+        out["camera_shift"] = lambda t: np.outer(
+            size_px * np.sin(2 * np.pi * frequency_hz * t), [np.cos(heading), np.sin(heading)]
+        )
+    return out
 
 
 # -- isolation ---------------------------------------------------------------------------
@@ -293,19 +311,29 @@ def _part_that_shakes(result) -> str | None:
     return result.shaking_part
 
 
+def _still_verdict(classification: str | None) -> str:
+    """A still foot: right where no shaking was found, wrong where any movement was reported
+    (a rhythm or an irregular movement), withheld where the test gave no figure."""
+    if classification is None:
+        return "withheld"
+    return "right" if classification == "none" else "wrong"
+
+
 def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int, tally: Tally) -> None:
     print(
-        f"\ntremor: {TREMOR_PX} px shake of the whole foot or of the toes, 6 s "
-        f"(goal: within 0.2 Hz, the right part, a whole-foot shake's size within {MAX_AMPLITUDE_ERROR:.0%})"
+        f"\ntremor: {TREMOR_PX} px shake of the whole foot or of the toes, or a still foot, 6 s "
+        f"(goal: within 0.2 Hz, the right part, a whole-foot shake's size within {MAX_AMPLITUDE_ERROR:.0%}; "
+        "a still foot: no shaking)"
     )
     duration_s = 6.0
+    every = {**CONDITIONS, **TREMOR_CONDITIONS}
     for generator in ("drawn", "photo"):
         for source in sources if generator == "photo" else ["medium skin, wood"]:
-            for part in ("toes", "foot"):
+            for part in ("toes", "foot", "still"):
                 if generator == "drawn" and part == "foot":
                     continue  # the drawn generator cannot move the foot over its floor
-                for name in conditions:
-                    condition = CONDITIONS[name]
+                for name in [*conditions, *TREMOR_CONDITIONS]:
+                    condition = every[name]
                     errors, parts, sizes = [], [], []
                     for seed in range(renders):
                         frequency_hz = (4.0, 6.0, 9.0)[seed % 3]
@@ -318,29 +346,29 @@ def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int
                         path = folder / "tremor.mp4"
                         if generator == "photo":
                             foot = photovideo.load(source, condition.get("mirror", False))
-                            motion: dict[str, Callable] = (
-                                {"toe_drive": lambda t: np.outer(wave(t), [1.0, 0.8, 0.7, 0.6, 0.5])}
-                                if part == "toes"
-                                else {
-                                    "foot_shift": lambda t, h=heading: np.outer(
-                                        wave(t), [np.cos(h), np.sin(h)]
-                                    )
-                                }
-                            )
+                            motion: dict[str, Callable] = {}
+                            if part == "toes":
+                                motion["toe_drive"] = lambda t: np.outer(wave(t), [1.0, 0.8, 0.7, 0.6, 0.5])
+                            elif part == "foot":
+                                motion["foot_shift"] = lambda t, h=heading: np.outer(
+                                    wave(t), [np.cos(h), np.sin(h)]
+                                )
                             truth = photovideo.render(
                                 path,
                                 foot,
                                 duration_s=duration_s,
                                 seed=seed,
                                 **motion,
-                                **{k: v for k, v in condition.items() if k != "mirror"},
+                                **_photo_condition(condition, seed),
                             )
                             first = truth.first_points
                         else:
                             side = "left" if condition.get("mirror") else "right"
                             drawn = render_front(
                                 path,
-                                lambda t: np.outer(wave(t), [1.0, 0.8, 0.7, 0.6, 0.5]),
+                                None
+                                if part == "still"
+                                else lambda t: np.outer(wave(t), [1.0, 0.8, 0.7, 0.6, 0.5]),
                                 duration_s=duration_s,
                                 seed=seed,
                                 feet=(side,),
@@ -355,8 +383,9 @@ def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int
                             said = _part_that_shakes(result)
                             # the size of a rhythm (the most a toe moved, or the foot's shift)
                             size = result.amplitude if result.classification == "rhythmic" else None
+                            classification = result.classification
                         except ToelabError as exc:
-                            found, said, size = None, None, None
+                            found, said, size, classification = None, None, None, None
                             print(f"    refused: {exc}")
                         error = abs(found - frequency_hz) if found is not None else math.inf
                         size_ratio = size / TREMOR_PX if size is not None else math.nan
@@ -367,7 +396,10 @@ def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int
                         size_wrong = (
                             part == "foot" and size is not None and abs(size_ratio - 1) > MAX_AMPLITUDE_ERROR
                         )
-                        if found is None:
+                        if part == "still":
+                            verdict = _still_verdict(classification)
+                            error, said = math.nan, classification or "withheld"  # no shaking to find
+                        elif found is None:
                             verdict = "withheld"
                         elif size_wrong:
                             verdict = "wrong"
@@ -383,18 +415,20 @@ def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int
                             verdict = "wrong"
                         tally.add(
                             verdict,
-                            f"{generator} {source} {part} {name} {frequency_hz} Hz seed {seed}: "
-                            f"{found if found is None else round(found, 2)} Hz, part {said}, "
-                            f"size {size_ratio:.2f} of the shake",
+                            f"{generator} {source} {part} {name} "
+                            f"{'' if part == 'still' else f'{frequency_hz} Hz '}seed {seed}: "
+                            f"{classification}, {found if found is None else round(found, 2)} Hz, "
+                            f"part {said}, size {size_ratio:.2f} of the shake",
                         )
                         errors.append(error)
                         sizes.append(size_ratio)
                         parts.append(said or "none")
                     named = {p: parts.count(p) for p in sorted(set(parts))}
+                    told = "said" if part == "still" else "part named"
                     print(
-                        f"  {generator:5s} {source:18s} {part:4s} {name:24s} "
+                        f"  {generator:5s} {source:18s} {part:5s} {name:24s} "
                         f"frequency error {_spread(errors)} Hz; "
-                        f"size / shake {_spread(sizes)}; part named {named}"
+                        f"size / shake {_spread(sizes)}; {told} {named}"
                     )
     print("  " + tally.line("tremor"))
 

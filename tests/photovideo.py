@@ -483,6 +483,7 @@ def render(
     noise: float = 0.0,
     exposure: float = 0.0,
     drift_px: float = 0.0,
+    camera_shift: TimeFunction | None = None,
     crf: int = 23,
     seed: int = 0,
 ) -> PhotoTruth:
@@ -492,7 +493,9 @@ def render(
     ``hallux_deg(t) -> (n,)`` the hallux's turn towards the dorsum (side view, deg);
     ``foot_shift(t) -> (n, 2)`` the whole foot's shift over the floor (px);
     ``noise`` sensor noise (grey levels, sd); ``exposure`` slow relative gain drift;
-    ``drift_px`` slow hand-held camera drift (px).
+    ``drift_px`` slow hand-held camera drift (px);
+    ``camera_shift(t) -> (n, 2)`` the camera's own shift over the scene besides (px): a shaking
+    camera moves the foot and the floor alike.
     """
     rng = np.random.default_rng(seed)
     t = frame_times(fps, duration_s, False, rng)
@@ -506,6 +509,8 @@ def render(
     if turn.any() and foot.view != "side":
         raise ValueError("a hallux turn needs a side view")
     camera = camera_drift(t, drift_px, (w, h), rng)
+    moved = np.zeros((n, 2)) if camera_shift is None else np.asarray(camera_shift(t), float).reshape(n, 2)
+    camera[:, :, 2] += moved
     gain = 1.0 + exposure * _slow_wave(t, rng, 0.05, 0.25)
     warp = ToeWarp.for_foot(foot, float(np.abs(drive).max())) if foot.view == "top" else None
     hallux = HalluxWarp.for_foot(foot, float(np.abs(turn).max())) if foot.view == "side" else None
@@ -520,7 +525,7 @@ def render(
         lo, hi = hallux.mtp - 1.35 * hallux.reach_px, hallux.mtp + 1.35 * hallux.reach_px
     grid = np.dstack(np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32)))
     # the output pixels the warp can reach, with room for the camera's drift and the foot's shift
-    reach = drift_px * 2.0 + np.abs(shift).max() + 2
+    reach = drift_px * 2.0 + np.abs(shift).max() + np.abs(moved).max() + 2
     cx0, cy0 = np.clip(np.floor(lo - reach).astype(int), 0, None)
     cx1, cy1 = np.ceil(hi + reach).astype(int) + 1
     names = [f"{foot.foot}_{p}" for p in (TOES if foot.view == "top" else SIDE_POINTS)]
@@ -531,7 +536,7 @@ def render(
         for k in range(n):
             # output pixel -> scene (undo the camera) -> foot layer (undo the shift, then the warp)
             inverse = cv2.invertAffineTransform(camera[k]).astype(np.float32)
-            scene = grid @ inverse[:, :2].T + inverse[:, 2] if drift_px else grid
+            scene = grid @ inverse[:, :2].T + inverse[:, 2] if drift_px or moved.any() else grid
             layer = scene - shift[k].astype(np.float32)
             work = layer[cy0:cy1, cx0:cx1]
             inside = np.all((work >= lo) & (work <= hi), axis=2)
@@ -573,7 +578,14 @@ def render(
         foot_shift_px=shift,
         camera=camera,
         params=dict(
-            image=foot.name, fps=fps, noise=noise, exposure=exposure, drift_px=drift_px, crf=crf, seed=seed
+            image=foot.name,
+            fps=fps,
+            noise=noise,
+            exposure=exposure,
+            drift_px=drift_px,
+            camera_shaken=bool(moved.any()),
+            crf=crf,
+            seed=seed,
         ),
     )
     if toes is not None:

@@ -95,12 +95,12 @@ class PartsShaking:
         whole-foot shake on a photo-based video.)"""
         if self.part == "toes":
             return self.each_toe
-        if self.part == "foot" or _movement(self.in_picture) > 0:
+        if self.part == "foot" or self.in_picture.movement_size > 0:
             return self.in_picture
         return self.each_toe
 
 
-def _forefoot_shift(
+def forefoot_shift(
     recording: Recording, foot: str, centre: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """The shift (px) the foot's motion gives ``centre`` (first-frame pixels), frame by frame."""
@@ -131,7 +131,7 @@ def _floor_told(recording: Recording, foot: str) -> tuple[np.ndarray, np.ndarray
     return dx, dy, np.isfinite(dx) & np.isfinite(dy)
 
 
-def _floor_shift(recording: Recording, foot: str) -> tuple[np.ndarray, np.ndarray] | None:
+def floor_shift(recording: Recording, foot: str) -> tuple[np.ndarray, np.ndarray] | None:
     """The floor's shift (px) at the toes' centre, frame by frame: the camera's own motion."""
     floor = _floor_told(recording, foot)
     if floor is None or floor[2].mean() < MIN_FLOOR_SHARE:
@@ -150,6 +150,17 @@ def floor_followed_pct(recording: Recording) -> float:
     return round(min(100.0 * float(f[2].mean()) for f in floors if f is not None), 1)
 
 
+def toes_first_points(recording: Recording, foot: str) -> dict[str, np.ndarray]:
+    """Each of the foot's points where it was first seen (px; front-view landmarks are
+    first-frame pixels of the foot), by name."""
+    firsts = {}
+    for name, xy in recording.landmarks.items():
+        seen = np.isfinite(xy[:, :2]).all(axis=1)
+        if name.startswith(f"{foot}_") and seen.any():
+            firsts[name] = xy[np.argmax(seen), :2]
+    return firsts
+
+
 def read_on_the_picture(result: TremorResult) -> bool:
     """Whether a tremor result was read from the toes' centre on the picture (the foot's motion
     with the toes it carries: ``centre_motions``' ``_picture_`` signals), not from the toes'
@@ -166,18 +177,15 @@ def centre_motions(recording: Recording, *, against_floor: bool = True) -> Recor
     and ``against_floor`` is set, else against the picture."""
     signals: dict[str, np.ndarray] = {}
     for foot in recording.feet():
-        # each toe where it was first seen (front-view landmarks are first-frame pixels of the
-        # foot) and its motion from there, so a toe lost for a while does not move the mean
-        firsts, moved = [], []
-        for name, xy in recording.landmarks.items():
-            seen = np.isfinite(xy[:, :2]).all(axis=1)
-            if name.startswith(f"{foot}_") and seen.any():
-                firsts.append(xy[np.argmax(seen), :2])
-                moved.append(xy[:, :2] - firsts[-1])
-        shift = _forefoot_shift(recording, foot, np.mean(firsts, axis=0)) if firsts else None
+        # each toe's motion from where it was first seen, so a toe lost for a while does not
+        # move the mean
+        first_points = toes_first_points(recording, foot)
+        firsts = list(first_points.values())
+        moved = [recording.landmarks[name][:, :2] - xy for name, xy in first_points.items()]
+        shift = forefoot_shift(recording, foot, np.mean(firsts, axis=0)) if firsts else None
         if shift is None:
             continue
-        floor = _floor_shift(recording, foot) if against_floor else None
+        floor = floor_shift(recording, foot) if against_floor else None
         if floor is not None:
             # the foot against the floor: a camera that moved (hand-held, knocked) moves both
             shift = (shift[0] - floor[0], shift[1] - floor[1])
@@ -206,16 +214,6 @@ def _size(result: TremorResult) -> float:
     return float(result.amplitude or 0.0) if _regular(result) else 0.0
 
 
-def _movement(result: TremorResult) -> float:
-    """How far a part moves in the band, rhythmic or not: a regular shake's amplitude, else the
-    amplitude of a sine of the same RMS (√2 × RMS); 0 where no movement was found."""
-    if _regular(result):
-        return _size(result)
-    if result.classification == "none":
-        return 0.0
-    return float(np.sqrt(2.0) * result.rms_amplitude)
-
-
 def which_part_shakes(foot: TremorResult, toes: TremorResult) -> ShakingPart | None:
     """``foot`` or ``toes`` from the two analyses (in one unit), or None when neither shakes
     with a regular rhythm, when the other shakes or moves too (they cannot be told apart), or
@@ -223,7 +221,7 @@ def which_part_shakes(foot: TremorResult, toes: TremorResult) -> ShakingPart | N
     if not (_regular(foot) or _regular(toes)):
         return None
     shaking, other = (foot, toes) if _size(foot) > _size(toes) else (toes, foot)
-    if _size(other) >= STILL_SHARE * _size(shaking) or _movement(other) >= _size(shaking):
+    if _size(other) >= STILL_SHARE * _size(shaking) or other.movement_size >= _size(shaking):
         return None
     if foot.amplitude_unit == "px" and _size(shaking) < MIN_PART_SIZE_PX:
         return None

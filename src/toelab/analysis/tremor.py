@@ -209,6 +209,21 @@ class TremorResult:
     shaking_part: str | None = None
     parts: Mapping[str, Mapping[str, Any]] | None = None
 
+    @property
+    def movement_size(self) -> float:
+        """How far the movement goes in the band, rhythmic or not: a regular shaking's
+        amplitude, else the amplitude of a sine of the same RMS (√2 × RMS); 0 where no movement
+        was found."""
+        if (
+            self.classification == "rhythmic"
+            and self.dominant_frequency_hz is not None
+            and self.amplitude is not None
+        ):
+            return float(self.amplitude)
+        if self.classification == "none":
+            return 0.0
+        return float(np.sqrt(2.0) * self.rms_amplitude)
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-safe summary (no arrays): the contract keys plus the supporting figures."""
 

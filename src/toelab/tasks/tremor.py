@@ -45,6 +45,11 @@ GOOD_FRAMES_PCT = 50.0
 # turned through 359 deg, the toes' points wandered 150 px, and that read as an irregular
 # shaking of 11 px. toelab's line.
 MAX_TOE_TRAVEL_PER_TOE_WIDTH = 2.0
+# A movement found in a video is the foot's only where it is larger than the picture's own
+# motion at its rhythm (analysis.picture_motion.camera_shaking_px): on a still foot filmed by a
+# camera shaken 1.5 px, the tracking left 0.1-0.6 px of the shake, while toes shaking 1.5 px
+# before a camera shaking 2.5 px at 0.5-4 Hz were measured right. toelab's line.
+MIN_MOVEMENT_OVER_CAMERA = 1.0
 
 
 def toe_travel_px(recording: Recording, names: Sequence[str]) -> float | None:
@@ -109,6 +114,20 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
                 "pattern in front of the toes, and film again",
             )
         )
+    if figures.get("movement_over_camera") is not None:
+        # what is left of the camera's own motion after it is taken off (the floor's, or the
+        # foot's on the picture) stays under it: on a still foot filmed by a camera shaken
+        # 1.5 px, 0.1-0.6 px at the camera's rhythm (analysis.picture_motion)
+        needs.append(
+            Need(
+                "movement_over_camera",
+                MIN_MOVEMENT_OVER_CAMERA,
+                f"the camera itself moved {figures['camera_shaking_px']:.2g} pixels at the rhythm of the "
+                f"movement found ({figures['movement_px']:.2g} pixels), so what is left of the camera's "
+                "motion cannot be told from a shaking foot",
+                "stand the phone still on the floor or a stand (not held in the hand) and film again",
+            )
+        )
     return needs
 
 
@@ -156,13 +175,16 @@ class TremorTask(Task):
     headline_figure = "tremor_amplitude"
 
     def analyse(self, recording: Recording, foot: str | None, options: AnalysisOptions) -> Any:
+        from toelab.analysis.picture_motion import toes_without_the_foot_s_motion
         from toelab.analysis.shaking_part import parts_shaking
         from toelab.analysis.tremor import tremor_from_recording
 
         # a tracked video holds the foot's own motion and the toes' motion against it: both
         # are analysed and the part that shakes is named (analysis.shaking_part)
         try:
-            each_toe = tremor_from_recording(recording)  # the test's own analysis: its refusals stand
+            # the test's own analysis, of each toe's own motion (a camera's motion that the
+            # foot's tracking carried into it taken off): its refusals stand
+            each_toe = tremor_from_recording(toes_without_the_foot_s_motion(recording))
         except ToelabError as exc:
             # toes too small to follow are the likely cause of points lost on most frames: say so
             width = toe_width_px(recording, foot)
@@ -213,6 +235,16 @@ class TremorTask(Task):
         if read_on_the_picture(result) and result.classification != "none":
             # the foot's motion with the toes it carries, against the floor where it was followed
             figures["floor_followed_pct"] = floor_followed_pct(recording)
+        if result.classification != "none" and result.amplitude_unit == "px":
+            from toelab.analysis.picture_motion import camera_shaking_px
+
+            # the picture's own motion at the movement's rhythm (over the band for one with none)
+            rhythm_hz = result.dominant_frequency_hz if result.classification == "rhythmic" else None
+            camera_px = camera_shaking_px(recording, rhythm_hz)
+            if camera_px is not None:
+                figures["camera_shaking_px"] = round(camera_px, 3)
+                figures["movement_px"] = round(result.movement_size, 3)
+                figures["movement_over_camera"] = round(result.movement_size / max(camera_px, 1e-9), 2)
         return judge(figures, [*toe_size_needs(figures), *_needs(figures)])
 
     # no frequency, size or pattern: nothing to flag, band to name or trend to draw

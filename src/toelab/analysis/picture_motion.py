@@ -28,8 +28,8 @@ from dataclasses import replace
 import numpy as np
 
 from toelab.analysis.shaking_part import floor_shift, forefoot_shift, toes_first_points
-from toelab.analysis.spectral import bandpass
-from toelab.analysis.tremor import ANALYSIS_HIGH_HZ, ANALYSIS_LOW_HZ
+from toelab.analysis.spectral import band_power, bandpass, welch_psd
+from toelab.analysis.tremor import ANALYSIS_HIGH_HZ, ANALYSIS_LOW_HZ, MAX_SEGMENT_S, PEAK_HALF_WIDTH_HZ
 from toelab.recording import Recording
 
 # A toe's motion against its foot follows the foot's own motion on the picture with a gain near
@@ -40,9 +40,6 @@ MAX_FOLLOWING_GAIN = 1.5
 # a direction in which the picture moved under this share of its main direction is not fitted
 # (a camera shaken along one line has no motion across it to fit to)
 MIN_DIRECTION_SHARE = 0.1
-# the picture's motion at a rhythm: within this many Hz of it (the leftover of a camera shaken
-# at 4 and 8 Hz was found within 0.3 Hz of the shake)
-CAMERA_WINDOW_HZ = 1.0
 # the fewest samples a band-pass is run on
 MIN_SAMPLES = 30
 
@@ -63,21 +60,17 @@ def _filled(values: np.ndarray, time_s: np.ndarray) -> np.ndarray | None:
     return out
 
 
-def _band(values: np.ndarray, time_s: np.ndarray, low_hz: float, high_hz: float) -> np.ndarray | None:
-    """``values`` (n, k) band-passed to ``low_hz``-``high_hz`` (clipped below the Nyquist
-    frequency); None where too few samples were seen or the band is empty."""
+def _analysis_band(values: np.ndarray, time_s: np.ndarray) -> np.ndarray | None:
+    """``values`` (n, k) band-passed to the tremor analysis band (below the Nyquist
+    frequency); None where too few samples were seen."""
     if time_s.size < MIN_SAMPLES:
         return None
     filled = _filled(values, time_s)
     rate_hz = _rate_hz(time_s)
-    high_hz = min(high_hz, 0.95 * rate_hz / 2.0)
-    if filled is None or not low_hz < high_hz:
+    high_hz = min(ANALYSIS_HIGH_HZ, 0.95 * rate_hz / 2.0)
+    if filled is None or high_hz <= ANALYSIS_LOW_HZ:
         return None
-    return bandpass(filled - filled.mean(axis=0), rate_hz, low_hz, high_hz)
-
-
-def _analysis_band(values: np.ndarray, time_s: np.ndarray) -> np.ndarray | None:
-    return _band(values, time_s, ANALYSIS_LOW_HZ, ANALYSIS_HIGH_HZ)
+    return bandpass(filled - filled.mean(axis=0), rate_hz, ANALYSIS_LOW_HZ, high_hz)
 
 
 def following_part(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -130,21 +123,29 @@ def picture_motion_px(recording: Recording, foot: str) -> np.ndarray | None:
 
 
 def camera_shaking_px(recording: Recording, frequency_hz: float | None) -> float | None:
-    """How far the picture itself moved (px, the amplitude of a sine of the same RMS along its
-    main direction) within ``CAMERA_WINDOW_HZ`` of ``frequency_hz``, or over the analysis band
-    where no frequency is given (a movement with no rhythm); the most over the feet, None where
-    the recording holds no picture motion."""
+    """How far the picture itself moved (px, the amplitude of a sine of the same power) at
+    ``frequency_hz`` (within the tremor analysis's peak width of it: a shake 2 Hz away is not
+    counted), or over the analysis band where no frequency is given; the most over the feet,
+    None where the recording holds no picture motion."""
     sizes = []
     for foot in recording.feet():
         motion = picture_motion_px(recording, foot)
-        if motion is None:
+        filled = None if motion is None else _filled(motion, recording.time_s)
+        if filled is None:
             continue
+        rate_hz = _rate_hz(recording.time_s)
+        duration_s = float(recording.time_s[-1] - recording.time_s[0])
+        # as the tremor analysis reads its peak (analysis.tremor)
+        segment_s = float(np.clip(duration_s / 2.5, 1.0, MAX_SEGMENT_S))
+        high_hz = min(ANALYSIS_HIGH_HZ, 0.95 * rate_hz / 2.0)
         if frequency_hz is None:
-            band = _analysis_band(motion, recording.time_s)
+            low_hz = ANALYSIS_LOW_HZ
         else:
-            low_hz = max(frequency_hz - CAMERA_WINDOW_HZ, ANALYSIS_LOW_HZ / 2.0)
-            band = _band(motion, recording.time_s, low_hz, frequency_hz + CAMERA_WINDOW_HZ)
-        if band is not None:
-            main = np.linalg.svd(band, compute_uv=False)[0] / np.sqrt(band.shape[0])
-            sizes.append(float(np.sqrt(2.0) * main))
+            half_width_hz = max(PEAK_HALF_WIDTH_HZ, 2.0 / segment_s)
+            low_hz, high_hz = frequency_hz - half_width_hz, min(high_hz, frequency_hz + half_width_hz)
+        power = 0.0
+        for axis in range(2):
+            freqs, psd = welch_psd(filled[:, axis] - filled[:, axis].mean(), rate_hz, segment_s, pad_factor=8)
+            power += band_power(freqs, psd, low_hz, high_hz)
+        sizes.append(float(np.sqrt(2.0 * power)))
     return max(sizes) if sizes else None

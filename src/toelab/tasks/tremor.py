@@ -50,6 +50,11 @@ MAX_TOE_TRAVEL_PER_TOE_WIDTH = 2.0
 # camera shaken 1.5 px, the tracking left 0.1-0.6 px of the shake, while toes shaking 1.5 px
 # before a camera shaking 2.5 px at 0.5-4 Hz were measured right. toelab's line.
 MIN_MOVEMENT_OVER_CAMERA = 1.0
+# ... and at least this share of the picture's own motion over the band: the tracking's leftover
+# of a camera's shake also lies at other rhythms (a camera shaken at 8 Hz left "rhythmic, 9.9 Hz"
+# and "13.9 Hz", 0.1-0.2 of the shake, on two still feet), while a foot shaking 1.5 px before a
+# camera shaking 1.5 px at another rhythm read 0.59-0.69 of the camera's motion. toelab's line.
+MIN_MOVEMENT_OVER_CAMERA_BAND = 0.3
 
 
 def toe_travel_px(recording: Recording, names: Sequence[str]) -> float | None:
@@ -125,6 +130,17 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
                 f"the camera itself moved {figures['camera_shaking_px']:.2g} pixels at the rhythm of the "
                 f"movement found ({figures['movement_px']:.2g} pixels), so what is left of the camera's "
                 "motion cannot be told from a shaking foot",
+                "stand the phone still on the floor or a stand (not held in the hand) and film again",
+            )
+        )
+        needs.append(
+            Need(
+                "movement_over_camera_band",
+                MIN_MOVEMENT_OVER_CAMERA_BAND,
+                f"the camera itself moved {figures['camera_moving_px']:.2g} pixels at the rhythms of "
+                f"shaking, more than {1 / MIN_MOVEMENT_OVER_CAMERA_BAND:.0f} times the movement found "
+                f"({figures['movement_px']:.2g} pixels), so what is left of the camera's motion cannot be "
+                "told from a shaking foot",
                 "stand the phone still on the floor or a stand (not held in the hand) and film again",
             )
         )
@@ -239,12 +255,17 @@ class TremorTask(Task):
             from toelab.analysis.picture_motion import camera_shaking_px
 
             # the picture's own motion at the movement's rhythm (over the band for one with none)
+            # and over the band
             rhythm_hz = result.dominant_frequency_hz if result.classification == "rhythmic" else None
-            camera_px = camera_shaking_px(recording, rhythm_hz)
-            if camera_px is not None:
-                figures["camera_shaking_px"] = round(camera_px, 3)
-                figures["movement_px"] = round(result.movement_size, 3)
-                figures["movement_over_camera"] = round(result.movement_size / max(camera_px, 1e-9), 2)
+            at_rhythm_px = camera_shaking_px(recording, rhythm_hz)
+            in_band_px = camera_shaking_px(recording, None)
+            if at_rhythm_px is not None and in_band_px is not None:
+                movement_px = result.movement_size
+                figures["movement_px"] = round(movement_px, 3)
+                figures["camera_shaking_px"] = round(at_rhythm_px, 3)
+                figures["camera_moving_px"] = round(in_band_px, 3)
+                figures["movement_over_camera"] = round(movement_px / max(at_rhythm_px, 1e-9), 2)
+                figures["movement_over_camera_band"] = round(movement_px / max(in_band_px, 1e-9), 2)
         return judge(figures, [*toe_size_needs(figures), *_needs(figures)])
 
     # no frequency, size or pattern: nothing to flag, band to name or trend to draw

@@ -133,6 +133,8 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
                 "stand the phone still on the floor or a stand (not held in the hand) and film again",
             )
         )
+    if (figures.get("movement_over_camera") or 0.0) >= MIN_MOVEMENT_OVER_CAMERA:
+        # (one reason at a time: the camera's motion over the band where it passed at the rhythm)
         needs.append(
             Need(
                 "movement_over_camera_band",

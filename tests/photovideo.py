@@ -511,6 +511,7 @@ def render(
     camera = camera_drift(t, drift_px, (w, h), rng)
     moved = np.zeros((n, 2)) if camera_shift is None else np.asarray(camera_shift(t), float).reshape(n, 2)
     camera[:, :, 2] += moved
+    camera_moves = bool(drift_px) or bool(moved.any())
     gain = 1.0 + exposure * _slow_wave(t, rng, 0.05, 0.25)
     warp = ToeWarp.for_foot(foot, float(np.abs(drive).max())) if foot.view == "top" else None
     hallux = HalluxWarp.for_foot(foot, float(np.abs(turn).max())) if foot.view == "side" else None
@@ -536,7 +537,7 @@ def render(
         for k in range(n):
             # output pixel -> scene (undo the camera) -> foot layer (undo the shift, then the warp)
             inverse = cv2.invertAffineTransform(camera[k]).astype(np.float32)
-            scene = grid @ inverse[:, :2].T + inverse[:, 2] if drift_px or moved.any() else grid
+            scene = grid @ inverse[:, :2].T + inverse[:, 2] if camera_moves else grid
             layer = scene - shift[k].astype(np.float32)
             work = layer[cy0:cy1, cx0:cx1]
             inside = np.all((work >= lo) & (work <= hi), axis=2)

@@ -85,6 +85,7 @@ class _Result:
         self.rms_amplitude = rms if classification != "rhythmic" else (amplitude or 0.0) / np.sqrt(2)
         self.amplitude_unit = "px"
 
+    regular = TremorResult.regular
     movement_size = TremorResult.movement_size
 
 

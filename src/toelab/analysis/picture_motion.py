@@ -23,13 +23,13 @@ out of the test:
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from toelab.analysis.shaking_part import floor_shift, forefoot_shift, toes_first_points
-from toelab.analysis.spectral import band_power, bandpass, welch_psd
-from toelab.analysis.tremor import ANALYSIS_HIGH_HZ, ANALYSIS_LOW_HZ, MAX_SEGMENT_S, PEAK_HALF_WIDTH_HZ
+from toelab.analysis.spectral import band_power, bandpass, to_uniform, welch_psd
+from toelab.analysis.tremor import ANALYSIS_LOW_HZ, analysis_high_hz, peak_half_width_hz, welch_segment_s
 from toelab.recording import Recording
 
 # A toe's motion against its foot follows the foot's own motion on the picture with a gain near
@@ -40,12 +40,8 @@ MAX_FOLLOWING_GAIN = 1.5
 # a direction in which the picture moved under this share of its main direction is not fitted
 # (a camera shaken along one line has no motion across it to fit to)
 MIN_DIRECTION_SHARE = 0.1
-# the fewest samples a band-pass is run on
+# the fewest samples a motion is band-passed or its spectrum read on
 MIN_SAMPLES = 30
-
-
-def _rate_hz(time_s: np.ndarray) -> float:
-    return float(1.0 / np.median(np.diff(time_s)))
 
 
 def _filled(values: np.ndarray, time_s: np.ndarray) -> np.ndarray | None:
@@ -66,8 +62,8 @@ def _analysis_band(values: np.ndarray, time_s: np.ndarray) -> np.ndarray | None:
     if time_s.size < MIN_SAMPLES:
         return None
     filled = _filled(values, time_s)
-    rate_hz = _rate_hz(time_s)
-    high_hz = min(ANALYSIS_HIGH_HZ, 0.95 * rate_hz / 2.0)
+    rate_hz = float(1.0 / np.median(np.diff(time_s)))
+    high_hz = analysis_high_hz(rate_hz)
     if filled is None or high_hz <= ANALYSIS_LOW_HZ:
         return None
     return bandpass(filled - filled.mean(axis=0), rate_hz, ANALYSIS_LOW_HZ, high_hz)
@@ -122,30 +118,51 @@ def picture_motion_px(recording: Recording, foot: str) -> np.ndarray | None:
     return None if shift is None else np.column_stack(shift)
 
 
-def camera_shaking_px(recording: Recording, frequency_hz: float | None) -> float | None:
+@dataclass(frozen=True)
+class PictureSpectrum:
+    """The power spectrum of the picture's own motion at one foot's toes (x and y together)."""
+
+    frequencies_hz: np.ndarray
+    power: np.ndarray  # px^2/Hz
+    segment_s: float  # its Welch segments' length
+    high_hz: float  # the top of the analysed band
+
+
+def picture_spectra(recording: Recording) -> list[PictureSpectrum]:
+    """The spectrum of the picture's own motion (:func:`picture_motion_px`) at each foot, read
+    as the tremor analysis reads a movement's (on a uniform grid, the same Welch segments);
+    none where the recording holds no picture motion."""
+    spectra = []
+    for foot in recording.feet():
+        motion = picture_motion_px(recording, foot)
+        if motion is None or recording.time_s.size < MIN_SAMPLES:
+            continue
+        series = to_uniform(recording.time_s, motion)
+        if not series.kept.all():
+            continue
+        segment_s = welch_segment_s(float(series.time_s[-1] - series.time_s[0]))
+        rate_hz = series.rate_hz
+        x, y = (welch_psd(axis - axis.mean(), rate_hz, segment_s, pad_factor=8) for axis in series.values.T)
+        spectra.append(PictureSpectrum(x[0], x[1] + y[1], segment_s, analysis_high_hz(rate_hz)))
+    return spectra
+
+
+def shaking_in(spectra: list[PictureSpectrum], frequency_hz: float | None) -> float | None:
     """How far the picture itself moved (px, the amplitude of a sine of the same power) at
     ``frequency_hz`` (within the tremor analysis's peak width of it: a shake 2 Hz away is not
     counted), or over the analysis band where no frequency is given; the most over the feet,
-    None where the recording holds no picture motion."""
+    None with no spectrum."""
     sizes = []
-    for foot in recording.feet():
-        motion = picture_motion_px(recording, foot)
-        filled = None if motion is None else _filled(motion, recording.time_s)
-        if filled is None:
-            continue
-        rate_hz = _rate_hz(recording.time_s)
-        duration_s = float(recording.time_s[-1] - recording.time_s[0])
-        # as the tremor analysis reads its peak (analysis.tremor)
-        segment_s = float(np.clip(duration_s / 2.5, 1.0, MAX_SEGMENT_S))
-        high_hz = min(ANALYSIS_HIGH_HZ, 0.95 * rate_hz / 2.0)
-        if frequency_hz is None:
-            low_hz = ANALYSIS_LOW_HZ
-        else:
-            half_width_hz = max(PEAK_HALF_WIDTH_HZ, 2.0 / segment_s)
+    for spectrum in spectra:
+        low_hz, high_hz = ANALYSIS_LOW_HZ, spectrum.high_hz
+        if frequency_hz is not None:
+            half_width_hz = peak_half_width_hz(spectrum.segment_s)
             low_hz, high_hz = frequency_hz - half_width_hz, min(high_hz, frequency_hz + half_width_hz)
-        power = 0.0
-        for axis in range(2):
-            freqs, psd = welch_psd(filled[:, axis] - filled[:, axis].mean(), rate_hz, segment_s, pad_factor=8)
-            power += band_power(freqs, psd, low_hz, high_hz)
+        power = band_power(spectrum.frequencies_hz, spectrum.power, low_hz, high_hz)
         sizes.append(float(np.sqrt(2.0 * power)))
     return max(sizes) if sizes else None
+
+
+def camera_shaking_px(recording: Recording, frequency_hz: float | None) -> float | None:
+    """:func:`shaking_in` the recording's picture spectra."""
+    return shaking_in(picture_spectra(recording), frequency_hz)

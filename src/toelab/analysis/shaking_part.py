@@ -202,23 +202,15 @@ def centre_motions(recording: Recording, *, against_floor: bool = True) -> Recor
     return Recording(recording.time_s, {}, {}, signals, meta)
 
 
-def _regular(result: TremorResult) -> bool:
-    return (
-        result.classification == "rhythmic"
-        and result.dominant_frequency_hz is not None
-        and result.amplitude is not None
-    )
-
-
 def _size(result: TremorResult) -> float:
-    return float(result.amplitude or 0.0) if _regular(result) else 0.0
+    return float(result.amplitude or 0.0) if result.regular else 0.0
 
 
 def which_part_shakes(foot: TremorResult, toes: TremorResult) -> ShakingPart | None:
     """``foot`` or ``toes`` from the two analyses (in one unit), or None when neither shakes
     with a regular rhythm, when the other shakes or moves too (they cannot be told apart), or
     when the shaking is under ``MIN_PART_SIZE_PX`` on the picture."""
-    if not (_regular(foot) or _regular(toes)):
+    if not (foot.regular or toes.regular):
         return None
     shaking, other = (foot, toes) if _size(foot) > _size(toes) else (toes, foot)
     if _size(other) >= STILL_SHARE * _size(shaking) or other.movement_size >= _size(shaking):

@@ -210,16 +210,21 @@ class TremorResult:
     parts: Mapping[str, Mapping[str, Any]] | None = None
 
     @property
+    def regular(self) -> bool:
+        """A regular shaking rhythm with its frequency and amplitude."""
+        return (
+            self.classification == "rhythmic"
+            and self.dominant_frequency_hz is not None
+            and self.amplitude is not None
+        )
+
+    @property
     def movement_size(self) -> float:
         """How far the movement goes in the band, rhythmic or not: a regular shaking's
         amplitude, else the amplitude of a sine of the same RMS (√2 × RMS); 0 where no movement
         was found."""
-        if (
-            self.classification == "rhythmic"
-            and self.dominant_frequency_hz is not None
-            and self.amplitude is not None
-        ):
-            return float(self.amplitude)
+        if self.regular:
+            return float(self.amplitude or 0.0)
         if self.classification == "none":
             return 0.0
         return float(np.sqrt(2.0) * self.rms_amplitude)
@@ -257,6 +262,22 @@ class TremorResult:
         """The headline figures of one part's shaking (for ``parts``)."""
         full = self.as_dict()
         return {k: full[k] for k in PART_KEYS}
+
+
+def analysis_high_hz(rate_hz: float) -> float:
+    """The top of the analysed band at a sampling rate: ``ANALYSIS_HIGH_HZ``, below Nyquist."""
+    return min(ANALYSIS_HIGH_HZ, 0.95 * rate_hz / 2.0)
+
+
+def welch_segment_s(duration_s: float) -> float:
+    """The length of the spectrum's Welch segments for a recording this long."""
+    return float(np.clip(duration_s / 2.5, 1.0, MAX_SEGMENT_S))
+
+
+def peak_half_width_hz(segment_s: float) -> float:
+    """The half width of a peak's band: the Hann window's main lobe (+-2 bins), at least
+    ``PEAK_HALF_WIDTH_HZ``."""
+    return max(PEAK_HALF_WIDTH_HZ, 2.0 / segment_s)
 
 
 def analyze_tremor(
@@ -331,10 +352,10 @@ def analyze_tremor(
             f"{RELIABLE_DURATION_S:.0f} s on (10-30 s of steady holding is better)"
         )
 
-    high_hz = min(ANALYSIS_HIGH_HZ, 0.95 * rate_hz / 2.0)
+    high_hz = analysis_high_hz(rate_hz)
     detrended = highpass(series.values, rate_hz, HIGHPASS_HZ)
-    segment_s = float(np.clip(duration_s / 2.5, 1.0, MAX_SEGMENT_S))
-    half_width_hz = max(PEAK_HALF_WIDTH_HZ, 2.0 / segment_s)  # Hann main lobe: +-2 bins
+    segment_s = welch_segment_s(duration_s)
+    half_width_hz = peak_half_width_hz(segment_s)
     if order == 0:
         y, y_top, channel = _combine(detrended, names, rate_hz, high_hz)
     else:

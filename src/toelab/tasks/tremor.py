@@ -55,6 +55,7 @@ MIN_MOVEMENT_OVER_CAMERA = 1.0
 # and "13.9 Hz", 0.1-0.2 of the shake, on two still feet), while a foot shaking 1.5 px before a
 # camera shaking 1.5 px at another rhythm read 0.59-0.69 of the camera's motion. toelab's line.
 MIN_MOVEMENT_OVER_CAMERA_BAND = 0.3
+_STILL_CAMERA_REDO = "stand the phone still on the floor or a stand (not held in the hand) and film again"
 
 
 def toe_travel_px(recording: Recording, names: Sequence[str]) -> float | None:
@@ -130,7 +131,7 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
                 f"the camera itself moved {figures['camera_shaking_px']:.2g} pixels at the rhythm of the "
                 f"movement found ({figures['movement_px']:.2g} pixels), so what is left of the camera's "
                 "motion cannot be told from a shaking foot",
-                "stand the phone still on the floor or a stand (not held in the hand) and film again",
+                _STILL_CAMERA_REDO,
             )
         )
     if (figures.get("movement_over_camera") or 0.0) >= MIN_MOVEMENT_OVER_CAMERA:
@@ -143,7 +144,7 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
                 f"shaking, more than {1 / MIN_MOVEMENT_OVER_CAMERA_BAND:.0f} times the movement found "
                 f"({figures['movement_px']:.2g} pixels), so what is left of the camera's motion cannot be "
                 "told from a shaking foot",
-                "stand the phone still on the floor or a stand (not held in the hand) and film again",
+                _STILL_CAMERA_REDO,
             )
         )
     return needs
@@ -254,13 +255,13 @@ class TremorTask(Task):
             # the foot's motion with the toes it carries, against the floor where it was followed
             figures["floor_followed_pct"] = floor_followed_pct(recording)
         if result.classification != "none" and result.amplitude_unit == "px":
-            from toelab.analysis.picture_motion import camera_shaking_px
+            from toelab.analysis.picture_motion import picture_spectra, shaking_in
 
             # the picture's own motion at the movement's rhythm (over the band for one with none)
             # and over the band
             rhythm_hz = result.dominant_frequency_hz if result.classification == "rhythmic" else None
-            at_rhythm_px = camera_shaking_px(recording, rhythm_hz)
-            in_band_px = camera_shaking_px(recording, None)
+            spectra = picture_spectra(recording)
+            at_rhythm_px, in_band_px = shaking_in(spectra, rhythm_hz), shaking_in(spectra, None)
             if at_rhythm_px is not None and in_band_px is not None:
                 movement_px = result.movement_size
                 figures["movement_px"] = round(movement_px, 3)

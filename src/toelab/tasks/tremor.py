@@ -99,43 +99,47 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
                 "whole time",
             )
         )
-    if figures.get("floor_followed_pct") is not None:
-        # A movement read from the whole foot's motion on the picture (the foot with the toes
-        # it carries) is the foot's only where the camera's own motion was taken off it, where
-        # the floor in front of the toes was followed (the line the foot's motion is read
-        # against the floor at). Else a camera shaking 1.5 px at 8 Hz over a still foot on a
-        # plain floor read as "rhythmic, 8.0 Hz, the whole foot".
-        from toelab.analysis.shaking_part import MIN_FLOOR_SHARE
+    # A movement read from the whole foot's motion on the picture (the foot with the toes it
+    # carries) is the foot's only where the camera's own motion was taken off it, where the
+    # floor in front of the toes was followed (the line the foot's motion is read against the
+    # floor at). Else a camera shaking 1.5 px at 8 Hz over a still foot on a plain floor read as
+    # "rhythmic, 8.0 Hz, the whole foot".
+    from toelab.analysis.shaking_part import MIN_FLOOR_SHARE
 
-        min_floor_pct = 100.0 * MIN_FLOOR_SHARE
+    min_floor_pct = 100.0 * MIN_FLOOR_SHARE
+    floor_pct = figures.get("floor_followed_pct")
+    if floor_pct is not None:
         needs.append(
             Need(
                 "floor_followed_pct",
                 min_floor_pct,
                 "the movement was found in the whole foot's motion on the picture, and the floor in "
-                f"front of the toes was followed on only {figures['floor_followed_pct']:.0f} % of the "
+                f"front of the toes was followed on only {floor_pct:.0f} % of the "
                 f"frames ({min_floor_pct:.0f} % are needed), so a shaking camera cannot be told "
-                "from a shaking foot (a plain floor holds nothing to follow)",
+                "from a shaking foot (a plain floor holds nothing to follow, and a camera that jerks "
+                "loses it)",
                 "stand the phone still on the floor or a stand, with a floor, mat or rug that has some "
                 "pattern in front of the toes, and film again",
             )
         )
-    if figures.get("movement_over_camera") is not None:
-        # what is left of the camera's own motion after it is taken off (the floor's, or the
-        # foot's on the picture) stays under it: on a still foot filmed by a camera shaken
-        # 1.5 px, 0.1-0.6 px at the camera's rhythm (analysis.picture_motion)
-        needs.append(
-            Need(
-                "movement_over_camera",
-                MIN_MOVEMENT_OVER_CAMERA,
-                f"the camera itself moved {figures['camera_shaking_px']:.2g} pixels at the rhythm of the "
-                f"movement found ({figures['movement_px']:.2g} pixels), so what is left of the camera's "
-                "motion cannot be told from a shaking foot",
-                _STILL_CAMERA_REDO,
-            )
+    # one camera reason at a time: against the picture's own motion only where the floor that
+    # gives it was followed, over the band only where the movement passed at its rhythm
+    if figures.get("movement_over_camera") is None or (floor_pct is not None and floor_pct < min_floor_pct):
+        return needs
+    # what is left of the camera's own motion after it is taken off (the floor's, or the foot's
+    # on the picture) stays under it: on a still foot filmed by a camera shaken 1.5 px,
+    # 0.1-0.6 px at the camera's rhythm (analysis.picture_motion)
+    needs.append(
+        Need(
+            "movement_over_camera",
+            MIN_MOVEMENT_OVER_CAMERA,
+            f"the camera itself moved {figures['camera_shaking_px']:.2g} pixels at the rhythm of the "
+            f"movement found ({figures['movement_px']:.2g} pixels), so what is left of the camera's "
+            "motion cannot be told from a shaking foot",
+            _STILL_CAMERA_REDO,
         )
-    if (figures.get("movement_over_camera") or 0.0) >= MIN_MOVEMENT_OVER_CAMERA:
-        # (one reason at a time: the camera's motion over the band where it passed at the rhythm)
+    )
+    if figures["movement_over_camera"] >= MIN_MOVEMENT_OVER_CAMERA:
         needs.append(
             Need(
                 "movement_over_camera_band",

@@ -77,7 +77,10 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Seque
 
     head = "".join(cell("th", i, _e(h)) for i, h in enumerate(headers))
     body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    # a wide table scrolls within its own box on a phone, not the whole page sideways (and can
+    # be scrolled from the keyboard)
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="table" tabindex="0">{table}</div>'
 
 
 def _page(title: str, body: str) -> str:

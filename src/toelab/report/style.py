@@ -14,6 +14,7 @@ h3 { font-size: 10.5pt; font-weight: 600; margin: 1.1em 0 0.35em; break-after: a
 p { margin: 0.35em 0; }
 .lead { color: #555; margin-bottom: 1em; }
 .muted { color: #777; font-size: 8.5pt; }
+div.table { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; margin: 0.4em 0 0.8em; font-size: 9pt; }
 th, td { text-align: left; vertical-align: top; padding: 0.3em 0.5em; border-bottom: 1px solid #e4e8ed; }
 th { color: #555; font-weight: 600; background: #f5f7fa; }
@@ -55,4 +56,5 @@ figcaption { font-size: 8.5pt; color: #666; margin-top: 0.2em; }
 .sheet ul { margin: 0.1em 0 0.3em; padding-left: 1.3em; }
 .sheet li { margin: 0.1em 0; }
 figure.diagram { float: right; width: 34%; margin: 0 0 0.6em 1em; }
+@media screen and (max-width: 40em) { .cards { column-count: 1; } }
 """

@@ -21,7 +21,12 @@ def _band_noise(n: int, rng: np.random.Generator, size_px: float) -> np.ndarray:
     return size_px * smooth / smooth.std()
 
 
-def _recording(toe_motion: np.ndarray, foot_motion: np.ndarray, floor: np.ndarray | None = None) -> Recording:
+def _recording(
+    toe_motion: np.ndarray,
+    foot_motion: np.ndarray,
+    floor: np.ndarray | None = None,
+    body_on_skin_pct: float = 90.0,
+) -> Recording:
     """A tracked front view: the foot's motion on the picture (a pure shift, px) and each toe's
     motion against its foot; ``floor`` the floor's shift where it was followed."""
     n = foot_motion.shape[0]
@@ -37,7 +42,14 @@ def _recording(toe_motion: np.ndarray, foot_motion: np.ndarray, floor: np.ndarra
     }
     if floor is not None:
         signals["right_floor_dx_px"], signals["right_floor_dy_px"] = floor[:, 0], floor[:, 1]
-    meta = RecordingMeta(fps=RATE_HZ, foot="right", view="front", units="px", source="video")
+    # the toe points as given (the foot's body above them in the picture), its body followed on skin
+    points = {
+        "view": "front",
+        "foot": "right",
+        **{f"toe{k}": [300.0 - 20 * (k - 1), 400.0] for k in range(1, 6)},
+    }
+    extra = {"points": [points], "foot_body_features_on_skin_pct": {"right": body_on_skin_pct}}
+    meta = RecordingMeta(fps=RATE_HZ, foot="right", view="front", units="px", source="video", extra=extra)
     return Recording(t, landmarks, {}, signals, meta)
 
 
@@ -72,6 +84,19 @@ def test_a_toe_shaking_on_a_still_foot_keeps_its_shaking_though_its_foot_s_pose_
     recording = _recording(shake, 0.01 * shake)
     result = tremor_from_recording(toes_without_the_foot_s_motion(recording))
     assert result.amplitude == pytest.approx(tremor_from_recording(recording).amplitude, rel=0.02)
+
+
+def test_a_foot_followed_mostly_on_the_floor_keeps_its_toes_motion_as_it_is():
+    """Where the foot's body was followed on the floor, the foot's tracked motion carries part of
+    its own shaking; the toes' motion, the rest of it, is not taken off with it."""
+    t = np.arange(240) / RATE_HZ
+    shake = np.column_stack([np.zeros_like(t), 1.5 * np.sin(2 * np.pi * 4.0 * t)])
+    recording = _recording(0.5 * shake, 0.5 * shake, body_on_skin_pct=20.0)
+    cleaned = toes_without_the_foot_s_motion(recording)
+    for name, xy in recording.landmarks.items():
+        np.testing.assert_array_equal(cleaned.landmarks[name], xy)
+    on_skin = toes_without_the_foot_s_motion(_recording(0.5 * shake, 0.5 * shake))
+    assert not np.allclose(on_skin.landmarks["right_toe1"], recording.landmarks["right_toe1"])
 
 
 def test_following_part_fits_only_where_the_reference_moves():

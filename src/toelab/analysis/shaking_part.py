@@ -236,7 +236,13 @@ def foot_lies_above_the_toes(points: dict[str, Any]) -> bool:
     return bool(towards_ankle_y < 0)
 
 
-def _feet_in_the_picture_as_tracked(recording: Recording) -> bool:
+def feet_followed_as_feet(recording: Recording) -> bool:
+    """Whether the tracker's motion of each foot is the foot's own: a front view whose toe
+    points put the foot's body above the toes in the picture, where the tracker follows it
+    (``foot_lies_above_the_toes``), and whose body was followed mostly on skin, not on the floor
+    (``MIN_BODY_ON_SKIN_PCT``, on the first frame and over the frames)."""
+    if recording.meta.view != "front":
+        return False
     given = recording.meta.extra.get("points") or []
     fronts = [p for p in given if isinstance(p, dict) and p.get("view") == "front" and "toe1" in p]
     on_skin = recording.meta.extra.get("foot_body_features_on_skin_pct") or {}
@@ -256,7 +262,7 @@ def parts_shaking(recording: Recording, each_toe: TremorResult) -> PartsShaking 
     or when the foot's body was followed mostly on the floor (``MIN_BODY_ON_SKIN_PCT``, on the
     first frame or over the frames).
     ``each_toe`` is the test's own analysis of the toes' motion (``tremor_from_recording``)."""
-    if recording.meta.view != "front" or not _feet_in_the_picture_as_tracked(recording):
+    if not feet_followed_as_feet(recording):
         return None
     centre = centre_motions(recording)
     if centre is None:

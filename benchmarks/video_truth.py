@@ -73,12 +73,13 @@ class Tally:
     right: int = 0
     withheld: int = 0
     wrong: int = 0
-    examples: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)  # every wrong render, and a few withheld
 
     def add(self, verdict: str, example: str = "") -> None:
         setattr(self, verdict, getattr(self, verdict) + 1)
-        if verdict != "right" and example and len(self.examples) < 4:
-            self.examples.append(example)
+        withheld_shown = sum(e.startswith("withheld") for e in self.examples)
+        if example and (verdict == "wrong" or (verdict == "withheld" and withheld_shown < 4)):
+            self.examples.append(f"{verdict}: {example}")
 
     def line(self, task: str) -> str:
         return f"{task}: right {self.right}, withheld {self.withheld}, wrong {self.wrong}"

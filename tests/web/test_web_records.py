@@ -260,6 +260,23 @@ def test_history_after_one_test_speaks_plainly_and_shows_no_change(client: TestC
     assert history["tremor"]["timeline"][0]["size"] == size
 
 
+def test_a_tremor_test_that_found_no_shaking_reads_so_on_the_page(client: TestClient):
+    client.get("/api/people")
+    person = client.get("/api/people").json()["current"]
+    store = client.app.state.store
+    session = store.sessions.start(person, "assessment")
+    none_found = [ResultFigure("tremor_amplitude", 0.0, "px", "right")]
+    parameters = {"condition": "rest", "classification": "none"}
+    store.sessions.add_trial(session, "tremor", "right", parameters=parameters, results=none_found)
+    store.sessions.finish(session)
+    history = client.get("/api/history").json()
+    (figure,) = [f for t in history["sessions"][0]["trials"] for f in t["figures"]]
+    assert figure["text"] == "no shaking found"
+    (row,) = history["tremor"]["timeline"]
+    # said once, in the frequency's cell the page fills from the classification
+    assert row["classification"] == "none" and row["frequency_hz"] is None and row["size"] == "—"
+
+
 def test_report_and_exports_download(client: TestClient):
     seed_weeks(client)
     report = client.get("/api/report")

@@ -189,6 +189,8 @@ class TremorPoint:
     frequency_hz: float | None
     rhythmic: bool | None
     context: TremorContext | None = None
+    # what the analysis found: "rhythmic", "irregular" or "none" (no shaking); None when unknown
+    classification: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,7 @@ class TimelineRow:
     frequency_hz: float | None
     rhythmic: bool | None
     context: tuple[str, ...]  # plain words
+    classification: str | None = None  # as TremorPoint's
 
 
 @dataclass(frozen=True)
@@ -305,6 +308,7 @@ def line_up(points: Iterable[TremorPoint]) -> ContextLineUp:
             p.frequency_hz,
             p.rhythmic,
             tuple(w for w in (p.context.labels() if p.context else ()) if w not in CONDITIONS.values()),
+            p.classification,
         )
         for p in ordered
     )

@@ -18,7 +18,7 @@ from toelab.protocols.context import (
     TremorContext,
     TremorPoint,
 )
-from toelab.report.words import format_value, unit_text
+from toelab.report.words import NO_SHAKING_WORDS, format_value, unit_text
 
 CONTEXT_HEADERS = (
     "Date",
@@ -84,10 +84,17 @@ def _condition(point: TremorPoint) -> str:
     return CONDITIONS.get(condition or "", "—")
 
 
-def _frequency(rhythmic: bool | None, frequency_hz: float | None) -> str:
+def _frequency(rhythmic: bool | None, frequency_hz: float | None, classification: str | None) -> str:
+    if classification == "none":
+        return NO_SHAKING_WORDS
     if rhythmic is False:
         return "no steady rhythm"
     return "—" if frequency_hz is None else format_value("tremor_frequency_hz", frequency_hz, "Hz")
+
+
+def _amplitude(amplitude: float, unit: str, classification: str | None) -> str:
+    # no shaking found is said once, in the frequency's cell
+    return "—" if classification == "none" else format_value("tremor_amplitude", amplitude, unit)
 
 
 def context_row(point: TremorPoint) -> tuple[str, ...]:
@@ -102,8 +109,8 @@ def context_row(point: TremorPoint) -> tuple[str, ...]:
         _yes_no(context.tired_after_exercise),
         context.stress or "—",
         context.medication_change or "—",
-        _frequency(point.rhythmic, point.frequency_hz),
-        format_value("tremor_amplitude", point.amplitude, point.amplitude_unit),
+        _frequency(point.rhythmic, point.frequency_hz, point.classification),
+        _amplitude(point.amplitude, point.amplitude_unit, point.classification),
     )
 
 
@@ -120,8 +127,8 @@ def timeline_row(row: TimelineRow) -> tuple[str, ...]:
         row.foot or "—",
         row.condition or "—",
         ", ".join(row.context) or "—",
-        _frequency(row.rhythmic, row.frequency_hz),
-        format_value("tremor_amplitude", row.amplitude, row.amplitude_unit),
+        _frequency(row.rhythmic, row.frequency_hz, row.classification),
+        _amplitude(row.amplitude, row.amplitude_unit, row.classification),
     )
 
 

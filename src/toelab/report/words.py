@@ -33,6 +33,9 @@ FIGURE_WORDS = {
     "hit_rate_pct": FigureWords("Rhythm: beats met", 0),
 }
 
+# a tremor test whose analysis found no shaking: its frequency and its size (stored as 0)
+NO_SHAKING_WORDS = "no shaking found"
+
 # the figures a summary leads with, in this order
 KEY_FIGURES = (
     "toe_control_score_pct",
@@ -72,9 +75,12 @@ def unit_text(unit: str) -> str:
 
 
 def format_value(name: str, value: float, unit: str = "") -> str:
-    """``72 %``, ``48°``, ``5.2 Hz``, ``0.84``."""
+    """``72 %``, ``48°``, ``5.2 Hz``, ``0.84``; a tremor test that found no shaking (its size
+    stored as 0) reads ``no shaking found``, not ``0.000 px``."""
     if not math.isfinite(value):
         return "—"
+    if name == "tremor_amplitude" and value == 0:
+        return NO_SHAKING_WORDS
     words = FIGURE_WORDS.get(name)
     digits = words.digits if words else 2
     return f"{value:.{digits}f}{unit_text(unit)}"
@@ -103,19 +109,36 @@ def session_key_figures(history: SessionHistory) -> str:
     parts = []
     for name, short in _SHORT.items():
         values = [
-            (r.foot, r.value, r.unit)
+            (r.foot, format_value(name, r.value, r.unit))
             for t in history.trials
             for r in t.results
             if r.name == name and r.toe is None
         ]
+        if name == "tremor_frequency_hz":
+            values += _tremor_without_a_rate(history)
         if values:
             shown = " ".join(
-                f"{(foot or '')[:1].upper()} {format_value(name, value, unit)}".strip()
-                for foot, value, unit in sorted(values, key=lambda v: v[0] or "")
+                f"{(foot or '')[:1].upper()} {text}".strip()
+                for foot, text in sorted(values, key=lambda v: v[0] or "")
             )
             parts.append(f"{short} {shown}")
     parts.extend(withheld_words(history))
     return " · ".join(parts)
+
+
+def _tremor_without_a_rate(history: SessionHistory) -> list[tuple[str | None, str]]:
+    """Each foot of a measured tremor test that found no shaking, or no steady rhythm: it keeps
+    no frequency, so its words stand in the digest instead."""
+    found: list[tuple[str | None, str]] = []
+    for trial in history.trials:
+        classification = trial.parameters.get("classification")
+        if trial.task != "tremor" or classification not in ("none", "irregular"):
+            continue
+        words = NO_SHAKING_WORDS if classification == "none" else "no steady rhythm"
+        # a withheld test stores no size: only the feet measured
+        feet = dict.fromkeys(r.foot for r in trial.results if r.name == "tremor_amplitude")
+        found.extend((foot, words) for foot in feet)
+    return found
 
 
 def withheld_words(history: SessionHistory) -> list[str]:

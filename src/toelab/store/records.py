@@ -119,6 +119,7 @@ def tremor_points_of(sessions: Sequence[SessionHistory]) -> list[TremorPoint]:
                         trial.figure("tremor_frequency_hz", foot=figure.foot),
                         None if classification is None else classification == "rhythmic",
                         history.session.context,
+                        classification if isinstance(classification, str) else None,
                     )
                 )
     return points

@@ -80,7 +80,7 @@ def _value_text(metric: str, value: float, unit: str) -> str:
     """A figure's value as the page shows it: ``72 %``, ``48°``, a tremor's size in words."""
     from toelab.report.words import format_value
 
-    if metric == "tremor_amplitude":
+    if metric == "tremor_amplitude" and value != 0:  # 0: no shaking found, in format_value's words
         return amplitude_words(value, unit)
     return format_value(metric, value, unit)
 
@@ -277,9 +277,10 @@ def _tremor(store: Store, person_id: int) -> TremorTimeline:
                 condition=r.condition,
                 amplitude=r.amplitude,
                 amplitude_unit=r.amplitude_unit,
-                size=amplitude_words(r.amplitude, r.amplitude_unit),
+                size="—" if r.classification == "none" else amplitude_words(r.amplitude, r.amplitude_unit),
                 frequency_hz=r.frequency_hz,
                 rhythmic=r.rhythmic,
+                classification=r.classification,
                 context=list(r.context),
             )
             for r in reversed(lined.timeline)

@@ -489,6 +489,7 @@ class TremorReading(Contract):
     size: str
     frequency_hz: Number | None
     rhythmic: bool | None
+    classification: str | None  # "rhythmic", "irregular" or "none" (no shaking found); None unknown
     context: list[str]
 
 

@@ -4,7 +4,10 @@ the machine's load, a process's CPU time, and a running ``toelab serve``."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import tarfile
+from io import BytesIO
 from pathlib import Path
 
 import av
@@ -71,3 +74,20 @@ def cpu_s(pid: int) -> float:
     """User + system CPU seconds of a process (and its finished children), from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+
+
+def export_source(revision: str, folder: Path) -> Path:
+    """The ``src`` folder of a revision, of the working tree (``.``) or of a folder's copy."""
+    if revision == ".":
+        return ROOT / "src"
+    if (Path(revision) / "src" / "toelab").is_dir():
+        return Path(revision) / "src"
+    target = folder / f"rev-{revision.replace('/', '_')}"
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", revision, "src"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target / "src"

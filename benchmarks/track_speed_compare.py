@@ -21,9 +21,7 @@ import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
-from io import BytesIO
 from pathlib import Path
 
 import av
@@ -31,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ONE_THREAD, ROOT, looping_lifts, pinned  # noqa: E402
+from common import ONE_THREAD, export_source, looping_lifts, pinned  # noqa: E402
 from videogen import render_front, render_side  # noqa: E402
 
 
@@ -51,23 +49,6 @@ def make_clips(folder: Path, duration_s: float) -> dict[str, tuple[Path, Path]]:
         np.save(folder / f"{view}.npy", frames)
         clips[view] = (folder / f"{view}.npy", points)
     return clips
-
-
-def export_source(revision: str, folder: Path) -> Path:
-    """The ``src`` folder of a revision, of the working tree (``.``) or of a folder's copy."""
-    if revision == ".":
-        return ROOT / "src"
-    if (Path(revision) / "src" / "toelab").is_dir():
-        return Path(revision) / "src"
-    target = folder / f"rev-{revision.replace('/', '_')}"
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", revision, "src"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(target, filter="data")
-    return target / "src"
 
 
 # glibc's allocator adapts to a process's history: once a large block is freed (as importing

@@ -320,100 +320,112 @@ def _still_verdict(classification: str | None) -> str:
     return "right" if classification == "none" else "wrong"
 
 
+TREMOR_DURATION_S = 6.0
+
+
+def tremor_reading(path: Path, first_points) -> tuple[str | None, float | None, str | None, float | None]:
+    """What the tremor test says of a video, as ``toelab analyze --task tremor`` tracks it (the
+    floor followed too): its classification (None: withheld or refused), frequency, the part
+    named and a rhythm's size (the most a toe moved, or the foot's shift)."""
+    try:
+        tracked = track_video(path, parse_points(first_points), follow_floor=True)
+        result = _gated(tracked.recording, "tremor")
+    except ToelabError as exc:
+        print(f"    refused: {exc}")
+        return None, None, None, None
+    size = result.amplitude if result.classification == "rhythmic" else None
+    return result.classification, result.dominant_frequency_hz, _part_that_shakes(result), size
+
+
+def render_tremor(path: Path, generator: str, source: str, part: str, condition_name: str, seed: int):
+    """One tremor video: ``part`` (``toes``, ``foot`` or ``still``) shaking ``TREMOR_PX`` at 4, 6
+    or 9 Hz by ``seed``, under the named condition; its first-frame points and that frequency."""
+    condition = {**CONDITIONS, **TREMOR_CONDITIONS}[condition_name]
+    frequency_hz = (4.0, 6.0, 9.0)[seed % 3]
+    heading = np.random.default_rng(seed).uniform(0, 2 * np.pi)
+
+    def wave(t):
+        return TREMOR_PX * np.sin(2 * np.pi * frequency_hz * t)
+
+    def toes(t):
+        return np.outer(wave(t), [1.0, 0.8, 0.7, 0.6, 0.5])
+
+    if generator == "photo":
+        foot = photovideo.load(source, condition.get("mirror", False))
+        motion: dict[str, Callable] = {}
+        if part == "toes":
+            motion["toe_drive"] = toes
+        elif part == "foot":
+            motion["foot_shift"] = lambda t: np.outer(wave(t), [np.cos(heading), np.sin(heading)])
+        truth = photovideo.render(
+            path, foot, duration_s=TREMOR_DURATION_S, seed=seed, **motion, **_photo_condition(condition, seed)
+        )
+        return truth.first_points, frequency_hz
+    side = "left" if condition.get("mirror") else "right"
+    drawn = render_front(
+        path,
+        None if part == "still" else toes,
+        duration_s=TREMOR_DURATION_S,
+        seed=seed,
+        feet=(side,),
+        **_drawn_scene(condition),
+    )
+    return drawn.first_points, frequency_hz
+
+
+def tremor_verdict(
+    part: str,
+    frequency_hz: float,
+    classification: str | None,
+    found_hz: float | None,
+    said: str | None,
+    size_px: float | None,
+) -> str:
+    """right / withheld / wrong for one tremor render: ``part`` shook (``toes``, ``foot``) at
+    ``frequency_hz`` by ``TREMOR_PX``, or nothing did (``still``); the test said
+    ``classification`` (None: withheld) at ``found_hz``, named ``said`` as the part, and gave
+    ``size_px`` as a rhythm's size."""
+    if part == "still":
+        return _still_verdict(classification)
+    if found_hz is None:
+        return "withheld"
+    error = abs(found_hz - frequency_hz)
+    # the size is held to its goal where the truth is one number: the whole foot's layer shifts
+    # rigidly. The warp moves a toe's skin less away from its axis and towards its base than at
+    # its point (photovideo.ToeWarp), and its neighbours' by their shares, so a toe's size is
+    # shown, not judged.
+    if part == "foot" and size_px is not None and abs(size_px / TREMOR_PX - 1) > MAX_AMPLITUDE_ERROR:
+        return "wrong"
+    if error <= MAX_FREQUENCY_ERROR_HZ and said == part:
+        return "right"
+    if said is None and (classification != "rhythmic" or error <= MAX_FREQUENCY_ERROR_HZ):
+        # no rhythmic tremor claimed, or the right rhythm with the part not told apart
+        return "withheld"
+    return "wrong"
+
+
 def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int, tally: Tally) -> None:
     print(
         f"\ntremor: {TREMOR_PX} px shake of the whole foot or of the toes, or a still foot, 6 s "
         f"(goal: within 0.2 Hz, the right part, a whole-foot shake's size within {MAX_AMPLITUDE_ERROR:.0%}; "
         "a still foot: no shaking)"
     )
-    duration_s = 6.0
-    every = {**CONDITIONS, **TREMOR_CONDITIONS}
     for generator in ("drawn", "photo"):
         for source in sources if generator == "photo" else ["medium skin, wood"]:
             for part in ("toes", "foot", "still"):
                 if generator == "drawn" and part == "foot":
                     continue  # the drawn generator cannot move the foot over its floor
                 for name in [*conditions, *TREMOR_CONDITIONS]:
-                    condition = every[name]
                     errors, parts, sizes = [], [], []
                     for seed in range(renders):
-                        frequency_hz = (4.0, 6.0, 9.0)[seed % 3]
-                        rng = np.random.default_rng(seed)
-                        heading = rng.uniform(0, 2 * np.pi)
-
-                        def wave(t, f=frequency_hz):
-                            return TREMOR_PX * np.sin(2 * np.pi * f * t)
-
                         path = folder / "tremor.mp4"
-                        if generator == "photo":
-                            foot = photovideo.load(source, condition.get("mirror", False))
-                            motion: dict[str, Callable] = {}
-                            if part == "toes":
-                                motion["toe_drive"] = lambda t: np.outer(wave(t), [1.0, 0.8, 0.7, 0.6, 0.5])
-                            elif part == "foot":
-                                motion["foot_shift"] = lambda t, h=heading: np.outer(
-                                    wave(t), [np.cos(h), np.sin(h)]
-                                )
-                            truth = photovideo.render(
-                                path,
-                                foot,
-                                duration_s=duration_s,
-                                seed=seed,
-                                **motion,
-                                **_photo_condition(condition, seed),
-                            )
-                            first = truth.first_points
-                        else:
-                            side = "left" if condition.get("mirror") else "right"
-                            drawn = render_front(
-                                path,
-                                None
-                                if part == "still"
-                                else lambda t: np.outer(wave(t), [1.0, 0.8, 0.7, 0.6, 0.5]),
-                                duration_s=duration_s,
-                                seed=seed,
-                                feet=(side,),
-                                **_drawn_scene(condition),
-                            )
-                            first = drawn.first_points
-                        try:
-                            # as `toelab analyze --task tremor` tracks it: the floor followed too
-                            tracked = track_video(path, parse_points(first), follow_floor=True)
-                            result = _gated(tracked.recording, "tremor")
-                            found = result.dominant_frequency_hz
-                            said = _part_that_shakes(result)
-                            # the size of a rhythm (the most a toe moved, or the foot's shift)
-                            size = result.amplitude if result.classification == "rhythmic" else None
-                            classification = result.classification
-                        except ToelabError as exc:
-                            found, said, size, classification = None, None, None, None
-                            print(f"    refused: {exc}")
+                        first, frequency_hz = render_tremor(path, generator, source, part, name, seed)
+                        classification, found, said, size = tremor_reading(path, first)
                         error = abs(found - frequency_hz) if found is not None else math.inf
                         size_ratio = size / TREMOR_PX if size is not None else math.nan
-                        # the size is held to its goal where the truth is one number: the whole
-                        # foot's layer shifts rigidly. The warp moves a toe's skin less away from
-                        # its axis and towards its base than at its point (photovideo.ToeWarp), and
-                        # its neighbours' by their shares, so a toe's size is shown, not judged.
-                        size_wrong = (
-                            part == "foot" and size is not None and abs(size_ratio - 1) > MAX_AMPLITUDE_ERROR
-                        )
+                        verdict = tremor_verdict(part, frequency_hz, classification, found, said, size)
                         if part == "still":
-                            verdict = _still_verdict(classification)
                             error, said = math.nan, classification or "withheld"  # no shaking to find
-                        elif found is None:
-                            verdict = "withheld"
-                        elif size_wrong:
-                            verdict = "wrong"
-                        elif error <= MAX_FREQUENCY_ERROR_HZ and said == part:
-                            verdict = "right"
-                        elif said is None and (
-                            result.classification != "rhythmic" or error <= MAX_FREQUENCY_ERROR_HZ
-                        ):
-                            # no rhythmic tremor claimed, or the right rhythm with the part not
-                            # told apart: read as withheld
-                            verdict = "withheld"
-                        else:
-                            verdict = "wrong"
                         tally.add(
                             verdict,
                             f"{generator} {source} {part} {name} "

@@ -96,6 +96,31 @@ def test_random_twitches_are_not_called_rhythmic(seed):
     assert result.classification == "irregular"
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_a_peak_smaller_than_a_camera_can_show_is_no_shaking_on_the_picture(seed):
+    # a 9 Hz peak of 0.035 px in a tracker's noise: still feet filmed with sensor noise read
+    # "rhythmic, 12.8 Hz, 0.047 px" so, a size the words then call too small to measure
+    rng = np.random.default_rng(seed)
+    time_s = np.arange(180) / 30.0
+    values = 0.035 * np.sin(2 * np.pi * 9.0 * time_s) + rng.normal(0.0, 0.05, time_s.size)
+    on_the_picture = analyze_tremor(time_s, values, unit="px")
+    assert on_the_picture.classification == "none" and on_the_picture.dominant_frequency_hz is None
+    # in millimetres from a motion-capture file the same peak is a finding
+    in_mm = analyze_tremor(time_s, values, unit="mm")
+    assert in_mm.classification != "none" and in_mm.dominant_frequency_hz == pytest.approx(9.0, abs=0.3)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_twitches_on_the_picture_are_named_only_when_larger_than_a_tracker_jumps(seed):
+    time_s, values = twitch_signal(12.0, 60.0, seed=seed)
+    # a toe twitching by 2.5-5 px on the picture is an irregular movement
+    assert analyze_tremor(time_s, 5.0 * values, unit="px").classification == "irregular"
+    # jerks of a pixel or less are what tracked points do by themselves (JERKS_SEEN_PX)
+    assert analyze_tremor(time_s, 1.0 * values, unit="px").classification == "none"
+    # the same jerks in millimetres from a motion-capture file are judged on their shape
+    assert analyze_tremor(time_s, 1.0 * values, unit="mm").classification == "irregular"
+
+
 @pytest.mark.parametrize("colour", ["white", "pink", "brown"])
 @pytest.mark.parametrize("seed", range(4))
 def test_measurement_noise_is_no_tremor(colour, seed):

@@ -29,6 +29,7 @@ from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCHMARKS))
+sys.path.insert(0, str(BENCHMARKS.parent / "tests"))
 
 import photovideo  # noqa: E402
 from common import export_source  # noqa: E402

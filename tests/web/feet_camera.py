@@ -3,6 +3,8 @@ as YUV4MPEG2 (.y4m), the file Chromium's fake camera plays in a loop."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -29,6 +31,23 @@ PULSE_S = 0.5
 # Musical toes video: the big toe lifts every 0.6 s (100 beats per minute), 10 lifts a loop.
 MUSIC_PERIOD_S = 0.6
 MUSIC_LOOP_S = 6.0
+
+
+# the live server drops frames that come at over 120 a second once its two seconds of burst
+# are used up (web.security.Limits); the tests replay a camera's frames at most this much faster
+REPLAY_SPEEDUP = 3.0
+
+
+def paced(time_s: np.ndarray) -> Iterator[int]:
+    """The indices of a camera's frames, each given no sooner than the camera would send it,
+    sped up ``REPLAY_SPEEDUP`` times: on a fast machine the server answered a replay of 360
+    frames sooner than it takes them, and dropped some."""
+    started = time.monotonic()
+    for index, t in enumerate(time_s):
+        wait_s = started + (float(t) - float(time_s[0])) / REPLAY_SPEEDUP - time.monotonic()
+        if wait_s > 0:
+            time.sleep(wait_s)
+        yield index
 
 
 def loops(frames: list, time_s: np.ndarray, n: int) -> tuple[list, np.ndarray]:

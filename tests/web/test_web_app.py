@@ -13,7 +13,7 @@ import pytest
 import soundfile
 from cryptography import x509
 from fastapi.testclient import TestClient
-from feet_camera import loops
+from feet_camera import loops, paced
 from videogen import click_track
 
 from toelab.web.certs import make_certificate
@@ -93,8 +93,8 @@ def test_live_isolation_run_answers_every_frame_and_reports_the_toes(
         )
         assert ws.receive_json()["type"] == "armed"
         states = []
-        for seq, image in enumerate(frames):
-            ws.send_bytes(frame_message(seq, 1000.0 + 1000.0 * time_s[seq], image))
+        for seq in paced(time_s):
+            ws.send_bytes(frame_message(seq, 1000.0 + 1000.0 * time_s[seq], frames[seq]))
             states.append(ws.receive_json())
         ws.send_text(json.dumps({"type": "stop"}))
         summary = ws.receive_json()
@@ -127,7 +127,8 @@ def test_the_next_step_of_a_run_scores_the_toes_it_names(client: TestClient, vid
         )
         assert ws.receive_json()["type"] == "armed"
         states = []
-        for seq, image in enumerate(frames):
+        for seq in paced(truth.time_s[: len(frames)]):
+            image = frames[seq]
             if truth.time_s[seq] >= 1.3 and states[-1]["feet"]["right"]["live"]["target"] == [1]:
                 ws.send_text(json.dumps({"type": "target", "target": [2]}))
                 assert ws.receive_json() == {"type": "targeted", "target": [2]}
@@ -204,8 +205,9 @@ def run_live(client: TestClient, start: dict, frames: list[np.ndarray], times_s:
     with client.websocket_connect("/ws/live") as ws:
         ws.send_text(json.dumps({"type": "start", **start}))
         assert ws.receive_json()["type"] == "armed"
-        for seq, (image, t) in enumerate(zip(frames, times_s, strict=True)):
-            ws.send_bytes(frame_message(seq, 1000.0 * t, image))
+        assert len(frames) == len(times_s)
+        for seq in paced(times_s):
+            ws.send_bytes(frame_message(seq, 1000.0 * times_s[seq], frames[seq]))
             assert ws.receive_json()["type"] == "state"
         ws.send_text(json.dumps({"type": "stop"}))
         return ws.receive_json()

@@ -10,6 +10,7 @@ import av
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from feet_camera import paced
 from test_web_app import frame_message
 from videogen import lift_pulses, render_front
 
@@ -63,8 +64,8 @@ def test_each_step_has_its_own_figures_for_each_foot(both_feet, tmp_path: Path):
             )
         )
         assert ws.receive_json()["type"] == "armed"
-        for seq, image in enumerate(frames):
-            t = truth.time_s[seq]
+        for seq in paced(truth.time_s[: len(frames)]):
+            image, t = frames[seq], truth.time_s[seq]
             for start, toes, step in steps[1:]:
                 if seq > 0 and truth.time_s[seq - 1] < start <= t:
                     ws.send_text(json.dumps({"type": "target", "target": toes, "step": step}))

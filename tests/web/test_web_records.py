@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import pytest
 from fastapi.testclient import TestClient
-from feet_camera import loops
+from feet_camera import loops, paced
 
 from toelab.protocols.red_flags import QUESTIONS
 from toelab.report import pdf_available
@@ -23,9 +23,9 @@ def run_live(client: TestClient, start: dict, frames, times_s, keep: bool = Fals
     with client.websocket_connect("/ws/live") as ws:
         ws.send_text(json.dumps({"type": "start", **start}))
         assert ws.receive_json()["type"] == "armed"
-        for seq, (image, t) in enumerate(zip(frames, times_s, strict=False)):
-            ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
-            ws.send_bytes(struct.pack("<Id", seq, 1000.0 + 1000.0 * t) + jpeg.tobytes())
+        for seq in paced(times_s[: len(frames)]):
+            ok, jpeg = cv2.imencode(".jpg", frames[seq], [cv2.IMWRITE_JPEG_QUALITY, 80])
+            ws.send_bytes(struct.pack("<Id", seq, 1000.0 + 1000.0 * times_s[seq]) + jpeg.tobytes())
             assert ws.receive_json()["type"] == "state"
         ws.send_text(json.dumps({"type": "stop", "keep": keep}))
         return ws.receive_json()

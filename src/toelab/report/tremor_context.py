@@ -18,7 +18,8 @@ from toelab.protocols.context import (
     TremorContext,
     TremorPoint,
 )
-from toelab.report.words import NO_SHAKING_WORDS, format_value, unit_text
+from toelab.report.words import format_value, unit_text
+from toelab.tasks.tremor import NO_RHYTHM_WORDS, NO_SHAKING_WORDS
 
 CONTEXT_HEADERS = (
     "Date",
@@ -88,7 +89,7 @@ def _frequency(rhythmic: bool | None, frequency_hz: float | None, classification
     if classification == "none":
         return NO_SHAKING_WORDS
     if rhythmic is False:
-        return "no steady rhythm"
+        return NO_RHYTHM_WORDS
     return "—" if frequency_hz is None else format_value("tremor_frequency_hz", frequency_hz, "Hz")
 
 

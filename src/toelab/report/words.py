@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from toelab.analysis.progress import Trend
 from toelab.store import SessionHistory, Trial
+from toelab.tasks.tremor import NO_SHAKING_WORDS
 from toelab.vocabulary import TOE_NAMES
 
 
@@ -33,8 +34,6 @@ FIGURE_WORDS = {
     "hit_rate_pct": FigureWords("Rhythm: beats met", 0),
 }
 
-# a tremor test whose analysis found no shaking: its frequency and its size (stored as 0)
-NO_SHAKING_WORDS = "no shaking found"
 
 # the figures a summary leads with, in this order
 KEY_FIGURES = (
@@ -114,8 +113,8 @@ def session_key_figures(history: SessionHistory) -> str:
             for r in t.results
             if r.name == name and r.toe is None
         ]
-        if name == "tremor_frequency_hz":
-            values += _tremor_without_a_rate(history)
+        # what a test found that no figure holds (a tremor test that found no shaking)
+        values += [(foot, words) for n, foot, words in _found_in_words(history) if n == name]
         if values:
             shown = " ".join(
                 f"{(foot or '')[:1].upper()} {text}".strip()
@@ -126,19 +125,10 @@ def session_key_figures(history: SessionHistory) -> str:
     return " · ".join(parts)
 
 
-def _tremor_without_a_rate(history: SessionHistory) -> list[tuple[str | None, str]]:
-    """Each foot of a measured tremor test that found no shaking, or no steady rhythm: it keeps
-    no frequency, so its words stand in the digest instead."""
-    found: list[tuple[str | None, str]] = []
-    for trial in history.trials:
-        classification = trial.parameters.get("classification")
-        if trial.task != "tremor" or classification not in ("none", "irregular"):
-            continue
-        words = NO_SHAKING_WORDS if classification == "none" else "no steady rhythm"
-        # a withheld test stores no size: only the feet measured
-        feet = dict.fromkeys(r.foot for r in trial.results if r.name == "tremor_amplitude")
-        found.extend((foot, words) for foot in feet)
-    return found
+def _found_in_words(history: SessionHistory) -> list[tuple[str, str | None, str]]:
+    from toelab.tasks import get_task
+
+    return [found for t in history.trials for found in get_task(t.task).found_in_words(t)]
 
 
 def withheld_words(history: SessionHistory) -> list[str]:

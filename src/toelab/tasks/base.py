@@ -274,6 +274,11 @@ class Task(ABC):
     ) -> dict[str, Any]:
         """The JSON figures rebuilt from stored figures, for the plain-language rows."""
 
+    def found_in_words(self, trial: Any) -> list[tuple[str, str | None, str]]:
+        """What a stored trial found that no figure holds, as ``(figure name, foot, words)``
+        for the session's digest (a tremor test that found no shaking keeps no frequency)."""
+        return []
+
     def trial_parameters(self, outcome: TaskOutcome) -> dict[str, Any]:
         """What a stored trial keeps of its analysis besides the figures."""
         return {}

@@ -55,6 +55,9 @@ MIN_MOVEMENT_OVER_CAMERA = 1.0
 # and "13.9 Hz", 0.1-0.2 of the shake, on two still feet), while a foot shaking 1.5 px before a
 # camera shaking 1.5 px at another rhythm read 0.59-0.69 of the camera's motion. toelab's line.
 MIN_MOVEMENT_OVER_CAMERA_BAND = 0.3
+# a measured test's findings without a frequency, as the history and reports say them
+NO_SHAKING_WORDS = "no shaking found"
+NO_RHYTHM_WORDS = "no steady rhythm"
 _STILL_CAMERA_REDO = "stand the phone still on the floor or a stand (not held in the hand) and film again"
 
 
@@ -323,6 +326,16 @@ class TremorTask(Task):
     def trial_parameters(self, outcome: TaskOutcome) -> dict[str, Any]:
         result = next(iter(outcome.by_foot.values()))
         return {"classification": result.classification}
+
+    def found_in_words(self, trial: Any) -> list[tuple[str, str | None, str]]:
+        """A measured test that found no shaking, or no steady rhythm, keeps no frequency: its
+        words stand in the digest instead, for each foot measured (a withheld test keeps no size)."""
+        found = trial.parameters.get("classification")
+        words = {"none": NO_SHAKING_WORDS, "irregular": NO_RHYTHM_WORDS}.get(found)
+        if words is None:
+            return []
+        feet = dict.fromkeys(r.foot for r in trial.results if r.name == "tremor_amplitude")
+        return [("tremor_frequency_hz", foot, words) for foot in feet]
 
     def series(self, outcome: TaskOutcome, recording: Recording) -> tuple[np.ndarray, Columns]:
         """The channels the analysis reads (accelerometer, gyroscope or landmark coordinates)."""

@@ -27,6 +27,10 @@ def test_a_tremor_test_that_found_no_shaking_says_so_in_the_history_and_the_repo
     with open_store(f"sqlite:///{tmp_path / 'toelab.db'}", home=tmp_path) as store:
         person = store.people.add("Ada")
         store_analysis(store, person, outcome, still, input_path=tmp_path / "still.csv")
+        # a live exercise kept as a trial is no task's: the digest passes it by
+        session = store.sessions.start(person, "training", started_at=STARTED)
+        store.sessions.add_trial(session, "exercise", "right", parameters={"reps": {"right": 10}})
+        store.sessions.finish(session, ended_at=STARTED)
         overview = person_overview(store, person, today=date(2026, 3, 3))
         console = Console(width=300, record=True)
         for shown in history_renderables(overview):

@@ -126,9 +126,10 @@ def session_key_figures(history: SessionHistory) -> str:
 
 
 def _found_in_words(history: SessionHistory) -> list[tuple[str, str | None, str]]:
-    from toelab.tasks import get_task
+    from toelab.tasks import TASKS
 
-    return [found for t in history.trials for found in get_task(t.task).found_in_words(t)]
+    # a session also keeps exercises and training, which are no task's
+    return [found for t in history.trials if t.task in TASKS for found in TASKS[t.task].found_in_words(t)]
 
 
 def withheld_words(history: SessionHistory) -> list[str]:

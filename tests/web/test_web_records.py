@@ -273,8 +273,9 @@ def test_a_tremor_test_that_found_no_shaking_reads_so_on_the_page(client: TestCl
     (figure,) = [f for t in history["sessions"][0]["trials"] for f in t["figures"]]
     assert figure["text"] == "no shaking found"
     (row,) = history["tremor"]["timeline"]
-    # said once, in the frequency's cell the page fills from the classification
+    # said once, in the frequency's cell
     assert row["classification"] == "none" and row["frequency_hz"] is None and row["size"] == "—"
+    assert row["frequency"] == "no shaking found"
 
 
 def test_report_and_exports_download(client: TestClient):

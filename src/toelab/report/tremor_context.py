@@ -85,7 +85,8 @@ def _condition(point: TremorPoint) -> str:
     return CONDITIONS.get(condition or "", "—")
 
 
-def _frequency(rhythmic: bool | None, frequency_hz: float | None, classification: str | None) -> str:
+def frequency_words(rhythmic: bool | None, frequency_hz: float | None, classification: str | None) -> str:
+    """A tremor test's frequency as the history, the report and the page show it."""
     if classification == "none":
         return NO_SHAKING_WORDS
     if rhythmic is False:
@@ -110,7 +111,7 @@ def context_row(point: TremorPoint) -> tuple[str, ...]:
         _yes_no(context.tired_after_exercise),
         context.stress or "—",
         context.medication_change or "—",
-        _frequency(point.rhythmic, point.frequency_hz, point.classification),
+        frequency_words(point.rhythmic, point.frequency_hz, point.classification),
         _amplitude(point.amplitude, point.amplitude_unit, point.classification),
     )
 
@@ -128,7 +129,7 @@ def timeline_row(row: TimelineRow) -> tuple[str, ...]:
         row.foot or "—",
         row.condition or "—",
         ", ".join(row.context) or "—",
-        _frequency(row.rhythmic, row.frequency_hz, row.classification),
+        frequency_words(row.rhythmic, row.frequency_hz, row.classification),
         _amplitude(row.amplitude, row.amplitude_unit, row.classification),
     )
 

@@ -34,7 +34,6 @@ FIGURE_WORDS = {
     "hit_rate_pct": FigureWords("Rhythm: beats met", 0),
 }
 
-
 # the figures a summary leads with, in this order
 KEY_FIGURES = (
     "toe_control_score_pct",

@@ -19,6 +19,7 @@ from toelab.protocols import BATTERY, EXERCISES, red_flags
 from toelab.protocols import context as tremor_context
 from toelab.protocols.guidance import guide_for_exercise, guide_for_test, sheets_for
 from toelab.protocols.plan import todays_exercises
+from toelab.report.tremor_context import frequency_words
 from toelab.report.words import trial_withheld_words
 from toelab.store import Store
 from toelab.store.outcomes import log_exercise
@@ -281,6 +282,7 @@ def _tremor(store: Store, person_id: int) -> TremorTimeline:
                 frequency_hz=r.frequency_hz,
                 rhythmic=r.rhythmic,
                 classification=r.classification,
+                frequency=frequency_words(r.rhythmic, r.frequency_hz, r.classification),
                 context=list(r.context),
             )
             for r in reversed(lined.timeline)

@@ -490,6 +490,7 @@ class TremorReading(Contract):
     frequency_hz: Number | None
     rhythmic: bool | None
     classification: str | None  # "rhythmic", "irregular" or "none" (no shaking found); None unknown
+    frequency: str  # in words, as the history and the report show it: "5.2 Hz", "no shaking found"
     context: list[str]
 
 

@@ -46,7 +46,7 @@ export async function loadHistory() {
     if (h.tremor.timeline.length) {
       parts.push(table("Tremor checks and what went with them", ["When", "Foot", "Condition", "Frequency", "Size", "Context"],
         h.tremor.timeline.map((r) => [new Date(r.when).toLocaleString(), footWord(r.foot), words.conditions[r.condition] || r.condition || "—",
-          r.classification === "none" ? "no shaking found" : r.frequency_hz === null ? "no steady rhythm" : `${fmt(r.frequency_hz)} Hz`, r.size, r.context.join(", ") || "—"])));
+          r.frequency, r.size, r.context.join(", ") || "—"])));
       for (const c of h.tremor.comparisons) parts.push(el("p", { textContent: c }));
       parts.push(el("p", { class: "hint", textContent: h.tremor.caution }));
     }

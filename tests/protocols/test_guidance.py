@@ -135,7 +135,7 @@ def _explanations():
 
 def _point(day: int, amplitude: float, **context: object) -> TremorPoint:
     when = datetime(2026, 3, 1, 9, tzinfo=UTC) + timedelta(days=day)
-    return TremorPoint(when, "right", "postural", amplitude, "mm", 6.0, True, TremorContext(**context))
+    return TremorPoint(when, "right", "postural", amplitude, "mm", 6.0, "rhythmic", TremorContext(**context))
 
 
 def _context_summaries() -> list[str]:
@@ -569,7 +569,7 @@ def test_tests_in_other_units_or_conditions_are_not_mixed() -> None:
 
 def test_a_trial_without_its_own_condition_takes_the_context_s() -> None:
     point = TremorPoint(
-        datetime(2026, 3, 1, tzinfo=UTC), None, None, 1.0, "mm", None, False, TremorContext("rest")
+        datetime(2026, 3, 1, tzinfo=UTC), None, None, 1.0, "mm", None, "irregular", TremorContext("rest")
     )
     (row,) = line_up([point]).timeline
     assert row.condition == "at rest" and row.context == ()

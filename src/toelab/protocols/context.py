@@ -187,10 +187,13 @@ class TremorPoint:
     amplitude: float
     amplitude_unit: str
     frequency_hz: float | None
-    rhythmic: bool | None
-    context: TremorContext | None = None
     # what the analysis found: "rhythmic", "irregular" or "none" (no shaking); None when unknown
-    classification: str | None = None
+    classification: str | None
+    context: TremorContext | None = None
+
+    @property
+    def rhythmic(self) -> bool | None:
+        return None if self.classification is None else self.classification == "rhythmic"
 
 
 @dataclass(frozen=True)
@@ -201,9 +204,12 @@ class TimelineRow:
     amplitude: float
     amplitude_unit: str
     frequency_hz: float | None
-    rhythmic: bool | None
+    classification: str | None  # as TremorPoint's
     context: tuple[str, ...]  # plain words
-    classification: str | None = None  # as TremorPoint's
+
+    @property
+    def rhythmic(self) -> bool | None:
+        return None if self.classification is None else self.classification == "rhythmic"
 
 
 @dataclass(frozen=True)
@@ -306,9 +312,8 @@ def line_up(points: Iterable[TremorPoint]) -> ContextLineUp:
             p.amplitude,
             p.amplitude_unit,
             p.frequency_hz,
-            p.rhythmic,
-            tuple(w for w in (p.context.labels() if p.context else ()) if w not in CONDITIONS.values()),
             p.classification,
+            tuple(w for w in (p.context.labels() if p.context else ()) if w not in CONDITIONS.values()),
         )
         for p in ordered
     )

@@ -85,11 +85,11 @@ def _condition(point: TremorPoint) -> str:
     return CONDITIONS.get(condition or "", "—")
 
 
-def frequency_words(rhythmic: bool | None, frequency_hz: float | None, classification: str | None) -> str:
+def frequency_words(classification: str | None, frequency_hz: float | None) -> str:
     """A tremor test's frequency as the history, the report and the page show it."""
     if classification == "none":
         return NO_SHAKING_WORDS
-    if rhythmic is False:
+    if classification is not None and classification != "rhythmic":
         return NO_RHYTHM_WORDS
     return "—" if frequency_hz is None else format_value("tremor_frequency_hz", frequency_hz, "Hz")
 
@@ -111,7 +111,7 @@ def context_row(point: TremorPoint) -> tuple[str, ...]:
         _yes_no(context.tired_after_exercise),
         context.stress or "—",
         context.medication_change or "—",
-        frequency_words(point.rhythmic, point.frequency_hz, point.classification),
+        frequency_words(point.classification, point.frequency_hz),
         _amplitude(point.amplitude, point.amplitude_unit, point.classification),
     )
 
@@ -129,7 +129,7 @@ def timeline_row(row: TimelineRow) -> tuple[str, ...]:
         row.foot or "—",
         row.condition or "—",
         ", ".join(row.context) or "—",
-        frequency_words(row.rhythmic, row.frequency_hz, row.classification),
+        frequency_words(row.classification, row.frequency_hz),
         _amplitude(row.amplitude, row.amplitude_unit, row.classification),
     )
 

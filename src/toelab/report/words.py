@@ -105,6 +105,7 @@ def foot_word(foot: str | None) -> str:
 def session_key_figures(history: SessionHistory) -> str:
     """A one-line digest of a session's key figures: ``control L 72 % R 55 % · big toe L 64° …``."""
     parts = []
+    found = _found_in_words(history)
     for name, short in _SHORT.items():
         values = [
             (r.foot, format_value(name, r.value, r.unit))
@@ -113,7 +114,7 @@ def session_key_figures(history: SessionHistory) -> str:
             if r.name == name and r.toe is None
         ]
         # what a test found that no figure holds (a tremor test that found no shaking)
-        values += [(foot, words) for n, foot, words in _found_in_words(history) if n == name]
+        values += [(foot, words) for n, foot, words in found if n == name]
         if values:
             shown = " ".join(
                 f"{(foot or '')[:1].upper()} {text}".strip()

@@ -117,9 +117,8 @@ def tremor_points_of(sessions: Sequence[SessionHistory]) -> list[TremorPoint]:
                         figure.value,
                         figure.unit,
                         trial.figure("tremor_frequency_hz", foot=figure.foot),
-                        None if classification is None else classification == "rhythmic",
-                        history.session.context,
                         classification if isinstance(classification, str) else None,
+                        history.session.context,
                     )
                 )
     return points

@@ -282,7 +282,7 @@ def _tremor(store: Store, person_id: int) -> TremorTimeline:
                 frequency_hz=r.frequency_hz,
                 rhythmic=r.rhythmic,
                 classification=r.classification,
-                frequency=frequency_words(r.rhythmic, r.frequency_hz, r.classification),
+                frequency=frequency_words(r.classification, r.frequency_hz),
                 context=list(r.context),
             )
             for r in reversed(lined.timeline)

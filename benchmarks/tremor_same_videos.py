@@ -49,7 +49,8 @@ sys.path.insert(0, sys.argv[2])
 from video_truth import tremor_reading
 for case in json.load(open(sys.argv[1])):
     reading = tremor_reading(case["path"], case["first_points"])
-    print(json.dumps(dict(zip(("classification", "found", "said", "size"), reading))), flush=True)
+    names = ("classification", "found", "said", "size", "size_withheld")
+    print(json.dumps(dict(zip(names, reading, strict=True))), flush=True)
 """
 
 
@@ -89,9 +90,9 @@ def _read(source: Path, cases_file: Path) -> list[dict]:
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
-def _verdict(case: dict, reading: dict) -> str:
-    said = (reading[k] for k in ("classification", "found", "said", "size"))
-    return tremor_verdict(case["part"], case["frequency_hz"], *said)
+def _verdict(case: dict, reading: dict, judge_size: bool = True) -> str:
+    said = (reading[k] for k in ("classification", "found", "said", "size", "size_withheld"))
+    return tremor_verdict(case["part"], case["frequency_hz"], *said, judge_size=judge_size)
 
 
 def _said(reading: dict) -> str:
@@ -99,6 +100,8 @@ def _said(reading: dict) -> str:
         return "withheld"
     found = "" if reading["found"] is None else f" {reading['found']:.2f} Hz"
     size = "" if reading["size"] is None else f" {reading['size']:.2f} px"
+    if reading["size_withheld"]:
+        size = " size withheld"
     return f"{reading['classification']}{found}{size} part {reading['said']}"
 
 
@@ -134,9 +137,17 @@ def main() -> None:
                 raise SystemExit(f"{name} ({revision}) read {len(readings[name])} of {len(cases)} renders")
     verdicts = {n: [_verdict(c, r) for c, r in zip(cases, rs, strict=True)] for n, rs in readings.items()}
     print(f"\ntremor on the same {len(cases)} videos ({time.perf_counter() - started:.0f} s):")
+    rhythm = {
+        n: [_verdict(c, r, judge_size=False) for c, r in zip(cases, rs, strict=True)]
+        for n, rs in readings.items()
+    }
     for name, revision in (("base", args.base), ("new", args.new)):
-        n = Counter(verdicts[name])
-        print(f"  {name} {revision}: right {n['right']}, withheld {n['withheld']}, wrong {n['wrong']}")
+        n, m = Counter(verdicts[name]), Counter(rhythm[name])
+        print(
+            f"  {name} {revision}: right {n['right']}, withheld {n['withheld']}, wrong {n['wrong']}; "
+            f"the rhythm alone (frequency and part): right {m['right']}, withheld {m['withheld']}, "
+            f"wrong {m['wrong']}"
+        )
     changed = [i for i in range(len(cases)) if verdicts["base"][i] != verdicts["new"][i]]
     print(f"\nverdicts that changed ({len(changed)}):")
     for i in changed:

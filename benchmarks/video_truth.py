@@ -323,18 +323,24 @@ def _still_verdict(classification: str | None) -> str:
 TREMOR_DURATION_S = 6.0
 
 
-def tremor_reading(path: Path, first_points) -> tuple[str | None, float | None, str | None, float | None]:
+def tremor_reading(
+    path: Path, first_points
+) -> tuple[str | None, float | None, str | None, float | None, bool]:
     """What the tremor test says of a video, as ``toelab analyze --task tremor`` tracks it (the
     floor followed too): its classification (None: withheld or refused), frequency, the part
-    named and a rhythm's size (the most a toe moved, or the foot's shift)."""
+    named, a rhythm's size (the most a toe moved, or the foot's shift) and whether that size
+    was withheld on its own (too small on the picture to give)."""
     try:
         tracked = track_video(path, parse_points(first_points), follow_floor=True)
         result = _gated(tracked.recording, "tremor")
     except ToelabError as exc:
         print(f"    refused: {exc}")
-        return None, None, None, None
-    size = result.amplitude if result.classification == "rhythmic" else None
-    return result.classification, result.dominant_frequency_hz, _part_that_shakes(result), size
+        return None, None, None, None, False
+    rhythmic = result.classification == "rhythmic"
+    size = result.amplitude if rhythmic else None
+    # a release before sizes were withheld on their own has no such field
+    size_withheld = rhythmic and getattr(result, "size_not_measured", None) is not None
+    return result.classification, result.dominant_frequency_hz, _part_that_shakes(result), size, size_withheld
 
 
 def render_tremor(path: Path, generator: str, source: str, part: str, condition_name: str, seed: int):
@@ -380,11 +386,14 @@ def tremor_verdict(
     found_hz: float | None,
     said: str | None,
     size_px: float | None,
+    size_withheld: bool = False,
+    judge_size: bool = True,
 ) -> str:
     """right / withheld / wrong for one tremor render: ``part`` shook (``toes``, ``foot``) at
     ``frequency_hz`` by ``TREMOR_PX``, or nothing did (``still``); the test said
     ``classification`` (None: withheld) at ``found_hz``, named ``said`` as the part, and gave
-    ``size_px`` as a rhythm's size."""
+    ``size_px`` as a rhythm's size, or withheld it (``size_withheld``). With ``judge_size``
+    False, the rhythm alone (frequency and part) is judged."""
     if part == "still":
         return _still_verdict(classification)
     if found_hz is None:
@@ -394,17 +403,23 @@ def tremor_verdict(
     # rigidly. The warp moves a toe's skin less away from its axis and towards its base than at
     # its point (photovideo.ToeWarp), and its neighbours' by their shares, so a toe's size is
     # shown, not judged.
-    if part == "foot" and size_px is not None and abs(size_px / TREMOR_PX - 1) > MAX_AMPLITUDE_ERROR:
+    judged = judge_size and part == "foot"
+    if judged and size_px is not None and abs(size_px / TREMOR_PX - 1) > MAX_AMPLITUDE_ERROR:
         return "wrong"
     if error <= MAX_FREQUENCY_ERROR_HZ and said == part:
-        return "right"
+        # the rhythm right; a size withheld on its own leaves the render withheld
+        return "withheld" if judged and size_withheld else "right"
     if said is None and (classification != "rhythmic" or error <= MAX_FREQUENCY_ERROR_HZ):
         # no rhythmic tremor claimed, or the right rhythm with the part not told apart
         return "withheld"
     return "wrong"
 
 
-def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int, tally: Tally) -> None:
+def tremor(
+    folder: Path, sources: list[str], conditions: list[str], renders: int, tally: Tally, rhythm: Tally
+) -> None:
+    """Every render judged whole into ``tally``, and on its rhythm alone (frequency and part, a
+    size given or withheld not judged) into ``rhythm``."""
     print(
         f"\ntremor: {TREMOR_PX} px shake of the whole foot or of the toes, or a still foot, 6 s "
         f"(goal: within 0.2 Hz, the right part, a whole-foot shake's size within {MAX_AMPLITUDE_ERROR:.0%}; "
@@ -420,19 +435,23 @@ def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int
                     for seed in range(renders):
                         path = folder / "tremor.mp4"
                         first, frequency_hz = render_tremor(path, generator, source, part, name, seed)
-                        classification, found, said, size = tremor_reading(path, first)
+                        reading = tremor_reading(path, first)
+                        classification, found, said, size, size_withheld = reading
                         error = abs(found - frequency_hz) if found is not None else math.inf
                         size_ratio = size / TREMOR_PX if size is not None else math.nan
-                        verdict = tremor_verdict(part, frequency_hz, classification, found, said, size)
+                        verdict = tremor_verdict(part, frequency_hz, *reading)
+                        rhythm_verdict = tremor_verdict(part, frequency_hz, *reading, judge_size=False)
                         if part == "still":
                             error, said = math.nan, classification or "withheld"  # no shaking to find
-                        tally.add(
-                            verdict,
+                        example = (
                             f"{generator} {source} {part} {name} "
                             f"{'' if part == 'still' else f'{frequency_hz} Hz '}seed {seed}: "
                             f"{classification}, {found if found is None else round(found, 2)} Hz, "
-                            f"part {said}, size {size_ratio:.2f} of the shake",
+                            f"part {said}, size "
+                            + ("withheld" if size_withheld else f"{size_ratio:.2f} of the shake")
                         )
+                        tally.add(verdict, example)
+                        rhythm.add(rhythm_verdict, example)
                         errors.append(error)
                         sizes.append(size_ratio)
                         parts.append(said or "none")
@@ -444,6 +463,7 @@ def tremor(folder: Path, sources: list[str], conditions: list[str], renders: int
                         f"size / shake {_spread(sizes)}; {told} {named}"
                     )
     print("  " + tally.line("tremor"))
+    print("  " + rhythm.line("tremor rhythm alone (frequency and part)"))
 
 
 # -- proposal ------------------------------------------------------------------------------
@@ -560,6 +580,7 @@ def run(
                 conditions[:1] if quick else conditions,
                 renders,
                 tallies.setdefault("tremor", Tally()),
+                tallies.setdefault("tremor rhythm alone (frequency and part)", Tally()),
             )
     print(f"\nsummary ({time.perf_counter() - started:.0f} s): per task, renders right / withheld / wrong")
     for task, tally in tallies.items():

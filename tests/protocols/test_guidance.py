@@ -610,7 +610,7 @@ def test_context_given_with_a_tremor_measurement_is_stored_with_it(tmp_path, mon
 
     monkeypatch.setenv("TOELAB_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("TOELAB_DATABASE_URL", raising=False)
-    path = tremor_recording(6.0, 0.5, 10.0, 60.0, seed=3).save(tmp_path / "shake.npz")
+    path = tremor_recording(6.0, 3.0, 10.0, 60.0, seed=3).save(tmp_path / "shake.npz")
     assert runner.invoke(app, ["person", "add", "Ann"]).exit_code == 0
     args = ["analyze", str(path), "--task", "tremor", "--person", "Ann"]
     result = runner.invoke(app, [*args, "--context", "caffeine=yes", "--context", "condition=holding"])

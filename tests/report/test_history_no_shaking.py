@@ -6,10 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from rich.console import Console
-
 from toelab.report import report_html
-from toelab.report.terminal import history_renderables
 from toelab.store import open_store
 from toelab.store.outcomes import store_analysis
 from toelab.store.overview import person_overview
@@ -19,7 +16,9 @@ from toelab.tasks import AnalysisOptions, run_task
 STARTED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def test_a_tremor_test_that_found_no_shaking_says_so_in_the_history_and_the_report(tmp_path: Path):
+def test_a_tremor_test_that_found_no_shaking_says_so_in_the_history_and_the_report(
+    tmp_path: Path, history_text
+):
     still = tremor_recording(5.0, 0.0, 10.0, 60.0, sensor="video", foot="right", seed=2)
     outcome = run_task(still, AnalysisOptions("tremor"))
     result = outcome.by_foot["right"]
@@ -32,10 +31,7 @@ def test_a_tremor_test_that_found_no_shaking_says_so_in_the_history_and_the_repo
         store.sessions.add_trial(session, "exercise", "right", parameters={"reps": {"right": 10}})
         store.sessions.finish(session, ended_at=STARTED)
         overview = person_overview(store, person, today=date(2026, 3, 3))
-        console = Console(width=300, record=True)
-        for shown in history_renderables(overview):
-            console.print(shown)
-        history = console.export_text()
+        history = history_text(overview)
         html = report_html(store, person, today=date(2026, 3, 3))
     # the session's key figures name the test's finding; the tables say it in words
     assert "tremor R no shaking found" in history

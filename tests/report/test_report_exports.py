@@ -36,7 +36,7 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, P
         )
         rom, _ = rom_recording(52.0, foot="left")
         store_outcome(store, person, run_task(rom, AnalysisOptions("rom")), rom, started_at=STARTED)
-        tremor = tremor_recording(6.0, 2.0, 12.0, 60.0, sensor="video", foot="left", seed=3)
+        tremor = tremor_recording(6.0, 3.0, 12.0, 60.0, sensor="video", foot="left", seed=3)
         store_outcome(store, person, run_task(tremor, AnalysisOptions("tremor")), tremor, started_at=STARTED)
         rhythm, _ = rhythm_recording(
             90, asynchrony_mean_ms=-30, asynchrony_sd_ms=30, n_beats=16, feet=("left", "right"), seed=2

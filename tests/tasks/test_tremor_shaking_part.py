@@ -28,11 +28,11 @@ SHAKE_PX = 1.5
 DURATION_S = 6.0
 
 
-def tracked(tmp_path, part: str, frequency_hz: float, seed: int = 0):
+def tracked(tmp_path, part: str, frequency_hz: float, seed: int = 0, shake_px: float = SHAKE_PX):
     foot = load("FOCUS_itw_000813")
 
     def wave(t):
-        return SHAKE_PX * np.sin(2 * np.pi * frequency_hz * t)
+        return shake_px * np.sin(2 * np.pi * frequency_hz * t)
 
     motion = (
         {"foot_shift": lambda t: np.outer(wave(t), [np.cos(0.6), np.sin(0.6)])}
@@ -45,8 +45,8 @@ def tracked(tmp_path, part: str, frequency_hz: float, seed: int = 0):
     return track_video(path, parse_points(truth.first_points), follow_floor=True).recording
 
 
-def shaken(tmp_path, part: str, frequency_hz: float, seed: int = 0) -> dict:
-    recording = tracked(tmp_path, part, frequency_hz, seed)
+def shaken(tmp_path, part: str, frequency_hz: float, seed: int = 0, shake_px: float = SHAKE_PX) -> dict:
+    recording = tracked(tmp_path, part, frequency_hz, seed, shake_px)
     return run_task(recording, AnalysisOptions(task="tremor")).results
 
 
@@ -58,15 +58,27 @@ def test_the_shaking_is_found_and_never_put_on_the_wrong_part(tmp_path, part, fr
     assert results["dominant_frequency_hz"] == pytest.approx(frequency_hz, abs=0.2)
     # the part that shook, or "not told apart" (None): never the other part
     assert results["shaking_part"] in (part, None)
-    # its size: the most a toe was moved (the toes' drive) or the foot's whole shift, within
-    # the 20 % the size is held to
-    assert results["amplitude"] == pytest.approx(SHAKE_PX, rel=0.2)
+    # its size, 1.5 px on the picture, is too small to give from a compressed video: withheld on
+    # its own, with why and how to redo, while the rhythm stays
+    assert results["amplitude"] is None and results["amplitude_measured"] is False
+    assert "pixels on the picture" in results["amplitude_not_measured_reason"]
+    assert "closer" in results["amplitude_how_to_redo"]
     # both parts' own figures travel with the result
     assert set(results["parts"]) == {"foot", "toes"}
     if part == "foot":
         # the foot's shaking is the foot's, not camera motion to throw away
         assert results["parts"]["foot"]["classification"] == "rhythmic"
         assert results["parts"]["foot"]["dominant_frequency_hz"] == pytest.approx(frequency_hz, abs=0.2)
+
+
+@pytest.mark.parametrize("part", ["foot", "toes"])
+def test_a_shaking_of_a_few_pixels_is_given_its_size(tmp_path, part):
+    # the most a toe was moved (the toes' drive) or the foot's whole shift, within the 20 % the
+    # size is held to
+    results = shaken(tmp_path, part, 6.0, shake_px=3.0)
+    assert results["classification"] == "rhythmic"
+    assert results["amplitude_measured"] is True
+    assert results["amplitude"] == pytest.approx(3.0, rel=0.2)
 
 
 def test_toes_shaking_on_a_still_foot_are_named(tmp_path):
@@ -146,7 +158,7 @@ def test_the_rows_name_the_part_whose_shaking_they_give(part, mover):
     assert rows["Dominant frequency"].startswith(f"how many times a second {mover} shook")
     assert rows["Size of the shaking"].startswith(f"half the distance {mover} moved")
     # a size in pixels comes from a video, whose compression can hide part of a small shake
-    assert "compression can show a small shake" in rows["Size of the shaking"]
+    assert "compression can show a shake of a few pixels" in rows["Size of the shaking"]
 
 
 def test_the_foot_s_side_of_the_toe_line_comes_from_the_foot_and_the_toes_order():

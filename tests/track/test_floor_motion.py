@@ -75,7 +75,8 @@ def test_toes_shaking_before_a_shaking_camera_are_the_toes_at_their_own_rhythm(t
     assert results["dominant_frequency_hz"] == pytest.approx(4.0, abs=0.2)
     assert results["shaking_part"] == "toes"
     assert results["parts"]["foot"]["classification"] != "rhythmic"
-    assert results["amplitude"] == pytest.approx(1.5, rel=0.2)
+    # a toes' shake of 1.5 px on the picture is too small to size from a compressed video
+    assert results["amplitude"] is None and results["amplitude_measured"] is False
 
 
 def test_a_still_camera_leaves_the_floor_still(tmp_path):

@@ -278,6 +278,28 @@ def test_a_tremor_test_that_found_no_shaking_reads_so_on_the_page(client: TestCl
     assert row["frequency"] == "no shaking found"
 
 
+def test_a_tremor_size_too_small_to_give_reads_not_measured_on_the_page(client: TestClient):
+    client.get("/api/people")
+    person = client.get("/api/people").json()["current"]
+    store = client.app.state.store
+    session = store.sessions.start(person, "assessment")
+    rhythm = [ResultFigure("tremor_frequency_hz", 5.0, "Hz", "right")]
+    why = "the shaking spanned under 2 pixels on the picture — bring the camera closer"
+    parameters = {
+        "classification": "rhythmic",
+        "not_measured_figures": {"tremor_amplitude": {"right": why}},
+    }
+    store.sessions.add_trial(session, "tremor", "right", parameters=parameters, results=rhythm)
+    store.sessions.finish(session)
+    history = client.get("/api/history").json()
+    (trial,) = history["sessions"][0]["trials"]
+    # the session says why the size is missing and how to redo
+    assert any("tremor amplitude not measured (right foot)" in words for words in trial["not_measured"])
+    assert any(why in words for words in trial["not_measured"])
+    (row,) = history["tremor"]["timeline"]
+    assert row["frequency"] == "5.0 Hz" and row["amplitude"] is None and row["size"] == "not measured"
+
+
 def test_report_and_exports_download(client: TestClient):
     seed_weeks(client)
     report = client.get("/api/report")

@@ -219,6 +219,8 @@ class TremorResult:
     # and each part's figures (toelab.analysis.shaking_part); None for sensors and landmark files
     shaking_part: str | None = None
     parts: Mapping[str, Mapping[str, Any]] | None = None
+    # the size alone withheld (the rest measured): what went wrong and how to redo, in plain words
+    size_not_measured: tuple[str, str] | None = None
 
     @property
     def regular(self) -> bool:
@@ -265,8 +267,20 @@ class TremorResult:
             "channel": self.channel,
             "shaking_part": self.shaking_part,
             "parts": None if self.parts is None else {k: dict(v) for k, v in self.parts.items()},
+            **self._size_keys(),
             "warnings": list(self.warnings),
             **quality_keys(self.quality),
+        }
+
+    def _size_keys(self) -> dict[str, Any]:
+        """``amplitude_measured``, and why the size alone was withheld with how to redo it."""
+        if self.size_not_measured is None:
+            return {"amplitude_measured": self.amplitude is not None}
+        why, redo = self.size_not_measured
+        return {
+            "amplitude_measured": False,
+            "amplitude_not_measured_reason": why,
+            "amplitude_how_to_redo": redo,
         }
 
     def part_summary(self) -> dict[str, Any]:

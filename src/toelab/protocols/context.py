@@ -184,12 +184,13 @@ class TremorPoint:
     when: datetime
     foot: str | None
     condition: str | None  # the trial's condition; else the context's
-    amplitude: float
+    amplitude: float | None  # None: the size was too small to give (``size_not_measured`` says why)
     amplitude_unit: str
     frequency_hz: float | None
     # what the analysis found: "rhythmic", "irregular" or "none" (no shaking); None when unknown
     classification: str | None
     context: TremorContext | None = None
+    size_not_measured: str | None = None  # why the size was withheld, and how to redo
 
     @property
     def rhythmic(self) -> bool | None:
@@ -201,11 +202,12 @@ class TimelineRow:
     when: datetime
     foot: str | None
     condition: str  # plain words, "" when unknown
-    amplitude: float
+    amplitude: float | None
     amplitude_unit: str
     frequency_hz: float | None
     classification: str | None  # as TremorPoint's
     context: tuple[str, ...]  # plain words
+    size_not_measured: str | None = None
 
     @property
     def rhythmic(self) -> bool | None:
@@ -314,12 +316,14 @@ def line_up(points: Iterable[TremorPoint]) -> ContextLineUp:
             p.frequency_hz,
             p.classification,
             tuple(w for w in (p.context.labels() if p.context else ()) if w not in CONDITIONS.values()),
+            p.size_not_measured,
         )
         for p in ordered
     )
     strata: dict[tuple[str, str, str], list[TremorPoint]] = defaultdict(list)
     for p in ordered:
-        if p.context is not None and math.isfinite(p.amplitude):
+        # a withheld size is compared with nothing
+        if p.context is not None and p.amplitude is not None and math.isfinite(p.amplitude):
             strata[(p.foot or "", _condition_of(p) or "", p.amplitude_unit)].append(p)
     comparisons = []
     for (foot, condition, unit), members in sorted(strata.items()):
@@ -338,7 +342,7 @@ def line_up(points: Iterable[TremorPoint]) -> ContextLineUp:
                 Group(
                     label,
                     len(by_label[label]),
-                    sum(p.amplitude for p in by_label[label]) / len(by_label[label]),
+                    sum(p.amplitude or 0.0 for p in by_label[label]) / len(by_label[label]),
                     _mean_frequency(by_label[label]),
                 )
                 for label in order

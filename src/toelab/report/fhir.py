@@ -81,10 +81,11 @@ def _patient(person: Person) -> dict[str, Any]:
 
 
 def _withheld_observation(
-    patient_url: str, history: SessionHistory, trial: Trial, foot: str, why: str
+    patient_url: str, history: SessionHistory, trial: Trial, foot: str, why: str, name: str | None = None
 ) -> dict[str, Any]:
-    """A result the recording could not support: no value, ``dataAbsentReason`` with the reason."""
-    name = TASKS[trial.task].headline_figure
+    """A result the recording could not support (the task's headline figure, or the figure
+    ``name`` withheld on its own): no value, ``dataAbsentReason`` with the reason."""
+    name = name or TASKS[trial.task].headline_figure
     figure = ResultFigure(name, float("nan"), "", None if foot == "none" else foot)
     observation = _observation(patient_url, history, trial, figure)
     del observation["valueQuantity"]
@@ -141,6 +142,15 @@ def fhir_bundle(person: Person, sessions: Sequence[SessionHistory]) -> Any:
                         "resource": _withheld_observation(patient_url, history, trial, foot, why),
                     }
                 )
+            # a figure withheld on its own while the rest was measured (a shaking's size)
+            for name, marks in sorted((trial.parameters.get("not_measured_figures") or {}).items()):
+                for foot, why in sorted(marks.items()):
+                    entries.append(
+                        {
+                            "fullUrl": _urn("trial", trial.id, "not_measured", name, foot),
+                            "resource": _withheld_observation(patient_url, history, trial, foot, why, name),
+                        }
+                    )
     from fhir.resources.R4B.bundle import Bundle  # an optional part (toelab[reports])
 
     return Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})

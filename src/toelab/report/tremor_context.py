@@ -18,7 +18,7 @@ from toelab.protocols.context import (
     TremorContext,
     TremorPoint,
 )
-from toelab.report.words import format_value, unit_text
+from toelab.report.words import NOT_MEASURED, format_value, unit_text
 from toelab.tasks.tremor import NO_RHYTHM_WORDS, NO_SHAKING_WORDS
 
 CONTEXT_HEADERS = (
@@ -94,9 +94,14 @@ def frequency_words(classification: str | None, frequency_hz: float | None) -> s
     return "—" if frequency_hz is None else format_value("tremor_frequency_hz", frequency_hz, "Hz")
 
 
-def _amplitude(amplitude: float, unit: str, classification: str | None) -> str:
-    # no shaking found is said once, in the frequency's cell
-    return "—" if classification == "none" else format_value("tremor_amplitude", amplitude, unit)
+def size_cell(amplitude: float | None, unit: str, classification: str | None) -> str:
+    """A tremor test's size as the history, the report and the page show it: a size too small to
+    give reads "not measured" (the session's line says why and how to redo)."""
+    if classification == "none":
+        return "—"  # no shaking found is said once, in the frequency's cell
+    if amplitude is None:
+        return NOT_MEASURED
+    return format_value("tremor_amplitude", amplitude, unit)
 
 
 def context_row(point: TremorPoint) -> tuple[str, ...]:
@@ -112,7 +117,7 @@ def context_row(point: TremorPoint) -> tuple[str, ...]:
         context.stress or "—",
         context.medication_change or "—",
         frequency_words(point.classification, point.frequency_hz),
-        _amplitude(point.amplitude, point.amplitude_unit, point.classification),
+        size_cell(point.amplitude, point.amplitude_unit, point.classification),
     )
 
 
@@ -130,7 +135,7 @@ def timeline_row(row: TimelineRow) -> tuple[str, ...]:
         row.condition or "—",
         ", ".join(row.context) or "—",
         frequency_words(row.classification, row.frequency_hz),
-        _amplitude(row.amplitude, row.amplitude_unit, row.classification),
+        size_cell(row.amplitude, row.amplitude_unit, row.classification),
     )
 
 

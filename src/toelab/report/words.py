@@ -13,6 +13,9 @@ from toelab.store import SessionHistory, Trial
 from toelab.tasks.tremor import NO_SHAKING_WORDS
 from toelab.vocabulary import TOE_NAMES
 
+# a figure the recording could not support, as a table's cell says it
+NOT_MEASURED = "not measured"
+
 
 @dataclass(frozen=True)
 class FigureWords:
@@ -145,5 +148,10 @@ def trial_withheld_words(trial: Trial) -> list[str]:
     found = []
     for foot, why in (trial.parameters.get("not_measured") or {}).items():
         where = f" ({foot} foot)" if foot in ("left", "right") else ""
-        found.append(f"not measured{where} — {why}")
+        found.append(f"{NOT_MEASURED}{where} — {why}")
+    # a figure withheld on its own while the rest was measured (a shaking's size)
+    for name, marks in (trial.parameters.get("not_measured_figures") or {}).items():
+        for foot, why in marks.items():
+            where = f" ({foot} foot)" if foot in ("left", "right") else ""
+            found.append(f"{figure_label(name).lower()} {NOT_MEASURED}{where} — {why}")
     return found

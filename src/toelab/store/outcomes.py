@@ -37,6 +37,8 @@ def trial_parameters(
     withheld = task.withheld_figures(outcome)
     if withheld:  # foot → why and how to redo; older trials have no such key
         parameters["not_measured"] = withheld
+    if parts := task.withheld_parts(outcome):  # figure → foot → why and how to redo
+        parameters["not_measured_figures"] = parts
     return parameters
 
 
@@ -53,6 +55,8 @@ def add_outcome_trial(
     kept = dict(parameters or {})
     if "not_measured" not in kept and (withheld := task.withheld_figures(outcome)):
         kept["not_measured"] = withheld
+    if "not_measured_figures" not in kept and (parts := task.withheld_parts(outcome)):
+        kept["not_measured_figures"] = parts
     return store.sessions.add_trial(
         session,
         outcome.task,

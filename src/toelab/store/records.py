@@ -9,7 +9,7 @@ from typing import Any
 
 from toelab.protocols.context import TremorContext, TremorPoint
 from toelab.protocols.plan import Plan
-from toelab.tasks.base import ResultFigure
+from toelab.tasks.base import ResultFigure, figure_withheld
 
 
 @dataclass(frozen=True)
@@ -106,19 +106,22 @@ def tremor_points_of(sessions: Sequence[SessionHistory]) -> list[TremorPoint]:
         for trial in history.trials:
             condition = trial.parameters.get("condition")
             classification = trial.parameters.get("classification")
-            for figure in trial.results:
-                if figure.name != "tremor_amplitude":
-                    continue
+            sizes = {r.foot: r for r in trial.results if r.name == "tremor_amplitude"}
+            # a rhythm whose size was too small to give keeps its point, with no size
+            withheld = figure_withheld(trial.parameters, "tremor_amplitude")
+            for foot in dict.fromkeys([*sizes, *withheld]):
+                size = sizes.get(foot)
                 points.append(
                     TremorPoint(
                         history.session.started_at,
-                        figure.foot,
+                        foot,
                         condition if isinstance(condition, str) else None,
-                        figure.value,
-                        figure.unit,
-                        trial.figure("tremor_frequency_hz", foot=figure.foot),
+                        None if size is None else size.value,
+                        "px" if size is None else size.unit,  # only a size on the picture is withheld
+                        trial.figure("tremor_frequency_hz", foot=foot),
                         classification if isinstance(classification, str) else None,
                         history.session.context,
+                        withheld.get(foot),
                     )
                 )
     return points

@@ -102,6 +102,13 @@ def json_safe(value: Any) -> Any:
     return value
 
 
+def figure_withheld(parameters: Mapping[str, Any], name: str) -> dict[str | None, str]:
+    """A stored trial's figure ``name`` withheld on its own (:meth:`Task.withheld_parts`):
+    foot (None for an unlabelled one) → why and how to redo."""
+    marks = (parameters.get("not_measured_figures") or {}).get(name) or {}
+    return {None if foot == "none" else str(foot): str(words) for foot, words in marks.items()}
+
+
 def per_foot_results(by_foot: Mapping[str | None, Any]) -> dict[str, Any]:
     """Top-level figures of the first foot, plus every foot under ``feet`` when there are two."""
     dicts = {foot: result.as_dict() for foot, result in by_foot.items()}
@@ -252,6 +259,12 @@ class Task(ABC):
             if quality is not None and not quality.measured:
                 marks[str(foot).lower()] = f"{quality.reason} — {quality.redo}"
         return marks
+
+    def withheld_parts(self, outcome: TaskOutcome) -> dict[str, dict[str, str]]:
+        """What a stored trial keeps of a figure withheld on its own while the rest was measured
+        (a shaking's rhythm given, its size too small to give): figure name → foot (``"none"``
+        for an unlabelled one) → the plain reason and how to redo it."""
+        return {}
 
     def stored_results(
         self, figures: Sequence[ResultFigure], parameters: Mapping[str, Any], foot: str | None

@@ -23,7 +23,7 @@ from toelab.errors import ToelabError
 from toelab.protocols.cards import Findings
 from toelab.protocols.red_flags import FLAGS, RestTremorReading
 from toelab.recording import Recording
-from toelab.tasks.base import Explanation, PlotSpec, ResultFigure, Task, TaskOutcome, fmt
+from toelab.tasks.base import Explanation, PlotSpec, ResultFigure, Task, TaskOutcome, figure_withheld, fmt
 from toelab.tasks.options import AnalysisOptions
 from toelab.tasks.series import Columns
 from toelab.vocabulary import Side
@@ -55,6 +55,19 @@ MIN_MOVEMENT_OVER_CAMERA = 1.0
 # and "13.9 Hz", 0.1-0.2 of the shake, on two still feet), while a foot shaking 1.5 px before a
 # camera shaking 1.5 px at another rhythm read 0.59-0.69 of the camera's motion. toelab's line.
 MIN_MOVEMENT_OVER_CAMERA_BAND = 0.3
+# A shaking's size on a video is given from this many pixels: a video's compression flattens a
+# small movement of smooth skin. On videos made from photos of real feet at x264's CRF 23 (about
+# what phones store), whole-foot shakes of 1.5 px read 0.59-0.98 of their size (median 0.84), of
+# 1.0 px 0.81, of 0.4 px 0.27-0.45, while shakes of 2.5 px read 0.85-1.10 and of 4 px 0.90-1.29
+# (benchmarks/video_accuracy.py --shake-px; README, "The size of a small shake"). toelab's line;
+# below it the rhythm is still told (its frequency and the part that shakes), only not its size.
+SMALLEST_SIZED_PX = 2.0
+SIZE_TOO_SMALL = (
+    f"the shaking spanned under {SMALLEST_SIZED_PX:g} pixels on the picture, too few to give its size: a "
+    "video's compression flattens a movement this small and shows it smaller than it was",
+    "bring the camera closer to the foot (about 30 cm) so that its shaking spans more pixels, at the "
+    "phone's highest video quality",
+)
 # a measured test's findings without a frequency, as the history and reports say them
 NO_SHAKING_WORDS = "no shaking found"
 NO_RHYTHM_WORDS = "no steady rhythm"
@@ -167,6 +180,19 @@ def amplitude_words(value: float | None, unit: str) -> str:
             return f"too small for the camera to measure (under {SMALLEST_SEEN_PX:g} pixels)"
         return f"{value:.2g} pixels on the picture"
     return f"{value:.2g} {unit}".strip()
+
+
+def feet_measured(trial: Any) -> list[Side | None]:
+    """The feet a stored tremor trial measured: with a size, or a rhythm whose size was withheld."""
+    sized = [r.foot for r in trial.results if r.name in ("tremor_amplitude", "tremor_frequency_hz")]
+    return list(dict.fromkeys([*sized, *figure_withheld(trial.parameters, "tremor_amplitude")]))
+
+
+def _sized(part: Mapping[str, Any]) -> dict[str, Any]:
+    """One part's figures (``parts``) with a size on the picture too small to give left out."""
+    amplitude = part.get("amplitude")
+    small = part.get("amplitude_unit") == "px" and amplitude is not None and amplitude < SMALLEST_SIZED_PX
+    return {**part, "amplitude": None} if small and part.get("classification") != "none" else dict(part)
 
 
 # which part shakes in a video (analysis.shaking_part): the value shown and what it means
@@ -290,10 +316,37 @@ class TremorTask(Task):
         "parts": None,
     }
 
+    def withhold(self, result: Any) -> Any:
+        """The quality gate's withholding, and a size on the picture too small to give withheld
+        on its own (:data:`SMALLEST_SIZED_PX`): the rhythm stays."""
+        result = super().withhold(result)
+        if result.classification in (None, "none") or result.amplitude_unit != "px":
+            return result
+        parts = result.parts
+        if parts is not None:
+            parts = {name: _sized(part) for name, part in parts.items()}
+        if result.amplitude is None or result.amplitude >= SMALLEST_SIZED_PX:
+            return replace(result, parts=parts)
+        return replace(
+            result, amplitude=None, rms_amplitude=None, parts=parts, size_not_measured=SIZE_TOO_SMALL
+        )
+
+    def withheld_parts(self, outcome: TaskOutcome) -> dict[str, dict[str, str]]:
+        marks = {}
+        for foot, result in outcome.by_foot.items():
+            if result.size_not_measured is not None:
+                why, redo = result.size_not_measured
+                marks[str(foot).lower()] = f"{why} — {redo}"
+        return {"tremor_amplitude": marks} if marks else {}
+
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
-        if result.amplitude is None:
-            return []
-        figures = [ResultFigure("tremor_amplitude", float(result.amplitude), result.amplitude_unit, foot)]
+        if result.classification is None:
+            return []  # withheld: no figure at all
+        figures = []
+        if result.amplitude is not None:
+            figures.append(
+                ResultFigure("tremor_amplitude", float(result.amplitude), result.amplitude_unit, foot)
+            )
         # a frequency is a shaking rate only for a rhythm: an irregular movement's strongest
         # frequency is not trended or compared
         if result.dominant_frequency_hz is not None and result.classification == "rhythmic":
@@ -323,6 +376,21 @@ class TremorTask(Task):
             "classification": parameters.get("classification"),
         }
 
+    def stored_results(
+        self, figures: Sequence[ResultFigure], parameters: Mapping[str, Any], foot: str | None
+    ) -> dict[str, Any]:
+        results = super().stored_results(figures, parameters, foot)
+        size = figure_withheld(parameters, "tremor_amplitude").get(None if foot in (None, "none") else foot)
+        if size and results.get("measured") is not False:
+            why, _, redo = size.partition(" — ")
+            results |= {
+                "amplitude_unit": "px",
+                "amplitude_measured": False,
+                "amplitude_not_measured_reason": why,
+                "amplitude_how_to_redo": redo or None,
+            }
+        return results
+
     def trial_parameters(self, outcome: TaskOutcome) -> dict[str, Any]:
         result = next(iter(outcome.by_foot.values()))
         return {"classification": result.classification}
@@ -334,8 +402,7 @@ class TremorTask(Task):
         words = {"none": NO_SHAKING_WORDS, "irregular": NO_RHYTHM_WORDS}.get(found)
         if words is None:
             return []
-        feet = dict.fromkeys(r.foot for r in trial.results if r.name == "tremor_amplitude")
-        return [("tremor_frequency_hz", foot, words) for foot in feet]
+        return [("tremor_frequency_hz", foot, words) for foot in feet_measured(trial)]
 
     def series(self, outcome: TaskOutcome, recording: Recording) -> tuple[np.ndarray, Columns]:
         """The channels the analysis reads (accelerometer, gyroscope or landmark coordinates)."""
@@ -413,15 +480,19 @@ class TremorTask(Task):
             )
         unit = results.get("amplitude_unit", "")
         rms = results.get("rms_amplitude")
-        if kind == "none" and not (unit == "px" and rms is not None and rms < SMALLEST_SEEN_PX):
+        size_why = results.get("amplitude_not_measured_reason")
+        if size_why:
+            redo = results.get("amplitude_how_to_redo")
+            size, size_words = "not measured", f"{size_why} — {redo}" if redo else size_why
+        elif kind == "none" and not (unit == "px" and rms is not None and rms < SMALLEST_SEEN_PX):
             # no shaking in a movement the camera did see: nothing is too small, nothing to size
             size, size_words = "—", "no shaking was found to give a size for"
         else:
             size = amplitude_words(results.get("amplitude"), unit)
             size_words = f"half the distance {mover} moved to and fro at that frequency. " + (
-                "A video's compression can show a small shake of smooth skin smaller than it was "
-                "(on test videos by up to 40 % for a shake of 1.5 pixels), so compare it only with "
-                "your own earlier tests, filmed the same way"
+                "A video's compression can show a shake of a few pixels a little smaller than it was "
+                "(on test videos shakes of 2.5 pixels read 0.85 to 1.1 of their size), so compare it "
+                "only with your own earlier tests, filmed the same way"
                 if unit == "px" and kind != "none"
                 else "Compare it with your own earlier tests, taken the same way"
             )

@@ -20,7 +20,7 @@ from toelab.protocols import context as tremor_context
 from toelab.protocols.guidance import guide_for_exercise, guide_for_test, sheets_for
 from toelab.protocols.plan import todays_exercises
 from toelab.report.tremor_context import frequency_words
-from toelab.report.words import trial_withheld_words
+from toelab.report.words import NOT_MEASURED, trial_withheld_words
 from toelab.store import Store
 from toelab.store.outcomes import log_exercise
 from toelab.store.overview import PersonOverview, person_overview
@@ -278,7 +278,13 @@ def _tremor(store: Store, person_id: int) -> TremorTimeline:
                 condition=r.condition,
                 amplitude=r.amplitude,
                 amplitude_unit=r.amplitude_unit,
-                size="—" if r.classification == "none" else amplitude_words(r.amplitude, r.amplitude_unit),
+                size=(
+                    "—"
+                    if r.classification == "none"
+                    else NOT_MEASURED
+                    if r.amplitude is None
+                    else amplitude_words(r.amplitude, r.amplitude_unit)
+                ),
                 frequency_hz=r.frequency_hz,
                 rhythmic=r.rhythmic,
                 classification=r.classification,

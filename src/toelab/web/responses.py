@@ -484,7 +484,7 @@ class TremorReading(Contract):
     when: str
     foot: str | None
     condition: str
-    amplitude: Number
+    amplitude: Number | None  # None: too small to give (the session's line says why)
     amplitude_unit: str
     size: str
     frequency_hz: Number | None

@@ -22,7 +22,7 @@ export async function loadHistory() {
   const box = $("#history-body");
   try {
     const h = await api("/api/history");
-    const parts = [el("p", { class: "lead", textContent: `Records of ${h.person.display_name}: ${h.sessions.length} session(s).` })];
+    const parts = [el("p", { class: "lead", textContent: `Records of ${h.person.display_name}: ${h.sessions.length} ${h.sessions.length === 1 ? "session" : "sessions"}.` })];
     if (h.flags.length) parts.push(el("h3", { textContent: "When to see a professional" }), ...flagBoxes(h.flags));
     if (h.charts.length) {
       parts.push(el("h3", { textContent: "Over the weeks" }), el("div", { class: "charts" },

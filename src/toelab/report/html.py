@@ -166,9 +166,10 @@ def _summary(overview: PersonOverview) -> str:
         )
     if not rows:
         return "<h2>Summary</h2><p>No measurements stored yet.</p>"
+    sessions = f"{len(overview.sessions)} session{'' if len(overview.sessions) == 1 else 's'}"
     parts = [
         "<h2>Summary</h2>",
-        f"<p>{len(overview.sessions)} session{'' if len(overview.sessions) == 1 else 's'} from {overview.sessions[0].session.started_at.date()} "
+        f"<p>{sessions} from {overview.sessions[0].session.started_at.date()} "
         f"to {overview.sessions[-1].session.started_at.date()}. First and latest value of each key figure "
         "and the trend over all sessions (a robust slope; “no clear change” when it is within the "
         "scatter).</p>",

@@ -791,23 +791,23 @@ class _Floor:
 
 def _texture(gray: np.ndarray, points: np.ndarray) -> float:
     """How much pattern the picture holds at ``points`` in its weakest direction: the median
-    least eigenvalue of the structure tensor there (see ``_FLOOR_MIN_TEXTURE``). In numpy, not
-    OpenCV's filters: their thread pool hangs a child forked after it started (``toelab.limits``)."""
-    half = _FLOOR_TEXTURE_WINDOW // 2
-    picture = gray.astype(np.float32)
-    least = []
-    for x, y in np.round(points).astype(int):
-        patch = picture[max(y - half - 1, 0) : y + half + 2, max(x - half - 1, 0) : x + half + 2]
-        if patch.shape[0] < 3 or patch.shape[1] < 3:
-            least.append(0.0)
-            continue
-        # Sobel's gradients (3 x 3), in grey levels per pixel
-        rows = patch[:-2] + 2 * patch[1:-1] + patch[2:]
-        cols = patch[:, :-2] + 2 * patch[:, 1:-1] + patch[:, 2:]
-        gx, gy = (rows[:, 2:] - rows[:, :-2]) / 8.0, (cols[2:] - cols[:-2]) / 8.0
-        a, b, c = float(np.mean(gx * gx)), float(np.mean(gx * gy)), float(np.mean(gy * gy))
-        least.append((a + c) / 2 - float(np.sqrt(((a - c) / 2) ** 2 + b**2)))
-    return float(np.median(least)) if least else 0.0
+    least eigenvalue of the structure tensor there (see ``_FLOOR_MIN_TEXTURE``)."""
+    reach = _FLOOR_TEXTURE_WINDOW // 2 + 2
+    x0, y0 = np.maximum(np.floor(points.min(axis=0)).astype(int) - reach, 0)
+    x1, y1 = np.ceil(points.max(axis=0)).astype(int) + reach + 1
+    crop = gray[y0:y1, x0:x1].astype(np.float32)
+    if crop.shape[0] < 3 or crop.shape[1] < 3:
+        return 0.0
+    gx = (cv2.Sobel(crop, cv2.CV_32F, 1, 0, ksize=3) / 8.0).astype(np.float32)
+    gy = (cv2.Sobel(crop, cv2.CV_32F, 0, 1, ksize=3) / 8.0).astype(np.float32)
+    window = (_FLOOR_TEXTURE_WINDOW, _FLOOR_TEXTURE_WINDOW)
+    products: list[np.ndarray] = [gx * gx, gx * gy, gy * gy]
+    xx, xy, yy = (cv2.boxFilter(g.astype(np.float32), -1, window) for g in products)
+    cols = np.clip(np.round(points[:, 0]).astype(int) - x0, 0, crop.shape[1] - 1)
+    rows = np.clip(np.round(points[:, 1]).astype(int) - y0, 0, crop.shape[0] - 1)
+    a, b, c = xx[rows, cols], xy[rows, cols], yy[rows, cols]
+    least = (a + c) / 2 - np.sqrt(((a - c) / 2) ** 2 + b**2)
+    return float(np.median(least))
 
 
 def _rigid_lsq(src: np.ndarray, dst: np.ndarray) -> np.ndarray:

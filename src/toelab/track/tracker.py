@@ -81,18 +81,6 @@ _FLOOR_MARGIN_PX = 24  # room around the floor's features in its crop
 # share of them, match and agree with the fitted turn and shift within 1 px
 _FLOOR_MIN_AGREE = 8
 _FLOOR_MIN_SHARE = 0.3
-# A floor whose features hold almost no pattern cannot show the camera's motion: matched from
-# where the last frame put them, they stay there, and a shaking camera reads as a still floor
-# (and its shake as the foot's). The texture: the median over the floor's features of the least
-# eigenvalue of the image's structure tensor (gradients in grey levels per pixel, averaged over
-# 15 x 15 px). On photo-based videos with the camera shaken 1.5 px at six headings: white boards
-# (FOUND_itw_3) 0.1, the floor read 0.01-0.52 of the shake and a still foot read "rhythmic" at the
-# camera's 8 and 5 Hz; a plain cream floor 0.0-0.1 (not followed anyway); grey laminate 0.2-0.3,
-# read 0.86-1.0 at four headings and 0.53-0.58 at two; smooth tiles with a grout line 1.4-1.7,
-# wood, stone, metal, mosaic and a ribbed mat 2.4-120, read 0.77-1.08 but along the grout line.
-# toelab's line: below it the floor is not followed.
-_FLOOR_MIN_TEXTURE = 0.5
-_FLOOR_TEXTURE_WINDOW = 15
 # The hallux's look: the first frame's pixels along the top of the big toe. The hallux's turn
 # about the MTP joint is the one whose carried look correlates best with the frame; below this
 # line at the best turn the toe is not where any turn puts it (hidden, out of the picture) and
@@ -737,8 +725,6 @@ class _Floor:
 
     def __init__(self, gray: np.ndarray, band: np.ndarray, centre: np.ndarray):
         found = _find_features(gray, band, np.zeros((0, 2)), _FLOOR_FEATURES, 6.0)
-        if found is not None and _texture(gray, found) < _FLOOR_MIN_TEXTURE:
-            found = None  # too plain to show the camera's motion
         self.reference = np.zeros((0, 2), np.float32) if found is None else found.astype(np.float32)
         self.centre = centre
         self.to_image = np.array([[1.0, 0, 0], [0, 1.0, 0]])  # first-frame floor -> this frame
@@ -787,27 +773,6 @@ class _Floor:
             return
         self.to_image = m
         self.shift = _apply(m, self.centre[None])[0] - self.centre
-
-
-def _texture(gray: np.ndarray, points: np.ndarray) -> float:
-    """How much pattern the picture holds at ``points`` in its weakest direction: the median
-    least eigenvalue of the structure tensor there (see ``_FLOOR_MIN_TEXTURE``)."""
-    reach = _FLOOR_TEXTURE_WINDOW // 2 + 2
-    x0, y0 = np.maximum(np.floor(points.min(axis=0)).astype(int) - reach, 0)
-    x1, y1 = np.ceil(points.max(axis=0)).astype(int) + reach + 1
-    crop = gray[y0:y1, x0:x1].astype(np.float32)
-    if crop.shape[0] < 3 or crop.shape[1] < 3:
-        return 0.0
-    gx = (cv2.Sobel(crop, cv2.CV_32F, 1, 0, ksize=3) / 8.0).astype(np.float32)
-    gy = (cv2.Sobel(crop, cv2.CV_32F, 0, 1, ksize=3) / 8.0).astype(np.float32)
-    window = (_FLOOR_TEXTURE_WINDOW, _FLOOR_TEXTURE_WINDOW)
-    products: list[np.ndarray] = [gx * gx, gx * gy, gy * gy]
-    xx, xy, yy = (cv2.boxFilter(g.astype(np.float32), -1, window) for g in products)
-    cols = np.clip(np.round(points[:, 0]).astype(int) - x0, 0, crop.shape[1] - 1)
-    rows = np.clip(np.round(points[:, 1]).astype(int) - y0, 0, crop.shape[0] - 1)
-    a, b, c = xx[rows, cols], xy[rows, cols], yy[rows, cols]
-    least = (a + c) / 2 - np.sqrt(((a - c) / 2) ** 2 + b**2)
-    return float(np.median(least))
 
 
 def _rigid_lsq(src: np.ndarray, dst: np.ndarray) -> np.ndarray:

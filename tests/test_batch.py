@@ -382,3 +382,34 @@ def test_file_names_a_spreadsheet_would_run_are_written_as_text_in_the_summary(t
     assert list(table["path"]) == ['\'=HYPERLINK("http://x").csv', "'@cmd.csv", "plain.csv"]
     assert list(table["error"]) == ["", "'-bad cell", ""]
     assert str(table["duration_s"][0]) == "-1.5"  # numbers stay numbers
+
+
+def _collect_and_say_done() -> str:
+    import gc
+
+    gc.collect()
+    return "done"
+
+
+def test_a_child_does_not_hang_on_a_decoder_the_parent_left_for_collection(clip: tuple[Path, Path]) -> None:
+    """A video decoder with worker threads, left in a reference cycle for the collector when a
+    file's child is forked: collected in the child, it waited for threads the child does not
+    have, for ever (a batch hung on its first video)."""
+    import gc
+
+    from toelab.limits import WorkLimits, run_limited
+
+    video, _ = clip
+    gc.disable()
+    try:
+        container = av.open(str(video))
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        next(container.decode(stream))
+        cycle: list[object] = [container, stream]
+        cycle.append(cycle)
+        del container, stream, cycle
+        assert run_limited(_collect_and_say_done, (), WorkLimits(time_s=20.0)) == "done"
+    finally:
+        gc.enable()
+        gc.collect()

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import select
@@ -83,7 +84,13 @@ def run_limited(work: Callable[..., T], args: tuple[Any, ...], limits: WorkLimit
     if not hasattr(os, "fork"):
         return work(*args)
     read_end, write_end = os.pipe()
+    # the child's garbage collector leaves the parent's objects alone: a video decoder left for
+    # collection here frees its worker threads, which a forked child does not have, and waits
+    # for them for ever (a batch child hung so in decoding its first frame)
+    gc.freeze()
     pid = os.fork()
+    if pid != 0:
+        gc.unfreeze()
     if pid == 0:  # the child: never returns
         status = 1
         try:

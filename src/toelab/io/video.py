@@ -22,6 +22,7 @@ from pathlib import Path
 import av
 import cv2
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from toelab.errors import ToelabError
 
@@ -166,6 +167,9 @@ def _frame_time_s(frame: av.VideoFrame, index: int, fps: float) -> float | None:
     return index / fps if fps > 0 else None
 
 
+_REFORMATTER = VideoReformatter()
+
+
 def _frame_to_array(frame: av.VideoFrame, gray: bool) -> np.ndarray:
     if gray and frame.format.name in (
         "yuv420p",
@@ -183,7 +187,11 @@ def _frame_to_array(frame: av.VideoFrame, gray: bool) -> np.ndarray:
             frame.height, plane.line_size
         )
         return rows[:, : frame.width].copy()
-    return frame.to_ndarray(format="gray" if gray else "bgr24")
+    # on one thread: swscale's worker threads, made in a process that then forks (each file of a
+    # batch), do not exist in the child, and freeing them there waits for ever (PyAV's shared
+    # reformatter kept them)
+    converted = _REFORMATTER.reformat(frame, format="gray" if gray else "bgr24", threads=1)
+    return converted.to_ndarray()
 
 
 def _rotate(image: np.ndarray, clockwise_deg: int) -> np.ndarray:

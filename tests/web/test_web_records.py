@@ -260,16 +260,21 @@ def test_history_after_one_test_speaks_plainly_and_shows_no_change(client: TestC
     assert history["tremor"]["timeline"][0]["size"] == size
 
 
-def test_a_tremor_test_that_found_no_shaking_reads_so_on_the_page(client: TestClient):
+def _history_of_one_tremor_trial(client: TestClient, parameters: dict, results: list[ResultFigure]) -> dict:
+    """``/api/history`` after one session holding one stored tremor trial of the right foot."""
     client.get("/api/people")
     person = client.get("/api/people").json()["current"]
     store = client.app.state.store
     session = store.sessions.start(person, "assessment")
+    store.sessions.add_trial(session, "tremor", "right", parameters=parameters, results=results)
+    store.sessions.finish(session)
+    return client.get("/api/history").json()
+
+
+def test_a_tremor_test_that_found_no_shaking_reads_so_on_the_page(client: TestClient):
     none_found = [ResultFigure("tremor_amplitude", 0.0, "px", "right")]
     parameters = {"condition": "rest", "classification": "none"}
-    store.sessions.add_trial(session, "tremor", "right", parameters=parameters, results=none_found)
-    store.sessions.finish(session)
-    history = client.get("/api/history").json()
+    history = _history_of_one_tremor_trial(client, parameters, none_found)
     (figure,) = [f for t in history["sessions"][0]["trials"] for f in t["figures"]]
     assert figure["text"] == "no shaking found"
     (row,) = history["tremor"]["timeline"]
@@ -279,19 +284,13 @@ def test_a_tremor_test_that_found_no_shaking_reads_so_on_the_page(client: TestCl
 
 
 def test_a_tremor_size_too_small_to_give_reads_not_measured_on_the_page(client: TestClient):
-    client.get("/api/people")
-    person = client.get("/api/people").json()["current"]
-    store = client.app.state.store
-    session = store.sessions.start(person, "assessment")
     rhythm = [ResultFigure("tremor_frequency_hz", 5.0, "Hz", "right")]
     why = "the shaking spanned under 2 pixels on the picture — bring the camera closer"
     parameters = {
         "classification": "rhythmic",
         "not_measured_figures": {"tremor_amplitude": {"right": why}},
     }
-    store.sessions.add_trial(session, "tremor", "right", parameters=parameters, results=rhythm)
-    store.sessions.finish(session)
-    history = client.get("/api/history").json()
+    history = _history_of_one_tremor_trial(client, parameters, rhythm)
     (trial,) = history["sessions"][0]["trials"]
     # the session says why the size is missing and how to redo
     assert any("tremor amplitude not measured (right foot)" in words for words in trial["not_measured"])

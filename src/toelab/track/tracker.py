@@ -81,6 +81,18 @@ _FLOOR_MARGIN_PX = 24  # room around the floor's features in its crop
 # share of them, match and agree with the fitted turn and shift within 1 px
 _FLOOR_MIN_AGREE = 8
 _FLOOR_MIN_SHARE = 0.3
+# A floor whose features hold almost no pattern cannot show the camera's motion: matched from
+# where the last frame put them, they stay there, and a shaking camera reads as a still floor
+# (and its shake as the foot's). The texture: the median over the floor's features of the least
+# eigenvalue of the image's structure tensor (gradients in grey levels per pixel, averaged over
+# 15 x 15 px). On photo-based videos with the camera shaken 1.5 px at six headings: white boards
+# (FOUND_itw_3) 0.1, the floor read 0.01-0.52 of the shake and a still foot read "rhythmic" at the
+# camera's 8 and 5 Hz; a plain cream floor 0.0-0.1 (not followed anyway); grey laminate 0.2-0.3,
+# read 0.86-1.0 at four headings and 0.53-0.58 at two; smooth tiles with a grout line 1.4-1.7,
+# wood, stone, metal, mosaic and a ribbed mat 2.4-120, read 0.77-1.08 but along the grout line.
+# toelab's line: below it the floor is not followed.
+_FLOOR_MIN_TEXTURE = 0.5
+_FLOOR_TEXTURE_WINDOW = 15
 # The hallux's look: the first frame's pixels along the top of the big toe. The hallux's turn
 # about the MTP joint is the one whose carried look correlates best with the frame; below this
 # line at the best turn the toe is not where any turn puts it (hidden, out of the picture) and
@@ -725,6 +737,8 @@ class _Floor:
 
     def __init__(self, gray: np.ndarray, band: np.ndarray, centre: np.ndarray):
         found = _find_features(gray, band, np.zeros((0, 2)), _FLOOR_FEATURES, 6.0)
+        if found is not None and _texture(gray, found) < _FLOOR_MIN_TEXTURE:
+            found = None  # too plain to show the camera's motion
         self.reference = np.zeros((0, 2), np.float32) if found is None else found.astype(np.float32)
         self.centre = centre
         self.to_image = np.array([[1.0, 0, 0], [0, 1.0, 0]])  # first-frame floor -> this frame
@@ -773,6 +787,27 @@ class _Floor:
             return
         self.to_image = m
         self.shift = _apply(m, self.centre[None])[0] - self.centre
+
+
+def _texture(gray: np.ndarray, points: np.ndarray) -> float:
+    """How much pattern the picture holds at ``points`` in its weakest direction: the median
+    least eigenvalue of the structure tensor there (see ``_FLOOR_MIN_TEXTURE``). In numpy, not
+    OpenCV's filters: their thread pool hangs a child forked after it started (``toelab.limits``)."""
+    half = _FLOOR_TEXTURE_WINDOW // 2
+    picture = gray.astype(np.float32)
+    least = []
+    for x, y in np.round(points).astype(int):
+        patch = picture[max(y - half - 1, 0) : y + half + 2, max(x - half - 1, 0) : x + half + 2]
+        if patch.shape[0] < 3 or patch.shape[1] < 3:
+            least.append(0.0)
+            continue
+        # Sobel's gradients (3 x 3), in grey levels per pixel
+        rows = patch[:-2] + 2 * patch[1:-1] + patch[2:]
+        cols = patch[:, :-2] + 2 * patch[:, 1:-1] + patch[:, 2:]
+        gx, gy = (rows[:, 2:] - rows[:, :-2]) / 8.0, (cols[2:] - cols[:-2]) / 8.0
+        a, b, c = float(np.mean(gx * gx)), float(np.mean(gx * gy)), float(np.mean(gy * gy))
+        least.append((a + c) / 2 - float(np.sqrt(((a - c) / 2) ** 2 + b**2)))
+    return float(np.median(least)) if least else 0.0
 
 
 def _rigid_lsq(src: np.ndarray, dst: np.ndarray) -> np.ndarray:

@@ -286,6 +286,62 @@ def test_a_shaking_camera_over_a_still_foot_on_a_floor_it_follows_is_no_tremor(
         assert "the camera itself moved" in results["not_measured_reason"].lower()
 
 
+@pytest.mark.parametrize("part", ["still", "toes"])
+def test_a_camera_shaking_along_a_grout_line_is_not_taken_for_the_foot(tmp_path, part):
+    """The camera shaken 1.5 px at 5 Hz along the grout line in front of the toes (smooth tiles,
+    a real photo), the foot still or its toes shaking at 9 Hz. The floor, followed on every
+    frame, showed a quarter of the shake, and the rest read as the foot's: "rhythmic, 4.99 Hz"
+    (the toes' own 9 Hz lost under it). The picture moved most at the rhythm found, so the
+    movement must be four times what the floor shows: no figure, the camera named."""
+    heading = np.radians(137.1)
+
+    def camera(t):
+        return np.outer(1.5 * np.sin(2 * np.pi * 5.0 * t), [np.cos(heading), np.sin(heading)])
+
+    toes = {"toe_drive": lambda t: np.outer(1.5 * np.sin(2 * np.pi * 9.0 * t), [1.0, 0.8, 0.7, 0.6, 0.5])}
+    path = tmp_path / "grout_line.mp4"
+    truth = render(
+        path,
+        load("FOCUS_itw_000813"),
+        duration_s=6.0,
+        seed=2,
+        camera_shift=camera,
+        **(toes if part == "toes" else {}),
+    )
+    recording = track_video(path, parse_points(truth.first_points), follow_floor=True).recording
+    assert floor_followed_pct(recording) == 100.0
+    results = run_task(recording, AnalysisOptions(task="tremor")).results
+    assert results["measured"] is False
+    assert results["classification"] is None and results["dominant_frequency_hz"] is None
+    assert results["quality"]["camera_shook_at_the_rhythm"] == 1
+    assert (
+        "the camera itself moved most at the rhythm of the movement found"
+        in results["not_measured_reason"].lower()
+    )
+
+
+@pytest.mark.parametrize(("part", "frequency_hz"), [("toes", 6.0), ("foot", 4.0)])
+def test_a_shaking_foot_before_a_still_camera_is_measured_where_the_floor_shows_a_little_of_it(
+    tmp_path, part, frequency_hz
+):
+    """A scanned foot on a ribbed mat, the camera still, the toes or the whole foot shaking 1.5 px.
+    The floor beside the foot shows a little of the foot's shake (a tenth of it), so the picture
+    moves most at the shaking's own rhythm; the shaking is still measured."""
+    wave = lambda t: 1.5 * np.sin(2 * np.pi * frequency_hz * t)  # noqa: E731
+    motion = (
+        {"toe_drive": lambda t: np.outer(wave(t), [1.0, 0.8, 0.7, 0.6, 0.5])}
+        if part == "toes"
+        else {"foot_shift": lambda t: np.outer(wave(t), [np.cos(3.07), np.sin(3.07)])}
+    )
+    path = tmp_path / "ribbed_mat.mp4"
+    truth = render(path, load("197"), duration_s=6.0, seed=4 if part == "toes" else 29, **motion)
+    recording = track_video(path, parse_points(truth.first_points), follow_floor=True).recording
+    results = run_task(recording, AnalysisOptions(task="tremor")).results
+    assert results["measured"] is True
+    assert results["classification"] == "rhythmic"
+    assert results["dominant_frequency_hz"] == pytest.approx(frequency_hz, abs=0.2)
+
+
 @pytest.mark.parametrize(
     ("source", "condition"),
     [

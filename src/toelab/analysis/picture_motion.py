@@ -18,7 +18,10 @@ out of the test:
   those videos: a gain of a hundred and more), so its own shaking is kept.
 * :func:`camera_shaking_px` gives how much the picture itself moved at the rhythm a movement
   was found at (the floor's motion where it was followed, else the foot's on the picture); a
-  movement no larger than that cannot be told from what is left of the camera's.
+  movement no larger than that cannot be told from what is left of the camera's; where the
+  picture moved most at that very rhythm (:func:`strongest_rhythm_hz`), the camera shook at it,
+  and a floor can read such a shake short (a grout line alone in front of the toes read 0.2-0.3
+  of it), so more is asked of the movement (``tasks.tremor``).
 """
 
 from __future__ import annotations
@@ -168,6 +171,21 @@ def shaking_in(spectra: list[PictureSpectrum], frequency_hz: float | None) -> fl
         power = band_power(spectrum.frequencies_hz, spectrum.power, low_hz, high_hz)
         sizes.append(float(np.sqrt(2.0 * power)))
     return max(sizes) if sizes else None
+
+
+def strongest_rhythm_hz(spectra: list[PictureSpectrum]) -> float | None:
+    """The rhythm the picture itself moved at most: the highest point of the analysis band's
+    spectrum, at the foot whose picture moved most over the band; None with no spectrum."""
+    best: tuple[float, float] | None = None
+    for spectrum in spectra:
+        band = (spectrum.frequencies_hz >= ANALYSIS_LOW_HZ) & (spectrum.frequencies_hz <= spectrum.high_hz)
+        if not band.any():
+            continue
+        total = band_power(spectrum.frequencies_hz, spectrum.power, ANALYSIS_LOW_HZ, spectrum.high_hz)
+        if best is None or total > best[0]:
+            highest = int(np.argmax(np.where(band, spectrum.power, -np.inf)))
+            best = (total, float(spectrum.frequencies_hz[highest]))
+    return None if best is None else best[1]
 
 
 def camera_shaking_px(recording: Recording, frequency_hz: float | None) -> float | None:

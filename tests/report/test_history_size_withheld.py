@@ -64,3 +64,26 @@ def test_a_shaking_too_small_on_the_picture_to_size_keeps_its_rhythm_and_no_size
     assert sizes and all("valueQuantity" not in o for o in sizes)
     assert all("under 2 pixels" in o["dataAbsentReason"]["text"] for o in sizes)
     assert any(o["code"]["coding"][0]["code"] == "tremor_frequency_hz" for o in observations)
+
+
+def test_the_latest_size_in_the_progress_table_is_dated_when_a_later_test_withheld_it(
+    tmp_path: Path, history_text
+):
+    # two tests whose size was given, then one whose size was too small on the picture to give
+    sized = tremor_recording(5.0, 3.0, 10.0, 60.0, sensor="video", foot="right", seed=2)
+    small = tremor_recording(5.0, 1.0, 10.0, 60.0, sensor="video", foot="right", seed=2)
+    with open_store(f"sqlite:///{tmp_path / 'toelab.db'}", home=tmp_path) as store:
+        person = store.people.add("Ada")
+        for day, recording in ((2, sized), (9, sized), (16, small)):
+            outcome = run_task(recording, AnalysisOptions("tremor"))
+            when = datetime(2026, 3, day, 9, 0, tzinfo=UTC)
+            store_outcome(
+                store, person, outcome, recording, parameters=trial_parameters(outcome), started_at=when
+            )
+        overview = person_overview(store, person, today=date(2026, 3, 20))
+    history = history_text(overview)
+    progress = history[history.index("Progress") :]
+    size_row = next(line for line in progress.splitlines() if line.strip().startswith("│ Tremor amplitude"))
+    row_below = progress.splitlines()[progress.splitlines().index(size_row) + 1]
+    # the latest size given is the second test's, and says so: not the day of the third
+    assert "2026-03-09" in row_below and "2026-03-16" not in row_below

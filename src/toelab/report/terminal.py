@@ -76,8 +76,10 @@ def trends_table(overview: PersonOverview) -> Table:
         table.add_row(
             figure_label(c.metric),
             foot_word(c.foot),
-            format_value(c.metric, c.baseline_value, unit),
-            format_value(c.metric, c.latest_value, unit),
+            # each value with its day, as the page and the report give them: the latest value
+            # is the latest measured, which a later test that withheld it may follow
+            Text(format_value(c.metric, c.baseline_value, unit)).append(f"\n{c.baseline_day}", style="dim"),
+            Text(format_value(c.metric, c.latest_value, unit)).append(f"\n{c.latest_day}", style="dim"),
             format_change(c.metric, c.change, unit) if c.latest_day != c.baseline_day else "—",
             Text(words, style=style),
         )

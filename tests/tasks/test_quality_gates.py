@@ -388,6 +388,27 @@ def test_shaking_of_a_foot_tracked_on_a_third_of_the_frames_is_withheld():
     assert "not measured" in _rows_text("tremor", results)
 
 
+@pytest.mark.parametrize(("frequency_hz", "rate_hz"), [(11.0, 15.0), (5.0, 15.0), (11.0, 20.0)])
+def test_a_rhythm_found_at_a_frame_rate_that_folds_the_band_down_is_withheld(frequency_hz, rate_hz):
+    # a whole-foot shake at 11 Hz filmed at 15 frames a second shows up at 4 Hz; a 5 Hz one
+    # there cannot be told from a folded one
+    recording = tremor_recording(frequency_hz, 3.0, 10.0, rate_hz, sensor="video", foot="right", seed=1)
+    outcome = run_task(recording, AnalysisOptions("tremor"))
+    results = outcome.results
+    assert results["measured"] is False
+    assert results["dominant_frequency_hz"] is None and results["classification"] is None
+    assert "false rhythm" in results["not_measured_reason"] and "30 frames" in results["how_to_redo"]
+    assert figures_of(get_task("tremor"), outcome) == []
+
+
+def test_a_still_foot_filmed_at_15_frames_a_second_is_still_no_shaking():
+    results = run_task(
+        tremor_recording(5.0, 0.0, 10.0, 15.0, sensor="video", foot="right", seed=1),
+        AnalysisOptions("tremor"),
+    ).results
+    assert results["measured"] is True and results["classification"] == "none"
+
+
 def test_a_well_tracked_tremor_keeps_its_figures():
     recording = tremor_recording(6.0, 2.0, 10.0, 60.0, sensor="video", foot="left", seed=3)
     results = run_task(recording, AnalysisOptions("tremor")).results

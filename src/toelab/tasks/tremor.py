@@ -33,6 +33,11 @@ from toelab.vocabulary import Side
 PHYSIOLOGICAL_LOW_HZ = 8.0
 # Shannon 1949: below this frame rate a camera cannot see shaking across the 3–12 Hz band
 LOW_FRAME_RATE_HZ = 24.0
+# ... and a shaking faster than half the rate is not lost but folded down to a slower, false
+# rhythm: a whole-foot shake at 11 Hz filmed at 15 frames a second read "rhythmic, 4.02 Hz".
+# So a rhythm is given only where the rate sees up to the top of the band everyone's fine
+# shaking lies in (8-12 Hz, Deuschl, Bain & Brin 1998).
+HIGHEST_FREQUENCY_TO_SEE_HZ = 12.0
 # A peak above this share of the Nyquist frequency may be a faster shaking folded down
 # (aliasing); the analysis warns, and the quality figures give the headroom. It is not a line:
 # a 12 Hz shaking filmed at 30 frames a second is measured right, and cannot be told from an
@@ -97,9 +102,28 @@ def toe_travel_px(recording: Recording, names: Sequence[str]) -> float | None:
 
 
 def _needs(figures: Mapping[str, Any]) -> list[Need]:
-    """Half the frames tracked well (landmarks); on a tracked front view, toes that stay within
-    twice a toe's width of where they rest (``MAX_TOE_TRAVEL_PER_TOE_WIDTH``)."""
+    """A rate that sees the whole band (``HIGHEST_FREQUENCY_TO_SEE_HZ``) where a movement was
+    found; half the frames tracked well (landmarks); on a tracked front view, toes that stay
+    within twice a toe's width of where they rest (``MAX_TOE_TRAVEL_PER_TOE_WIDTH``)."""
     needs = []
+    if (
+        figures.get("dominant_frequency_hz") is not None
+        and figures.get("highest_frequency_seen_hz") is not None
+    ):
+        seen_hz = figures["highest_frequency_seen_hz"]
+        needs.append(
+            Need(
+                "highest_frequency_seen_hz",
+                HIGHEST_FREQUENCY_TO_SEE_HZ,
+                f"at {2 * seen_hz:.0f} samples a second the recording shows shaking only up to "
+                f"{seen_hz:.1f} times a second, and a faster one (the fine shaking everyone has lies at 8 "
+                "to 12) shows up at a slower, false rhythm, so the "
+                f"{figures['dominant_frequency_hz']:.1f} Hz found may not be the foot's",
+                "record at 30 frames (samples) a second or more, "
+                f"{2 * HIGHEST_FREQUENCY_TO_SEE_HZ:.0f} at the least, in bright light (in dim light a "
+                "phone's camera drops its frame rate)",
+            )
+        )
     if figures.get("good_frames_pct") is not None:
         needs.append(
             Need(

@@ -315,7 +315,7 @@ def test_a_camera_shaking_along_a_grout_line_is_not_taken_for_the_foot(tmp_path,
     assert results["classification"] is None and results["dominant_frequency_hz"] is None
     assert results["quality"]["camera_shook_at_the_rhythm"] == 1
     assert (
-        "the camera itself moved most at the rhythm of the movement found"
+        "the picture itself moved most at the rhythm of the movement found"
         in results["not_measured_reason"].lower()
     )
 

@@ -320,6 +320,33 @@ def test_a_camera_shaking_along_a_grout_line_is_not_taken_for_the_foot(tmp_path,
     )
 
 
+def test_toes_read_at_two_rhythms_give_no_rhythm(tmp_path):
+    """A scanned left foot on a ribbed mat, its toes shaking 1.5 px at 6 Hz before a camera
+    shaking 1.5 px at 3.5 Hz. The toes' centre against the foot read 5.96 Hz and named the toes,
+    but the headline, from each toe's own motion, said "rhythmic, 4.79 Hz". Two readings of one
+    shaking that disagree give no rhythm; one that agrees is within 0.2 Hz."""
+    heading = 4.846688731762197  # rad, as benchmarks/camera_rhythm.py drew it (seed 1)
+
+    def camera(t):
+        return np.outer(1.5 * np.sin(2 * np.pi * 3.5 * t), [np.cos(heading), np.sin(heading)])
+
+    def toes(t):
+        return np.outer(1.5 * np.sin(2 * np.pi * 6.0 * t), [1.0, 0.8, 0.7, 0.6, 0.5])
+
+    path = tmp_path / "two_rhythms.mp4"
+    truth = render(
+        path, load("197", mirror=True), duration_s=6.0, seed=1, toe_drive=toes, camera_shift=camera
+    )
+    recording = track_video(path, parse_points(truth.first_points), follow_floor=True).recording
+    results = run_task(recording, AnalysisOptions(task="tremor")).results
+    if results["measured"]:
+        assert results["dominant_frequency_hz"] == pytest.approx(6.0, abs=0.2)
+    else:
+        assert results["dominant_frequency_hz"] is None
+        assert "two readings of one shaking disagree" in results["not_measured_reason"]
+        assert results["quality"]["part_rhythm_agrees"] == 0
+
+
 @pytest.mark.parametrize(("part", "frequency_hz"), [("toes", 6.0), ("foot", 4.0)])
 def test_a_shaking_foot_before_a_still_camera_is_measured_where_the_floor_shows_a_little_of_it(
     tmp_path, part, frequency_hz

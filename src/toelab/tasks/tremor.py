@@ -125,6 +125,23 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
                 "phone's camera drops its frame rate)",
             )
         )
+    if figures.get("part_rhythm_agrees") is not None:
+        # The part named as shaking is read twice: on its own (the toes' centre against the
+        # foot, or the foot's shift at the toes), which named it, and in the headline (each
+        # toe's own motion, which a single toe's shaking shows in; or the toes' centre on the
+        # picture). Both read one shaking, so they give one rhythm; where they do not, neither
+        # can be trusted: toes shaking at 6 Hz before a camera shaking at 3.5 Hz (a scanned foot
+        # on a ribbed mat) read 5.96 Hz at their centre and "rhythmic, 4.79 Hz" in the headline.
+        needs.append(
+            Need(
+                "part_rhythm_agrees",
+                1,
+                f"the part that shook read {figures['part_rhythm_hz']:.1f} Hz on its own, but the "
+                f"toes' movement read {figures['dominant_frequency_hz']:.1f} Hz: two readings of one "
+                "shaking disagree, so neither rhythm can be trusted",
+                _STILL_CAMERA_REDO,
+            )
+        )
     if figures.get("good_frames_pct") is not None:
         needs.append(
             Need(
@@ -348,6 +365,14 @@ class TremorTask(Task):
                 if rhythm_hz is not None and camera_hz is not None:
                     half_width_hz = peak_half_width_hz(welch_segment_s(result.duration_s))
                     figures["camera_shook_at_the_rhythm"] = int(abs(camera_hz - rhythm_hz) <= half_width_hz)
+        named = (getattr(result, "parts", None) or {}).get(getattr(result, "shaking_part", None) or "")
+        if named and named.get("dominant_frequency_hz") is not None and dominant is not None:
+            from toelab.analysis.tremor import peak_half_width_hz, welch_segment_s
+
+            # the part named and the headline read the same shaking: one rhythm (see _needs)
+            figures["part_rhythm_hz"] = round(float(named["dominant_frequency_hz"]), 3)
+            half_width_hz = peak_half_width_hz(welch_segment_s(result.duration_s))
+            figures["part_rhythm_agrees"] = int(abs(figures["part_rhythm_hz"] - dominant) <= half_width_hz)
         return judge(figures, [*toe_size_needs(figures), *_needs(figures)])
 
     # no frequency, size or pattern: nothing to flag, band to name or trend to draw

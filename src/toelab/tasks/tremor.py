@@ -159,8 +159,8 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
                 1,
                 f"the toes' points wandered up to {figures['toe_travel_px']:.0f} pixels from where they "
                 f"rest against the foot, more than twice a toe's width ({figures['toe_width_px']:.0f} "
-                "pixels), which no shaking does: the tracking lost the toes (heavy noise, blur, dim "
-                "light, or a picture that changed)",
+                "pixels), which no shaking does: the tracking lost the toes (heavy noise, motion blur, "
+                "dim light, frames the phone repeated or skipped, or a picture that changed)",
                 "film again in bright even light with the camera still and close, the foot in view the "
                 "whole time",
             )

@@ -102,6 +102,15 @@ def toe_travel_px(recording: Recording, names: Sequence[str]) -> float | None:
     return round(max(travels), 1) if travels else None
 
 
+def _peak_half_width_hz(duration_s: float) -> float:
+    """Two rhythms closer than this (a spectral peak's half width for a recording this long) are
+    one."""
+    # imported here: the analysis modules import scipy, which a task's words never need
+    from toelab.analysis.tremor import peak_half_width_hz, welch_segment_s
+
+    return peak_half_width_hz(welch_segment_s(duration_s))
+
+
 def _needs(figures: Mapping[str, Any]) -> list[Need]:
     """A rate that sees the whole band (``HIGHEST_FREQUENCY_TO_SEE_HZ``) where a movement was
     found; half the frames tracked well (landmarks); on a tracked front view, toes that stay
@@ -346,7 +355,6 @@ class TremorTask(Task):
             figures["floor_followed_pct"] = floor_followed_pct(recording)
         if result.classification != "none" and result.amplitude_unit == "px":
             from toelab.analysis.picture_motion import picture_spectra, shaking_in, strongest_rhythm_hz
-            from toelab.analysis.tremor import peak_half_width_hz, welch_segment_s
 
             # the picture's own motion at the movement's rhythm (over the band for one with none)
             # and over the band
@@ -363,16 +371,14 @@ class TremorTask(Task):
                 camera_hz = strongest_rhythm_hz(spectra)
                 figures["camera_rhythm_hz"] = None if camera_hz is None else round(camera_hz, 3)
                 if rhythm_hz is not None and camera_hz is not None:
-                    half_width_hz = peak_half_width_hz(welch_segment_s(result.duration_s))
-                    figures["camera_shook_at_the_rhythm"] = int(abs(camera_hz - rhythm_hz) <= half_width_hz)
+                    same = abs(camera_hz - rhythm_hz) <= _peak_half_width_hz(result.duration_s)
+                    figures["camera_shook_at_the_rhythm"] = int(same)
         named = (getattr(result, "parts", None) or {}).get(getattr(result, "shaking_part", None) or "")
         if named and named.get("dominant_frequency_hz") is not None and dominant is not None:
-            from toelab.analysis.tremor import peak_half_width_hz, welch_segment_s
-
             # the part named and the headline read the same shaking: one rhythm (see _needs)
             figures["part_rhythm_hz"] = round(float(named["dominant_frequency_hz"]), 3)
-            half_width_hz = peak_half_width_hz(welch_segment_s(result.duration_s))
-            figures["part_rhythm_agrees"] = int(abs(figures["part_rhythm_hz"] - dominant) <= half_width_hz)
+            agrees = abs(figures["part_rhythm_hz"] - dominant) <= _peak_half_width_hz(result.duration_s)
+            figures["part_rhythm_agrees"] = int(agrees)
         return judge(figures, [*toe_size_needs(figures), *_needs(figures)])
 
     # no frequency, size or pattern: nothing to flag, band to name or trend to draw

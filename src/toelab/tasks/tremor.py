@@ -31,13 +31,13 @@ from toelab.vocabulary import Side
 # Deuschl, Bain & Brin 1998 (Mov Disord 13 Suppl 3:2): the fine shaking everyone has
 # (physiological tremor) lies at 8–12 Hz
 PHYSIOLOGICAL_LOW_HZ = 8.0
-# Shannon 1949: below this frame rate a camera cannot see shaking across the 3–12 Hz band
-LOW_FRAME_RATE_HZ = 24.0
-# ... and a shaking faster than half the rate is not lost but folded down to a slower, false
-# rhythm: a whole-foot shake at 11 Hz filmed at 15 frames a second read "rhythmic, 4.02 Hz".
-# So a rhythm is given only where the rate sees up to the top of the band everyone's fine
-# shaking lies in (8-12 Hz, Deuschl, Bain & Brin 1998).
+# A rhythm is given only where the rate sees up to the top of the band everyone's fine shaking
+# lies in (8-12 Hz, Deuschl, Bain & Brin 1998): a shaking faster than half the rate is not lost
+# but folded down to a slower, false rhythm (a whole-foot shake at 11 Hz filmed at 15 frames a
+# second read "rhythmic, 4.02 Hz").
 HIGHEST_FREQUENCY_TO_SEE_HZ = 12.0
+# Shannon 1949: below this frame rate a camera cannot see shaking across the 3–12 Hz band
+LOW_FRAME_RATE_HZ = 2 * HIGHEST_FREQUENCY_TO_SEE_HZ
 # A peak above this share of the Nyquist frequency may be a faster shaking folded down
 # (aliasing); the analysis warns, and the quality figures give the headroom. It is not a line:
 # a 12 Hz shaking filmed at 30 frames a second is measured right, and cannot be told from an
@@ -116,10 +116,7 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
     found; half the frames tracked well (landmarks); on a tracked front view, toes that stay
     within twice a toe's width of where they rest (``MAX_TOE_TRAVEL_PER_TOE_WIDTH``)."""
     needs = []
-    if (
-        figures.get("dominant_frequency_hz") is not None
-        and figures.get("highest_frequency_seen_hz") is not None
-    ):
+    if figures.get("dominant_frequency_hz") is not None:
         seen_hz = figures["highest_frequency_seen_hz"]
         needs.append(
             Need(
@@ -130,7 +127,7 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
                 "to 12) shows up at a slower, false rhythm, so the "
                 f"{figures['dominant_frequency_hz']:.1f} Hz found may not be the foot's",
                 "record at 30 frames (samples) a second or more, "
-                f"{2 * HIGHEST_FREQUENCY_TO_SEE_HZ:.0f} at the least, in bright light (in dim light a "
+                f"{LOW_FRAME_RATE_HZ:.0f} at the least, in bright light (in dim light a "
                 "phone's camera drops its frame rate)",
             )
         )
@@ -373,7 +370,7 @@ class TremorTask(Task):
                 if rhythm_hz is not None and camera_hz is not None:
                     same = abs(camera_hz - rhythm_hz) <= _peak_half_width_hz(result.duration_s)
                     figures["camera_shook_at_the_rhythm"] = int(same)
-        named = (getattr(result, "parts", None) or {}).get(getattr(result, "shaking_part", None) or "")
+        named = (result.parts or {}).get(result.shaking_part or "")
         if named and named.get("dominant_frequency_hz") is not None and dominant is not None:
             # the part named and the headline read the same shaking: one rhythm (see _needs)
             figures["part_rhythm_hz"] = round(float(named["dominant_frequency_hz"]), 3)

@@ -124,8 +124,7 @@ def _needs(figures: Mapping[str, Any]) -> list[Need]:
                 HIGHEST_FREQUENCY_TO_SEE_HZ,
                 f"at {2 * seen_hz:.0f} samples a second the recording shows shaking only up to "
                 f"{seen_hz:.1f} times a second, and a faster one (the fine shaking everyone has lies at 8 "
-                "to 12) shows up at a slower, false rhythm, so the "
-                f"{figures['dominant_frequency_hz']:.1f} Hz found may not be the foot's",
+                "to 12) shows up at a slower, false rhythm, so the rhythm found may not be the foot's",
                 "record at 30 frames (samples) a second or more, "
                 f"{LOW_FRAME_RATE_HZ:.0f} at the least, in bright light (in dim light a "
                 "phone's camera drops its frame rate)",

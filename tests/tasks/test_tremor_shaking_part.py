@@ -18,7 +18,7 @@ from toelab.analysis.shaking_part import (
     parts_shaking,
     which_part_shakes,
 )
-from toelab.analysis.tremor import TremorResult, tremor_from_recording
+from toelab.analysis.tremor import TremorResult, analyze_tremor, tremor_from_recording
 from toelab.tasks import AnalysisOptions, figures_of, get_task, rows_for, run_task
 from toelab.track import parse_points, track_video
 
@@ -96,6 +96,9 @@ class _Result:
         self.amplitude = amplitude
         self.rms_amplitude = rms if classification != "rhythmic" else (amplitude or 0.0) / np.sqrt(2)
         self.amplitude_unit = "px"
+        # no spectrum kept: nothing at any other rhythm
+        self.frequencies_hz = self.power = np.zeros(0)
+        self.duration_s = 8.0
 
     regular = TremorResult.regular
     movement_size = TremorResult.movement_size
@@ -117,6 +120,46 @@ def test_a_part_is_named_only_when_the_other_is_still_beside_it():
     # under half a pixel the video keeps too little of the motion to say which part made it
     assert part(("rhythmic", 6.0, 0.02), ("rhythmic", 6.1, 0.3)) is None
     assert part(("rhythmic", 6.0, 0.6), ("rhythmic", 6.1, 0.05)) == "foot"
+
+
+def test_a_foot_that_moves_at_the_toes_rhythm_without_a_rhythm_of_its_own_is_not_still():
+    """A whole foot shaking on smooth skin: the foot's body, whose small motion the video keeps
+    little of, read a part of the shake too unsteady to call a rhythm ("none"), and the toes
+    carried the rest against it. It was named "the toes"."""
+    time_s = np.arange(0.0, 8.0, 1 / 30)
+    rng = np.random.default_rng(3)
+    toes = analyze_tremor(
+        time_s,
+        np.column_stack([np.sin(2 * np.pi * 6.0 * time_s), 0.02 * rng.standard_normal(time_s.size)]),
+        unit="px",
+    )
+    comes_and_goes = np.sin(2 * np.pi * 0.4 * time_s) > 0.3
+    noise = 0.15 * rng.standard_normal((time_s.size, 2))
+    still = analyze_tremor(time_s, noise, unit="px")
+    share = 0.3 * comes_and_goes * np.sin(2 * np.pi * 6.0 * time_s)
+    moving = analyze_tremor(time_s, noise + np.column_stack([share, np.zeros(time_s.size)]), unit="px")
+    assert moving.classification == "none" and moving.movement_size == 0.0  # no rhythm of its own
+    assert which_part_shakes(still, toes) == "toes"
+    assert which_part_shakes(moving, toes) is None
+
+
+def test_a_whole_foot_shaking_under_a_drifting_camera_is_not_put_on_the_toes(tmp_path):
+    """The real photo on terracotta tiles, the whole foot shaking 1.5 px at 9 Hz and the phone
+    drifting slowly in the hand: the foot's smooth skin kept under half the shake, too unsteady
+    to call a rhythm, and the shake was named "the toes"."""
+    foot = load("FOCUS_itw_000813")
+    heading = np.random.default_rng(2).uniform(0, 2 * np.pi)
+
+    def shift(t):
+        return np.outer(SHAKE_PX * np.sin(2 * np.pi * 9.0 * t), [np.cos(heading), np.sin(heading)])
+
+    path = tmp_path / "drift.mp4"
+    truth = render(path, foot, duration_s=DURATION_S, seed=2, drift_px=5.0, foot_shift=shift)
+    recording = track_video(path, parse_points(truth.first_points), follow_floor=True).recording
+    results = run_task(recording, AnalysisOptions(task="tremor")).results
+    assert results["shaking_part"] in ("foot", None)
+    if results["dominant_frequency_hz"] is not None:
+        assert results["dominant_frequency_hz"] == pytest.approx(9.0, abs=0.2)
 
 
 def test_a_foot_moving_irregularly_is_reported_over_a_small_rhythm_in_the_toes():

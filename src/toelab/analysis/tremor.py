@@ -305,6 +305,18 @@ def peak_half_width_hz(segment_s: float) -> float:
     return max(PEAK_HALF_WIDTH_HZ, 2.0 / segment_s)
 
 
+def size_at(result: TremorResult, frequency_hz: float) -> float:
+    """Half peak-to-peak of ``result``'s movement at ``frequency_hz``, in its unit: the power of
+    its spectrum in a peak's band there above the background of the band's flanks, as a
+    rhythm's ``amplitude`` is read; 0 where its spectrum holds nothing there (or none was kept)."""
+    freqs, psd = np.asarray(result.frequencies_hz, float), np.asarray(result.power, float)
+    if freqs.size < 3 or not freqs[0] <= frequency_hz <= freqs[-1]:
+        return 0.0
+    half_width_hz = peak_half_width_hz(welch_segment_s(result.duration_s))
+    power, background = peak_and_background(freqs, psd, frequency_hz, half_width_hz, float(freqs[-1]))
+    return math.sqrt(2.0 * max(float(power[0] - background[0]), 0.0))
+
+
 def analyze_tremor(
     time_s: np.ndarray,
     values: np.ndarray,

@@ -254,6 +254,14 @@ def test_a_lost_toe_gets_no_index_and_the_score_covers_the_others():
     assert results["toe_control_score"] == pytest.approx(100 * np.mean(kept))
     text = _rows_text("isolation", results)
     assert "covers 4 of 5 toes: 3rd toe not measured" in text
+    # the 2nd and 4th toes lift alone among the toes measured; whether the lost 3rd rose with
+    # them is not known, so "no other toe followed" is not said of them
+    rows = {row[0]: row[2] for row in rows_for("isolation", results)}
+    for toe in ("2nd", "4th"):
+        meaning = rows[f"{toe} toe individuation"]
+        assert meaning.startswith("moves on its own among the toes measured")
+        assert "the 3rd toe was not measured, so whether it rose too is not known" in meaning
+        assert "no other toe followed" not in meaning
 
 
 def test_a_toe_is_not_said_to_move_on_its_own_while_another_follows_it_by_half():

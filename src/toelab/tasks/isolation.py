@@ -194,6 +194,11 @@ def _needs(figures: Mapping[str, Any]) -> tuple[Need, ...]:
     )
 
 
+def _and(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _followed(toe: Mapping[str, Any]) -> str:
     """Which toes followed and how far: "the 3rd toe rose 70 % and the 4th toe rose 55 % of
     their own lift"."""
@@ -203,13 +208,13 @@ def _followed(toe: Mapping[str, Any]) -> str:
     if not followers:
         return ""
     parts = [f"the {toe_name(t)} rose {100 * share:.0f} %" for t, share in followers]
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return text + " of " + ("its" if len(parts) == 1 else "their") + " own lift"
+    return _and(parts) + " of " + ("its" if len(parts) == 1 else "their") + " own lift"
 
 
-def toe_verdict(toe: Mapping[str, Any]) -> tuple[str, str]:
+def toe_verdict(toe: Mapping[str, Any], unmeasured: Sequence[int] = ()) -> tuple[str, str]:
     """The one verdict on a toe, in words: (value, meaning). The command line, the page and the
-    report all show these."""
+    report all show these. ``unmeasured``: the other toes not measured, whose following of this
+    toe is therefore not known (its index is over the toes that were)."""
     index = toe.get("individuation_index")
     if toe.get("measured") is False:
         return "not measured", toe.get("not_measured_reason") or "the toe was not tracked well enough"
@@ -222,6 +227,14 @@ def toe_verdict(toe: Mapping[str, Any]) -> tuple[str, str]:
         # a trial stored before the verdicts were kept has only the index
         return value, "individuation index (1 = the toe lifts alone); which toes followed was not kept"
     if toe["independent"]:
+        unseen = [toe_name(t) for t in unmeasured if t != toe.get("toe")]
+        if unseen:
+            # a toe that was not tracked may have risen with it: say the verdict is over the others
+            meaning = "moves on its own among the toes measured: none followed by half its own lift or more"
+            meaning += f" ({followed})" if followed else ""
+            were, it = ("was", "it") if len(unseen) == 1 else ("were", "they")
+            unknown = f"the {_and(unseen)} {were} not measured, so whether {it} rose too is not known"
+            return value, f"{meaning}; {unknown}"
         meaning = "moves on its own: no other toe followed by half its own lift or more"
         return value, meaning + (f" ({followed})" if followed else "")
     meaning = "does not yet move on its own"
@@ -438,9 +451,11 @@ class IsolationTask(Task):
 
     def explain(self, results: Mapping[str, Any], condition: str | None = None) -> list[Explanation]:
         rows = []
-        for toe in results.get("toes", []):
+        toes = results.get("toes", [])
+        unmeasured = [t["toe"] for t in toes if t.get("measured") is False]
+        for toe in toes:
             number = toe["toe"]
-            value, meaning = toe_verdict(toe)
+            value, meaning = toe_verdict(toe, unmeasured)
             if number == 5 and 4 in toe.get("co_moved", []):
                 meaning += ". The little toe and 4th toe share tendons, so moving together is common"
             rows.append(

@@ -305,16 +305,29 @@ def peak_half_width_hz(segment_s: float) -> float:
     return max(PEAK_HALF_WIDTH_HZ, 2.0 / segment_s)
 
 
+def recording_half_width_hz(duration_s: float) -> float:
+    """A peak's half width in the spectrum of a recording this long: two rhythms closer than
+    this are one."""
+    return peak_half_width_hz(welch_segment_s(duration_s))
+
+
+def _size_above_background(
+    freqs: np.ndarray, psd: np.ndarray, f0: float, half_width_hz: float, high_hz: float
+) -> float:
+    """Half peak-to-peak of the oscillation at ``f0``: sqrt(2 * (peak-band power - background))."""
+    power, background = peak_and_background(freqs, psd, f0, half_width_hz, high_hz)
+    return math.sqrt(2.0 * max(float(power[0] - background[0]), 0.0))
+
+
 def size_at(result: TremorResult, frequency_hz: float) -> float:
-    """Half peak-to-peak of ``result``'s movement at ``frequency_hz``, in its unit: the power of
-    its spectrum in a peak's band there above the background of the band's flanks, as a
-    rhythm's ``amplitude`` is read; 0 where its spectrum holds nothing there (or none was kept)."""
+    """Half peak-to-peak of ``result``'s movement at ``frequency_hz``, in its unit, read from its
+    kept spectrum as a rhythm's ``amplitude`` is read; 0 where the spectrum holds nothing there
+    (or none was kept)."""
     freqs, psd = np.asarray(result.frequencies_hz, float), np.asarray(result.power, float)
     if freqs.size < 3 or not freqs[0] <= frequency_hz <= freqs[-1]:
         return 0.0
-    half_width_hz = peak_half_width_hz(welch_segment_s(result.duration_s))
-    power, background = peak_and_background(freqs, psd, frequency_hz, half_width_hz, float(freqs[-1]))
-    return math.sqrt(2.0 * max(float(power[0] - background[0]), 0.0))
+    half_width_hz = recording_half_width_hz(result.duration_s)
+    return _size_above_background(freqs, psd, frequency_hz, half_width_hz, float(freqs[-1]))
 
 
 def analyze_tremor(
@@ -742,10 +755,9 @@ def _sensor_signal(
 def _amplitude(
     y: np.ndarray, rate_hz: float, segment_s: float, f0: float, half_width_hz: float, high_hz: float
 ) -> float:
-    """Half peak-to-peak of the oscillation at ``f0``: sqrt(2 * (peak-band power - background))."""
+    """Half peak-to-peak of the oscillation at ``f0`` in ``y`` (its own spectrum)."""
     freqs, psd = welch_psd(y, rate_hz, segment_s, pad_factor=8)
-    power, background = peak_and_background(freqs, psd, f0, half_width_hz, high_hz)
-    return math.sqrt(2.0 * max(float(power[0] - background[0]), 0.0))
+    return _size_above_background(freqs, psd, f0, half_width_hz, high_hz)
 
 
 def _time_course(

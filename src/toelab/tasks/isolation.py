@@ -227,16 +227,16 @@ def toe_verdict(toe: Mapping[str, Any], unmeasured: Sequence[int] = ()) -> tuple
         # a trial stored before the verdicts were kept has only the index
         return value, "individuation index (1 = the toe lifts alone); which toes followed was not kept"
     if toe["independent"]:
-        unseen = [toe_name(t) for t in unmeasured if t != toe.get("toe")]
+        # (a toe measured is not among ``unmeasured``); one that was not may have risen with it,
+        # so the verdict is then over the toes measured
+        unseen = [toe_name(t) for t in unmeasured]
+        who = " among the toes measured: none" if unseen else ": no other toe"
+        meaning = f"moves on its own{who} followed by half its own lift or more"
+        meaning += f" ({followed})" if followed else ""
         if unseen:
-            # a toe that was not tracked may have risen with it: say the verdict is over the others
-            meaning = "moves on its own among the toes measured: none followed by half its own lift or more"
-            meaning += f" ({followed})" if followed else ""
             were, it = ("was", "it") if len(unseen) == 1 else ("were", "they")
-            unknown = f"the {_and(unseen)} {were} not measured, so whether {it} rose too is not known"
-            return value, f"{meaning}; {unknown}"
-        meaning = "moves on its own: no other toe followed by half its own lift or more"
-        return value, meaning + (f" ({followed})" if followed else "")
+            meaning += f"; the {_and(unseen)} {were} not measured, so whether {it} rose too is not known"
+        return value, meaning
     meaning = "does not yet move on its own"
     if "followers" not in toe:
         return value, meaning + " (which toes followed was not kept)"

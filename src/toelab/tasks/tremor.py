@@ -106,9 +106,9 @@ def _peak_half_width_hz(duration_s: float) -> float:
     """Two rhythms closer than this (a spectral peak's half width for a recording this long) are
     one."""
     # imported here: the analysis modules import scipy, which a task's words never need
-    from toelab.analysis.tremor import peak_half_width_hz, welch_segment_s
+    from toelab.analysis.tremor import recording_half_width_hz
 
-    return peak_half_width_hz(welch_segment_s(duration_s))
+    return recording_half_width_hz(duration_s)
 
 
 def _needs(figures: Mapping[str, Any]) -> list[Need]:

@@ -264,6 +264,38 @@ def test_a_lost_toe_gets_no_index_and_the_score_covers_the_others():
         assert "no other toe followed" not in meaning
 
 
+def test_a_lost_toe_is_named_not_measured_in_the_history_report_and_fhir(tmp_path):
+    """The score kept for the other toes, and the lost toe's index said nowhere but in the
+    analysis: the history read "Toe control score 100 %" with no word of the toe left out."""
+    recording, _ = isolation_recording(np.eye(5), seed=2)
+    keep = np.zeros(recording.n_samples, dtype=bool)
+    _lose(recording, ["right_toe3"], keep, blank=False)
+    outcome = run_task(recording, AnalysisOptions("isolation"))
+    from rich.console import Console
+
+    with open_store(f"sqlite:///{tmp_path / 'toelab.db'}", home=tmp_path) as store:
+        person = store.people.add("Ada")
+        store_outcome(store, person, outcome, recording, started_at=datetime(2026, 3, 2, 9, tzinfo=UTC))
+        overview = person_overview(store, person, today=date(2026, 3, 3))
+        console = Console(width=400, record=True)
+        for shown in history_renderables(overview):
+            console.print(shown)
+        html = report_html(store, person, today=date(2026, 3, 3))
+        bundle = json.loads(
+            fhir_bundle(store.people.get(person.id), store.sessions.history(person.id)).model_dump_json()
+        )
+    said = "individuation index not measured (right foot) — 3rd toe: tracked well on only 0 % of the frames"
+    assert said in console.export_text()
+    assert said in html
+    absent = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation" and "dataAbsentReason" in e["resource"]
+    ]
+    assert [o["code"]["coding"][0]["code"] for o in absent] == ["individuation_index"]
+    assert "3rd toe: tracked well on only 0 %" in absent[0]["dataAbsentReason"]["text"]
+
+
 def test_a_toe_is_not_said_to_move_on_its_own_while_another_follows_it_by_half():
     co = np.eye(5)
     co[2, 3] = 0.85  # the 4th toe rises 85 % when the 3rd is lifted

@@ -360,6 +360,21 @@ class IsolationTask(Task):
             )
         return replace(result, toes=tuple(toes), toe_control_score=score, notes=() if whole else result.notes)
 
+    def withheld_parts(self, outcome: TaskOutcome) -> dict[str, dict[str, str]]:
+        """Toes whose index was withheld while the test was measured (a toe lost, crowded, or
+        that led no lift of its own), so that the history, report and FHIR say which and why
+        beside the score that covers the others."""
+        marks = {}
+        for foot, result in outcome.by_foot.items():
+            if result.quality is not None and not result.quality.measured:
+                continue  # the whole test withheld: ``withheld_figures`` says so
+            lost = [t for t in result.toes if t.measured is False]
+            if lost:
+                marks[str(foot).lower()] = "; ".join(
+                    f"{toe_name(t.toe)}: {t.not_measured_reason or 'not tracked well enough'}" for t in lost
+                )
+        return {"individuation_index": marks} if marks else {}
+
     def figures(self, result: Any, foot: Side | None) -> list[ResultFigure]:
         figures = []
         if result.toe_control_score is not None:
